@@ -1,0 +1,108 @@
+using System.Text;
+using CompilerGym.Llvm.Interop;
+
+namespace CompilerGym.Llvm.Core;
+
+/// <summary>
+/// An LLVM module in a context of its own, so that modules (and the sessions holding them) can be
+/// used on different threads at once. Clones made for object emission share the context.
+/// </summary>
+public sealed class LlvmModule : IDisposable
+{
+    internal LlvmModuleHandle Handle { get; }
+
+    private LlvmModule(LlvmModuleHandle handle) => Handle = handle;
+
+    /// <summary>Parses bitcode (raw or wrapped) or textual IR, deciding by the leading magic bytes.</summary>
+    public static LlvmModule Parse(ReadOnlySpan<byte> data, string name) =>
+        IsBitcode(data) ? ParseBitcode(data, name) : ParseIr(data, name);
+
+    public static bool IsBitcode(ReadOnlySpan<byte> data) =>
+        data.StartsWith(RawBitcodeMagic) || data.StartsWith(WrappedBitcodeMagic);
+
+    private static ReadOnlySpan<byte> RawBitcodeMagic => [(byte)'B', (byte)'C', 0xC0, 0xDE];
+    private static ReadOnlySpan<byte> WrappedBitcodeMagic => [0xDE, 0xC0, 0x17, 0x0B];
+
+    public static LlvmModule ParseBitcode(ReadOnlySpan<byte> bitcode, string name)
+    {
+        var context = NewContext();
+        using var buffer = CopyToBuffer(bitcode, name);
+        Diagnostics.TakeErrors();
+        if (LibLlvm.LLVMParseBitcodeInContext2(context, buffer, out nint module) != 0)
+        {
+            context.Dispose();
+            throw LlvmRuntime.Error($"invalid LLVM bitcode in '{name}'");
+        }
+        return new LlvmModule(AdoptWithContext(module, context));
+    }
+
+    public static LlvmModule ParseIr(ReadOnlySpan<byte> text, string name)
+    {
+        var context = NewContext();
+        // LLVMParseIRInContext takes ownership of the buffer, whatever the outcome.
+        var buffer = CopyToBuffer(text, name);
+        Diagnostics.TakeErrors();
+        if (LibLlvm.LLVMParseIRInContext(context, buffer.Release(), out nint module, out nint message) != 0)
+        {
+            string what = MessageHandle.Take(message);
+            context.Dispose();
+            throw LlvmRuntime.Error($"invalid LLVM IR in '{name}'", what);
+        }
+        return new LlvmModule(AdoptWithContext(module, context));
+    }
+
+    public static LlvmModule ParseIr(string text, string name) => ParseIr(Encoding.UTF8.GetBytes(text), name);
+
+    /// <summary>A copy in a new context, independent of this one (bitcode round trip).</summary>
+    public LlvmModule Fork() => ParseBitcode(ToBitcode(), "fork");
+
+    /// <summary>A copy in the same context: cheap, but only for use on this module's thread.</summary>
+    internal LlvmModule CloneInContext() => new(Adopt(LibLlvm.LLVMCloneModule(Handle), Handle.Context));
+
+    public byte[] ToBitcode()
+    {
+        using var buffer = LibLlvm.LLVMWriteBitcodeToMemoryBuffer(Handle);
+        return buffer.Span.ToArray();
+    }
+
+    public string ToText() => MessageHandle.Take(LibLlvm.LLVMPrintModuleToString(Handle));
+
+    public string TargetTriple => System.Runtime.InteropServices.Marshal.PtrToStringUTF8(LibLlvm.LLVMGetTarget(Handle)) ?? "";
+
+    /// <summary>Throws when the module is not valid IR (LLVM's verifier).</summary>
+    public void Verify()
+    {
+        if (LibLlvm.LLVMVerifyModule(Handle, (int)VerifierFailureAction.ReturnStatus, out nint message) != 0)
+            throw new LlvmException($"module fails verification: {MessageHandle.Take(message).Trim()}");
+        MessageHandle.Take(message);
+    }
+
+    public void Dispose() => Handle.Dispose();
+
+    private static ContextHandle NewContext()
+    {
+        LlvmRuntime.EnsureInitialized();
+        var context = LibLlvm.LLVMContextCreate();
+        Diagnostics.Attach(context);
+        return context;
+    }
+
+    private static unsafe MemoryBufferHandle CopyToBuffer(ReadOnlySpan<byte> data, string name)
+    {
+        fixed (byte* p = data)
+            return LibLlvm.LLVMCreateMemoryBufferWithMemoryRangeCopy(p, (nuint)data.Length, name);
+    }
+
+    private static LlvmModuleHandle Adopt(nint module, ContextHandle context)
+    {
+        if (module == 0) throw LlvmRuntime.Error("LLVM returned no module");
+        return new LlvmModuleHandle(module, context);
+    }
+
+    /// <summary>Adopts a module in a fresh context; the context then lives exactly as long as its modules.</summary>
+    private static LlvmModuleHandle AdoptWithContext(nint module, ContextHandle context)
+    {
+        try { return Adopt(module, context); }
+        finally { context.Dispose(); }
+    }
+}

@@ -1,0 +1,92 @@
+using System.Runtime.InteropServices;
+using CompilerGym.Llvm.Interop;
+
+namespace CompilerGym.Llvm.Core;
+
+/// <summary>
+/// An LLVM target machine with the pass-builder options, as opt-22 sets them up: it runs pass
+/// pipelines (target-aware cost models) and emits object code. Not thread-safe: one per session.
+/// </summary>
+public sealed class TargetMachine : IDisposable
+{
+    /// <summary>The triple used when a module names none.</summary>
+    public const string DefaultTriple = "x86_64-pc-linux-gnu";
+
+    private readonly TargetMachineHandle _machine;
+    private readonly PassBuilderOptionsHandle _options;
+
+    public string Triple { get; }
+
+    public TargetMachine(string? triple = null)
+    {
+        LlvmRuntime.EnsureInitialized();
+        Triple = string.IsNullOrEmpty(triple) ? DefaultTriple : triple;
+        if (LibLlvm.LLVMGetTargetFromTriple(Triple, out nint target, out nint message) != 0)
+            throw new LlvmException($"no LLVM target for triple '{Triple}': {MessageHandle.Take(message)}");
+        // Empty CPU and features, as opt-22 without -mcpu: functions carry clang's target-cpu attributes.
+        _machine = LibLlvm.LLVMCreateTargetMachine(target, Triple, "", "", CodeGenOptLevel.Default, RelocMode.PIC, CodeModel.Default);
+        if (_machine.IsInvalid) throw new LlvmException($"could not create a target machine for '{Triple}'");
+        _options = LibLlvm.LLVMCreatePassBuilderOptions();
+    }
+
+    /// <summary>Runs a textual new-pass-manager pipeline; returns whether any pass changed the module.</summary>
+    public bool RunPasses(LlvmModule module, string pipeline)
+    {
+        Diagnostics.TakeErrors();
+        nint error = LibCgymExt.cgym_run_passes(module.Handle, pipeline, _machine, _options, out int changed);
+        if (error != 0)
+            throw LlvmRuntime.Error($"pipeline '{pipeline}' failed", new ErrorHandle(error).TakeMessage());
+        return changed != 0;
+    }
+
+    /// <summary>The same through LLVM's own LLVMRunPasses (no change report): the baseline for overhead measurements.</summary>
+    public void RunPassesBare(LlvmModule module, string pipeline)
+    {
+        nint error = LibLlvm.LLVMRunPasses(module.Handle, pipeline, _machine, _options);
+        if (error != 0)
+            throw LlvmRuntime.Error($"pipeline '{pipeline}' failed", new ErrorHandle(error).TakeMessage());
+    }
+
+    /// <summary>Emits an object file from a clone (code generation changes the module it runs on).</summary>
+    public byte[] EmitObject(LlvmModule module)
+    {
+        using var clone = module.CloneInContext();
+        using var buffer = EmitToBuffer(clone);
+        return buffer.Span.ToArray();
+    }
+
+    /// <summary>The total size of the <c>.text</c> sections of the object code of the module.</summary>
+    public long TextSizeBytes(LlvmModule module)
+    {
+        using var clone = module.CloneInContext();
+        using var buffer = EmitToBuffer(clone);
+        using var binary = LibLlvm.LLVMCreateBinary(buffer, clone.Handle.Context, out nint message);
+        if (binary.IsInvalid) throw LlvmRuntime.Error("could not read the emitted object file", MessageHandle.Take(message));
+        long total = 0;
+        using var section = LibLlvm.LLVMObjectFileCopySectionIterator(binary);
+        for (; LibLlvm.LLVMObjectFileIsSectionIteratorAtEnd(binary, section) == 0; LibLlvm.LLVMMoveToNextSection(section))
+        {
+            string name = Marshal.PtrToStringUTF8(LibLlvm.LLVMGetSectionName(section)) ?? "";
+            if (name == ".text" || name.StartsWith(".text.", StringComparison.Ordinal))
+                total += (long)LibLlvm.LLVMGetSectionSize(section);
+        }
+        return total;
+    }
+
+    private MemoryBufferHandle EmitToBuffer(LlvmModule module)
+    {
+        Diagnostics.TakeErrors();
+        if (LibLlvm.LLVMTargetMachineEmitToMemoryBuffer(_machine, module.Handle, CodeGenFileType.Object, out nint message, out var buffer) != 0)
+        {
+            buffer.Dispose();
+            throw LlvmRuntime.Error("object code emission failed", MessageHandle.Take(message));
+        }
+        return buffer;
+    }
+
+    public void Dispose()
+    {
+        _options.Dispose();
+        _machine.Dispose();
+    }
+}
