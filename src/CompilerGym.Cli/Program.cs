@@ -1,1 +1,12 @@
-﻿Console.WriteLine("Hello, World!");
+using System.CommandLine;
+using CompilerGym.Cli.Commands;
+
+var root = new RootCommand("CompilerGym for .NET: LLVM 22 pass-ordering environments for reinforcement learning")
+{
+    SpacesCommand.Create(),
+    BenchmarksCommand.Create(),
+    StepCommand.Create(),
+    CommandlineCommand.Create(),
+    ValidateCommand.Create(),
+};
+return root.Parse(args).Invoke();

@@ -48,7 +48,7 @@ public abstract record Observation
     };
 
     /// <summary>The value for people: vectors in brackets, bytes as a length.</summary>
-    public override string ToString() => this switch
+    public sealed override string ToString() => this switch
     {
         Int64Scalar s => s.Value.ToString(),
         Int64Vector v => $"[{string.Join(", ", v.Values)}]",

@@ -1,0 +1,61 @@
+using System.CommandLine;
+using CompilerGym.Core.Benchmarks;
+using CompilerGym.Core.Spaces;
+using CompilerGym.Llvm;
+using CompilerGym.Llvm.Actions;
+using Spectre.Console;
+
+namespace CompilerGym.Cli.Commands;
+
+/// <summary>Options several commands share, and the one place errors become exit codes.</summary>
+internal static class CommonOptions
+{
+    public const string DefaultBenchmark = "benchmark://builtin-v0/crc32";
+
+    public static Option<string> Benchmark() => new("--benchmark", "-b")
+    {
+        Description = "Benchmark URI (benchmark://builtin-v0/NAME, file:///path/to/prog.c|.ll|.bc) or a path",
+        DefaultValueFactory = _ => DefaultBenchmark,
+    };
+
+    public static Option<string> ActionSpace() => new("--action-space")
+    {
+        Description = "Action space name",
+        DefaultValueFactory = _ => LlvmActionSpace.Passes,
+    };
+
+    public static Option<string> Actions() => new("--actions", "-a")
+    {
+        Description = "Actions by name or id, separated by commas or spaces; 'all' for every action of the space in order",
+        DefaultValueFactory = _ => "",
+    };
+
+    public static Option<bool> Json() => new("--json") { Description = "Print JSON instead of tables" };
+
+    /// <summary>Runs a command body, turning the errors a user can cause into a message and exit code 1.</summary>
+    public static int Run(Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (Exception e) when (e is ArgumentException or UnknownNameException or UnknownBenchmarkException
+            or LlvmException or FormatException or InvalidOperationException or IOException)
+        {
+            Console.Error.WriteLine($"cgym: error: {e.Message}");
+            return 1;
+        }
+    }
+
+    /// <summary>Action names from the --actions text ('all' means the whole space in order).</summary>
+    public static IReadOnlyList<string> ParseActions(LlvmActionSpace space, string text) =>
+        text.Trim() == "all" ? [.. space.Actions.Select(a => a.Name)] : [.. space.ParseList(text).Select(a => a.Name)];
+
+    public static void Table(string title, IEnumerable<string> columns, IEnumerable<string[]> rows)
+    {
+        var table = new Table { Title = new TableTitle(title) }.Border(TableBorder.Simple);
+        foreach (var c in columns) table.AddColumn(c);
+        foreach (var r in rows) table.AddRow([.. r.Select(Markup.Escape)]);
+        AnsiConsole.Write(table);
+    }
+}

@@ -1,0 +1,78 @@
+using System.Collections.Concurrent;
+using CompilerGym.Core.Benchmarks;
+using CompilerGym.Llvm.Tools;
+
+namespace CompilerGym.Llvm.Datasets;
+
+/// <summary>
+/// Resolves benchmark URIs to loaded benchmarks: dataset benchmarks and files (<c>.c</c>, <c>.ll</c>,
+/// <c>.bc</c>). Loaded benchmarks, and so their baselines, are shared by every session of the process.
+/// </summary>
+public sealed class BenchmarkStore
+{
+    private readonly Dictionary<string, IDataset> _datasets;
+    private readonly ConcurrentDictionary<string, Lazy<LlvmBenchmark>> _loaded = new();
+
+    public static BenchmarkStore Default { get; } = new([new BuiltinDataset()]);
+
+    public BenchmarkStore(IEnumerable<IDataset> datasets) => _datasets = datasets.ToDictionary(d => d.Name);
+
+    public IReadOnlyCollection<IDataset> Datasets => _datasets.Values;
+
+    /// <summary>The benchmark for a URI (or a bare dataset/name, or a path); throws UnknownBenchmarkException or LlvmException.</summary>
+    public LlvmBenchmark Get(string uriText)
+    {
+        BenchmarkUri uri;
+        try { uri = BenchmarkUri.Parse(uriText); }
+        catch (FormatException e) { throw new UnknownBenchmarkException(e.Message); }
+
+        string key = uri.Scheme == "file" ? FileKey(uri.Name) : uri.ToString();
+        var lazy = _loaded.GetOrAdd(key, _ => new Lazy<LlvmBenchmark>(() => Load(uri), LazyThreadSafetyMode.ExecutionAndPublication));
+        try { return lazy.Value; }
+        catch
+        {
+            _loaded.TryRemove(key, out _); // a failure (a missing file, say) must not stick
+            throw;
+        }
+    }
+
+    private LlvmBenchmark Load(BenchmarkUri uri)
+    {
+        switch (uri.Scheme)
+        {
+            case "benchmark" when _datasets.TryGetValue(uri.Dataset, out var dataset):
+                return dataset.Load(uri.Name);
+            case "benchmark":
+                throw new UnknownBenchmarkException($"unknown dataset '{uri.Dataset}' in {uri} (known: {string.Join(", ", _datasets.Keys)})");
+            case "file":
+                return LoadFile(uri.Name);
+            default:
+                throw new UnknownBenchmarkException($"{uri}: {uri.Scheme}:// benchmarks are not supported yet");
+        }
+    }
+
+    private static LlvmBenchmark LoadFile(string path)
+    {
+        if (!File.Exists(path)) throw new UnknownBenchmarkException($"no such file: {path}");
+        string uri = $"file://{path}";
+        switch (Path.GetExtension(path).ToLowerInvariant())
+        {
+            case ".bc" or ".ll":
+                return new LlvmBenchmark(uri, path, $"LLVM module {Path.GetFileName(path)}");
+            case ".c":
+                string hash = Cache.Hash(File.ReadAllText(path), path, string.Join(' ', LlvmTools.UnoptimizedIrFlags));
+                string bitcode = Cache.GetOrCreate(Path.Combine("benchmarks", "file", $"{Path.GetFileNameWithoutExtension(path)}-{hash}.bc"),
+                    output => LlvmTools.CompileC(path, output));
+                return new LlvmBenchmark(uri, bitcode, $"C file {Path.GetFileName(path)}");
+            default:
+                throw new UnknownBenchmarkException($"{path}: expected a .c, .ll or .bc file");
+        }
+    }
+
+    // A changed file is a new benchmark.
+    private static string FileKey(string path)
+    {
+        var info = new FileInfo(path);
+        return info.Exists ? $"file://{path}@{info.LastWriteTimeUtc.Ticks}:{info.Length}" : $"file://{path}";
+    }
+}

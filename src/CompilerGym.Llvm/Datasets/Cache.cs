@@ -1,0 +1,43 @@
+using System.Security.Cryptography;
+
+namespace CompilerGym.Llvm.Datasets;
+
+/// <summary>
+/// Where compiled benchmarks live: $CGYM_CACHE_DIR, else $XDG_CACHE_HOME/compiler-gym-dotnet,
+/// else ~/.cache/compiler-gym-dotnet. Entries are named by content hash and written atomically,
+/// so concurrent processes can share it.
+/// </summary>
+public static class Cache
+{
+    public static string Root { get; } = Path.GetFullPath(
+        Environment.GetEnvironmentVariable("CGYM_CACHE_DIR") is { Length: > 0 } dir ? dir
+        : Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg ? xdg
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "compiler-gym-dotnet"));
+
+    /// <summary>A short content hash for cache file names.</summary>
+    public static string Hash(params ReadOnlySpan<string> parts)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var p in parts) { sha.AppendData(System.Text.Encoding.UTF8.GetBytes(p)); sha.AppendData([0]); }
+        return Convert.ToHexStringLower(sha.GetHashAndReset())[..16];
+    }
+
+    /// <summary>Returns the cached file, producing it first with <paramref name="produce"/> (given a temporary path) if absent.</summary>
+    public static string GetOrCreate(string relativePath, Action<string> produce)
+    {
+        string path = Path.Combine(Root, relativePath);
+        if (File.Exists(path)) return path;
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        string temp = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            produce(temp);
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+        return path;
+    }
+}

@@ -1,0 +1,225 @@
+using System.Diagnostics;
+using CompilerGym.Core.Envs;
+using CompilerGym.Core.Spaces;
+using CompilerGym.Llvm.Actions;
+using CompilerGym.Llvm.Core;
+using CompilerGym.Llvm.Datasets;
+using CompilerGym.Llvm.Interop;
+using CompilerGym.Llvm.Observations;
+using CompilerGym.Llvm.Rewards;
+using CompilerGym.Llvm.Tools;
+
+namespace CompilerGym.Llvm.Env;
+
+/// <summary>
+/// The LLVM 22 pass-ordering environment, in process: each step runs one action's pipeline on the
+/// session's module with the new pass manager. Observations are computed on request and cached
+/// until a pass changes the module; rewards are cost differences (see <see cref="LlvmRewards"/>).
+/// </summary>
+public sealed class LlvmEnv : ICompilerEnv
+{
+    private readonly BenchmarkStore _store;
+    private readonly Dictionary<string, Observation> _cache = [];
+    private readonly Dictionary<string, double> _lastCost = [];
+    private readonly List<LlvmAction> _actions = [];
+    private LlvmActionSpace _actionSpace;
+    private LlvmObservation? _observationSpace;
+    private LlvmRewards.Definition? _rewardSpace;
+    private LlvmBenchmark? _benchmark;
+    private LlvmModule? _module;
+    private TargetMachine? _machine;
+    private double _episodeReward;
+    private long _episodeStart;
+
+    public LlvmEnv(BenchmarkStore? store = null, string actionSpace = LlvmActionSpace.Passes,
+        string? observationSpace = null, string? rewardSpace = null)
+    {
+        _store = store ?? BenchmarkStore.Default;
+        _actionSpace = LlvmActionSpace.Get(actionSpace);
+        _observationSpace = observationSpace is null ? null : LlvmObservations.Get(observationSpace);
+        _rewardSpace = rewardSpace is null ? null : LlvmRewards.Get(rewardSpace);
+    }
+
+    public IReadOnlyList<Space> ActionSpaces { get; } = [.. LlvmActionSpace.All.Select(s => s.Space)];
+    public IReadOnlyList<Space> ObservationSpaces { get; } = [.. LlvmObservations.All.Select(o => o.Space)];
+    public IReadOnlyList<Space> RewardSpaces { get; } = [.. LlvmRewards.All.Select(r => r.Reward.Space)];
+
+    public Space ActionSpace => _actionSpace.Space;
+    public Space? ObservationSpace => _observationSpace?.Space;
+    public Space? RewardSpace => _rewardSpace?.Reward.Space;
+    public string? Benchmark => _benchmark?.Uri;
+
+    /// <summary>The actions of the current action space, with their pipelines.</summary>
+    public LlvmActionSpace Actions => _actionSpace;
+
+    /// <summary>The benchmark of the current episode (bitcode, baselines).</summary>
+    public LlvmBenchmark? CurrentBenchmark => _benchmark;
+
+    public ResetResult Reset(string? benchmark = null, ResetOptions? options = null)
+    {
+        var clock = Stopwatch.StartNew();
+        // Resolve everything before touching the session, so a bad argument leaves it as it was.
+        var target = benchmark is not null ? _store.Get(benchmark)
+            : _benchmark ?? throw new InvalidOperationException("Reset needs a benchmark the first time");
+        var actionSpace = options?.ActionSpace is { } a ? LlvmActionSpace.Get(a) : _actionSpace;
+        var observationSpace = options?.ObservationSpace is { } o ? LlvmObservations.Get(o) : _observationSpace;
+        var rewardSpace = options?.RewardSpace is { } r ? LlvmRewards.Get(r) : _rewardSpace;
+        var module = target.Load();
+
+        _module?.Dispose();
+        _module = module;
+        if (_machine is null || _machine.Triple != (string.IsNullOrEmpty(target.TargetTriple) ? TargetMachine.DefaultTriple : target.TargetTriple))
+        {
+            _machine?.Dispose();
+            _machine = new TargetMachine(target.TargetTriple);
+        }
+        _benchmark = target;
+        _actionSpace = actionSpace;
+        _observationSpace = observationSpace;
+        _rewardSpace = rewardSpace;
+        _actions.Clear();
+        _cache.Clear();
+        _lastCost.Clear();
+        _episodeReward = 0;
+        _episodeStart = Stopwatch.GetTimestamp();
+
+        var observation = _observationSpace is null ? null : Observe(_observationSpace);
+        return new ResetResult(observation, new ResetInfo(target.Uri, _actionSpace.Name, clock.Elapsed.TotalSeconds));
+    }
+
+    public StepResult Step(int action, StepOptions? options = null) => Step([action], options);
+
+    public StepResult Step(IReadOnlyList<int> actions, StepOptions? options = null)
+    {
+        var (module, machine, benchmark) = Session();
+        var clock = Stopwatch.StartNew();
+        var chosen = actions.Select(id => _actionSpace[id]).ToList();
+        bool changed = false;
+        if (chosen.Count > 0)
+        {
+            // Several actions run as one pipeline: one call into LLVM, the same result as one by one.
+            string pipeline = string.Join(",", chosen.Select(a => a.Pipeline));
+            using (Diagnostics.Operation($"running {string.Join(",", chosen.Select(a => a.Name))} ({pipeline}) on {benchmark.Uri}"))
+                changed = machine.RunPasses(module, pipeline);
+            _actions.AddRange(chosen);
+        }
+        if (changed) _cache.Clear();
+
+        var observation = _observationSpace is null ? null : Observe(_observationSpace);
+        double? reward = _rewardSpace is null ? null : Reward(_rewardSpace);
+        if (reward is { } value) _episodeReward += value;
+        var extraObservations = (options?.ObservationSpaces ?? []).ToDictionary(n => n, Observe);
+        var extraRewards = (options?.RewardSpaces ?? []).Where(n => n != _rewardSpace?.Reward.Name)
+            .ToDictionary(n => n, n => Reward(LlvmRewards.Get(n)));
+        if (_rewardSpace is not null && options?.RewardSpaces?.Contains(_rewardSpace.Reward.Name) == true)
+            extraRewards[_rewardSpace.Reward.Name] = reward!.Value;
+        return new StepResult(observation, reward, Terminated: false, Truncated: false,
+            new StepInfo(changed, extraObservations, extraRewards, clock.Elapsed.TotalSeconds));
+    }
+
+    /// <summary>Applies actions by name (a convenience for scripts and the command line).</summary>
+    public StepResult Step(IEnumerable<string> actionNames, StepOptions? options = null) =>
+        Step([.. actionNames.Select(n => _actionSpace[n].Id)], options);
+
+    public Observation Observe(string observationSpace) => Observe(LlvmObservations.Get(observationSpace));
+
+    public ICompilerEnv Fork()
+    {
+        var (module, _, benchmark) = Session();
+        var fork = new LlvmEnv(_store, _actionSpace.Name)
+        {
+            _observationSpace = _observationSpace,
+            _rewardSpace = _rewardSpace,
+            _benchmark = benchmark,
+            _module = module.Fork(),
+            _machine = new TargetMachine(benchmark.TargetTriple),
+            _episodeReward = _episodeReward,
+            _episodeStart = _episodeStart,
+        };
+        fork._actions.AddRange(_actions);
+        foreach (var (k, v) in _cache) fork._cache[k] = v;
+        foreach (var (k, v) in _lastCost) fork._lastCost[k] = v;
+        return fork;
+    }
+
+    public EnvState State
+    {
+        get
+        {
+            var (_, _, benchmark) = Session();
+            return new EnvState(benchmark.Uri, _actionSpace.Name, [.. _actions.Select(a => a.Name)],
+                _rewardSpace?.Reward.Name, _rewardSpace is null ? null : _episodeReward,
+                Stopwatch.GetElapsedTime(_episodeStart).TotalSeconds);
+        }
+    }
+
+    /// <summary>The opt-22 pipeline text equivalent to the actions taken so far.</summary>
+    public string Pipeline => string.Join(",", _actions.Select(a => a.Pipeline));
+
+    public string Commandline()
+    {
+        var (_, _, benchmark) = Session();
+        string passes = _actions.Count == 0 ? "" : $"-passes={LlvmTools.ShellQuote(Pipeline)} ";
+        return $"{LlvmTools.Opt} {passes}{LlvmTools.ShellQuote(benchmark.BitcodePath)} -o output.bc";
+    }
+
+    public ValidationResult Validate(EnvState? state = null)
+    {
+        state ??= State;
+        var clock = Stopwatch.StartNew();
+        var errors = new List<string>();
+        double? replayed = null;
+        try
+        {
+            using var replay = new LlvmEnv(_store, state.ActionSpace, rewardSpace: state.RewardSpace);
+            replay.Reset(state.Benchmark);
+            var ids = state.Actions.Select(n => replay._actionSpace[n].Id).ToList();
+            foreach (int id in ids) replay.Step(id);
+            replayed = state.RewardSpace is null ? null : replay._episodeReward;
+            if (state.RewardSpace is not null && !RewardsMatch(state.Reward, replayed))
+                errors.Add($"reward {state.Reward} does not reproduce: replaying the actions gives {replayed}");
+        }
+        catch (Exception e) when (e is ArgumentException or LlvmException or InvalidOperationException)
+        {
+            errors.Add(e.Message);
+        }
+        return new ValidationResult(state, errors.Count == 0, errors, replayed, clock.Elapsed.TotalSeconds);
+    }
+
+    public void Dispose()
+    {
+        _module?.Dispose();
+        _machine?.Dispose();
+        _module = null;
+        _machine = null;
+    }
+
+    private static bool RewardsMatch(double? expected, double? actual) =>
+        expected is { } e && actual is { } a && Math.Abs(e - a) <= 1e-9 * Math.Max(1, Math.Abs(e));
+
+    private Observation Observe(LlvmObservation observation)
+    {
+        var (module, machine, benchmark) = Session();
+        string name = observation.Space.Name;
+        if (_cache.TryGetValue(name, out var cached)) return cached;
+        var value = observation.Compute(new ObservationSource(module, benchmark, machine));
+        _cache[name] = value;
+        return value;
+    }
+
+    private double Reward(LlvmRewards.Definition definition)
+    {
+        var reward = definition.Reward;
+        double initial = Observe(definition.InitialCostSpace).AsDouble();
+        double baseline = reward.BaselineSpace is null ? 0 : Observe(reward.BaselineSpace).AsDouble();
+        double now = Observe(reward.CostSpace).AsDouble();
+        double previous = _lastCost.GetValueOrDefault(reward.Name, initial);
+        _lastCost[reward.Name] = now;
+        return reward.Reward(previous, now, reward.Divisor(initial, baseline));
+    }
+
+    private (LlvmModule, TargetMachine, LlvmBenchmark) Session() =>
+        _module is not null && _machine is not null && _benchmark is not null
+            ? (_module, _machine, _benchmark)
+            : throw new InvalidOperationException("the environment has no episode: call Reset(benchmark) first");
+}

@@ -1,0 +1,26 @@
+namespace CompilerGym.Llvm.Tools;
+
+/// <summary>The LLVM 22 command-line tools from Debian, and how the project calls them.</summary>
+public static class LlvmTools
+{
+    public const string Clang = "clang-22";
+    public const string Opt = "opt-22";
+
+    /// <summary>
+    /// Flags that make unoptimized but optimizable IR: -O1 with LLVM's passes disabled. (-O0 would
+    /// mark every function optnone/noinline, and the optimizer would then ignore them.)
+    /// </summary>
+    public static readonly IReadOnlyList<string> UnoptimizedIrFlags = ["-O1", "-Xclang", "-disable-llvm-passes", "-emit-llvm", "-g0"];
+
+    /// <summary>Compiles C to unoptimized bitcode; a compile error becomes an exception with clang's message.</summary>
+    public static void CompileC(string source, string output, IEnumerable<string>? extraFlags = null)
+    {
+        var result = ProcessRunner.Run(Clang, [.. UnoptimizedIrFlags, .. extraFlags ?? [], "-c", source, "-o", output], TimeSpan.FromMinutes(2));
+        if (result.ExitCode != 0)
+            throw new InvalidOperationException($"clang-22 could not compile {source}:\n{result.Stderr.Trim()}");
+    }
+
+    /// <summary>Quotes a word for a POSIX shell command line.</summary>
+    public static string ShellQuote(string word) =>
+        word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:,+@%".Contains(c)) ? word : "'" + word.Replace("'", "'\\''") + "'";
+}
