@@ -7,6 +7,7 @@ var root = new RootCommand("CompilerGym for .NET: LLVM 22 pass-ordering environm
     BenchmarksCommand.Create(),
     StepCommand.Create(),
     CommandlineCommand.Create(),
+    PipelineCommand.Create(),
     ValidateCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -11,7 +11,14 @@ public sealed class LlvmModule : IDisposable
 {
     internal LlvmModuleHandle Handle { get; }
 
-    private LlvmModule(LlvmModuleHandle handle) => Handle = handle;
+    /// <summary>Where the module came from (a file, a benchmark URI), for messages.</summary>
+    public string Name { get; }
+
+    private LlvmModule(LlvmModuleHandle handle, string name)
+    {
+        Handle = handle;
+        Name = name;
+    }
 
     /// <summary>Parses bitcode (raw or wrapped) or textual IR, deciding by the leading magic bytes.</summary>
     public static LlvmModule Parse(ReadOnlySpan<byte> data, string name) =>
@@ -33,7 +40,7 @@ public sealed class LlvmModule : IDisposable
             context.Dispose();
             throw LlvmRuntime.Error($"invalid LLVM bitcode in '{name}'");
         }
-        return new LlvmModule(AdoptWithContext(module, context));
+        return new LlvmModule(AdoptWithContext(module, context), name);
     }
 
     public static LlvmModule ParseIr(ReadOnlySpan<byte> text, string name)
@@ -48,16 +55,16 @@ public sealed class LlvmModule : IDisposable
             context.Dispose();
             throw LlvmRuntime.Error($"invalid LLVM IR in '{name}'", what);
         }
-        return new LlvmModule(AdoptWithContext(module, context));
+        return new LlvmModule(AdoptWithContext(module, context), name);
     }
 
     public static LlvmModule ParseIr(string text, string name) => ParseIr(Encoding.UTF8.GetBytes(text), name);
 
     /// <summary>A copy in a new context, independent of this one (bitcode round trip).</summary>
-    public LlvmModule Fork() => ParseBitcode(ToBitcode(), "fork");
+    public LlvmModule Fork() => ParseBitcode(ToBitcode(), Name);
 
     /// <summary>A copy in the same context: cheap, but only for use on this module's thread.</summary>
-    internal LlvmModule CloneInContext() => new(Adopt(LibLlvm.LLVMCloneModule(Handle), Handle.Context));
+    internal LlvmModule CloneInContext() => new(Adopt(LibLlvm.LLVMCloneModule(Handle), Handle.Context), Name);
 
     public byte[] ToBitcode()
     {

@@ -33,7 +33,10 @@ public sealed class TargetMachine : IDisposable
     public bool RunPasses(LlvmModule module, string pipeline)
     {
         Diagnostics.TakeErrors();
-        nint error = LibCgymExt.cgym_run_passes(module.Handle, pipeline, _machine, _options, out int changed);
+        nint error;
+        int changed;
+        using (Diagnostics.Operation($"running pipeline '{pipeline}' on {module.Name}"))
+            error = LibCgymExt.cgym_run_passes(module.Handle, pipeline, _machine, _options, out changed);
         if (error != 0)
             throw LlvmRuntime.Error($"pipeline '{pipeline}' failed", new ErrorHandle(error).TakeMessage());
         return changed != 0;

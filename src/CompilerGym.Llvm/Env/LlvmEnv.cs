@@ -91,7 +91,7 @@ public sealed class LlvmEnv : ICompilerEnv
 
     public StepResult Step(IReadOnlyList<int> actions, StepOptions? options = null)
     {
-        var (module, machine, benchmark) = Session();
+        var (module, machine, _) = Session();
         var clock = Stopwatch.StartNew();
         var chosen = actions.Select(id => _actionSpace[id]).ToList();
         bool changed = false;
@@ -99,7 +99,7 @@ public sealed class LlvmEnv : ICompilerEnv
         {
             // Several actions run as one pipeline: one call into LLVM, the same result as one by one.
             string pipeline = string.Join(",", chosen.Select(a => a.Pipeline));
-            using (Diagnostics.Operation($"running {string.Join(",", chosen.Select(a => a.Name))} ({pipeline}) on {benchmark.Uri}"))
+            using (Diagnostics.Operation($"applying action(s) {string.Join(", ", chosen.Select(a => a.Name))} of {_actionSpace.Name}"))
                 changed = machine.RunPasses(module, pipeline);
             _actions.AddRange(chosen);
         }

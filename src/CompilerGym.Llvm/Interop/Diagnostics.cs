@@ -49,7 +49,11 @@ internal static class Diagnostics
     internal readonly struct OperationScope : IDisposable
     {
         private readonly string? _previous;
-        public OperationScope(string description) { _previous = t_operation; t_operation = description; }
+        public OperationScope(string description)
+        {
+            _previous = t_operation;
+            t_operation = _previous is null ? description : $"{_previous}\n  while {description}";
+        }
         public void Dispose() => t_operation = _previous;
     }
 }

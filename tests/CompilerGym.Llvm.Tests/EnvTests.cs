@@ -1,0 +1,214 @@
+using CompilerGym.Core.Envs;
+using CompilerGym.Core.Spaces;
+using CompilerGym.Llvm.Actions;
+using CompilerGym.Llvm.Env;
+
+namespace CompilerGym.Llvm.Tests;
+
+public class EnvTests
+{
+    private static readonly string[] s_sequence = ["mem2reg", "instcombine", "simplifycfg", "inline", "gvn", "licm", "adce", "globaldce"];
+
+    [Fact]
+    public void Reset_returns_the_chosen_observation_and_info()
+    {
+        using var env = new LlvmEnv(observationSpace: "Autophase");
+        var reset = env.Reset(Fixtures.Crc32);
+        Assert.Equal(Fixtures.Crc32, reset.Info.Benchmark);
+        Assert.Equal(56, reset.Observation!.AsInt64Vector().Length);
+        Assert.Equal(env.Observe("IrInstructionCountO0").AsDouble(), env.Observe("IrInstructionCount").AsDouble());
+    }
+
+    [Theory]
+    [InlineData(Fixtures.Crc32)]
+    [InlineData("benchmark://builtin-v0/qsort")]
+    public void Commandline_through_opt_reproduces_the_ir(string benchmark)
+    {
+        using var env = new LlvmEnv();
+        env.Reset(benchmark);
+        env.Step(s_sequence);
+        string pipeline = env.Pipeline;
+        Assert.Contains(pipeline, env.Commandline());
+        Assert.StartsWith("opt-22 -passes=", env.Commandline());
+
+        string optIr = OptTool.RunToText(env.CurrentBenchmark!.BitcodePath, pipeline);
+        Assert.Equal(OptTool.WithoutModuleId(optIr), OptTool.WithoutModuleId(env.Observe("Ir").AsText()));
+        Assert.Equal(OptTool.InstructionCount(env.CurrentBenchmark.BitcodePath, pipeline), env.Observe("IrInstructionCount").AsDouble());
+    }
+
+    [Fact]
+    public void Single_steps_and_one_multi_step_give_the_same_program()
+    {
+        using var one = new LlvmEnv();
+        using var many = new LlvmEnv();
+        one.Reset(Fixtures.Crc32);
+        many.Reset(Fixtures.Crc32);
+        foreach (var name in s_sequence) one.Step([name]);
+        many.Step(s_sequence);
+        Assert.Equal(one.Observe("IrSha1"), many.Observe("IrSha1"));
+        Assert.Equal(one.State.Actions, many.State.Actions);
+    }
+
+    [Fact]
+    public void Baselines_match_opt()
+    {
+        using var env = new LlvmEnv();
+        env.Reset(Fixtures.Crc32);
+        string bitcode = env.CurrentBenchmark!.BitcodePath;
+        Assert.Equal(OptTool.InstructionCount(bitcode, "default<Oz>"), env.Observe("IrInstructionCountOz").AsDouble());
+        Assert.Equal(OptTool.InstructionCount(bitcode, "default<O3>"), env.Observe("IrInstructionCountO3").AsDouble());
+        Assert.Equal(OptTool.InstructionCount(bitcode, ""), env.Observe("IrInstructionCountO0").AsDouble());
+    }
+
+    [Fact]
+    public void Forks_evolve_independently()
+    {
+        using var env = new LlvmEnv();
+        env.Reset(Fixtures.Crc32);
+        env.Step(["mem2reg"]);
+        double before = env.Observe("IrInstructionCount").AsDouble();
+
+        using var fork = env.Fork();
+        fork.Step(((LlvmEnv)fork).Actions["inline"].Id);
+        fork.Step(((LlvmEnv)fork).Actions["instcombine"].Id);
+
+        Assert.Equal(before, env.Observe("IrInstructionCount").AsDouble());
+        Assert.NotEqual(before, fork.Observe("IrInstructionCount").AsDouble());
+        Assert.Equal(["mem2reg"], env.State.Actions);
+        Assert.Equal(["mem2reg", "inline", "instcombine"], fork.State.Actions);
+
+        // The parent goes on after the fork is gone.
+        fork.Dispose();
+        env.Step(["instcombine"]);
+        Assert.True(env.Observe("IrInstructionCount").AsDouble() < before);
+    }
+
+    [Theory]
+    [InlineData("IrInstructionCount", "IrInstructionCount", 1.0)]
+    [InlineData("IrInstructionCountNorm", "IrInstructionCount", 0.0)]
+    [InlineData("IrInstructionCountOz", "IrInstructionCount", -1.0)]
+    [InlineData("ObjectTextSizeO3", "ObjectTextSizeBytes", -3.0)]
+    public void Episode_rewards_sum_to_the_scaled_cost_change(string rewardSpace, string cost, double scaleKind)
+    {
+        using var env = new LlvmEnv(rewardSpace: rewardSpace);
+        env.Reset(Fixtures.Crc32);
+        double initial = env.Observe(cost).AsDouble();
+        double sum = 0;
+        foreach (var name in s_sequence) sum += env.Step([name]).Reward!.Value;
+        double final = env.Observe(cost).AsDouble();
+        double divisor = scaleKind switch
+        {
+            1.0 => 1,
+            0.0 => initial,
+            -1.0 => initial - env.Observe("IrInstructionCountOz").AsDouble(),
+            _ => initial - env.Observe("ObjectTextSizeO3").AsDouble(),
+        };
+        Assert.Equal((initial - final) / divisor, sum, 9);
+        Assert.Equal(sum, env.State.Reward!.Value, 9);
+    }
+
+    [Fact]
+    public void A_pass_with_nothing_to_do_reports_no_change_and_keeps_cached_observations()
+    {
+        using var env = new LlvmEnv();
+        env.Reset(Fixtures.Crc32);
+        Assert.True(env.Step(["mem2reg"]).Info.IrChanged);
+        string hash = env.Observe("IrSha1").AsText();
+        var again = env.Step(["mem2reg"]);
+        Assert.False(again.Info.IrChanged);
+        Assert.Equal(hash, env.Observe("IrSha1").AsText());
+        // A change is reported when there is one, and the observations follow it.
+        Assert.True(env.Step(["instcombine"]).Info.IrChanged);
+        Assert.NotEqual(hash, env.Observe("IrSha1").AsText());
+    }
+
+    [Fact]
+    public void Step_options_return_extra_observations_and_rewards()
+    {
+        using var env = new LlvmEnv(observationSpace: "IrInstructionCount", rewardSpace: "IrInstructionCount");
+        env.Reset(Fixtures.Crc32);
+        var step = env.Step(env.Actions["mem2reg"].Id, new StepOptions(["InstCount", "Autophase"], ["IrInstructionCountNorm"]));
+        Assert.Equal(step.Observation!.AsDouble(), step.Info.Observations["InstCount"].AsInt64Vector()[0]);
+        Assert.Equal(step.Observation.AsDouble(), step.Info.Observations["Autophase"].AsInt64Vector()[51]); // TotalInsts
+        Assert.Equal(step.Reward!.Value / env.Observe("IrInstructionCountO0").AsDouble(), step.Info.Rewards["IrInstructionCountNorm"], 12);
+        Assert.False(step.Terminated);
+        Assert.False(step.Truncated);
+    }
+
+    [Fact]
+    public void State_round_trips_through_json_and_validates()
+    {
+        using var env = new LlvmEnv(rewardSpace: "IrInstructionCountOz");
+        env.Reset(Fixtures.Crc32);
+        env.Step(s_sequence);
+        var state = EnvState.FromJson(env.State.ToJson());
+        Assert.Equal(env.State.Actions, state.Actions);
+        var result = env.Validate(state);
+        Assert.True(result.Ok, result.ToString());
+        Assert.Equal(state.Reward!.Value, result.ReplayedReward!.Value, 9);
+    }
+
+    [Fact]
+    public void Validate_detects_a_tampered_state()
+    {
+        using var env = new LlvmEnv(rewardSpace: "IrInstructionCount");
+        env.Reset(Fixtures.Crc32);
+        env.Step(s_sequence);
+        var state = env.State;
+
+        var wrongReward = env.Validate(state with { Reward = state.Reward + 5 });
+        Assert.False(wrongReward.Ok);
+        Assert.Contains("does not reproduce", wrongReward.Errors[0]);
+
+        var droppedAction = env.Validate(state with { Actions = [.. state.Actions.Skip(1)] });
+        Assert.False(droppedAction.Ok);
+
+        var unknownAction = env.Validate(state with { Actions = ["no-such-pass"] });
+        Assert.False(unknownAction.Ok);
+        Assert.Contains("no-such-pass", unknownAction.Errors[0]);
+    }
+
+    [Fact]
+    public void Oz_subsequences_in_order_reproduce_default_oz()
+    {
+        using var env = new LlvmEnv(actionSpace: LlvmActionSpace.OzSubsequences);
+        env.Reset(Fixtures.Crc32);
+        env.Step([.. env.Actions.Actions.Select(a => a.Id)]);
+        Assert.Equal(env.Observe("IrInstructionCountOz").AsDouble(), env.Observe("IrInstructionCount").AsDouble());
+    }
+
+    [Fact]
+    public void Object_text_size_matches_llc()
+    {
+        using var env = new LlvmEnv();
+        env.Reset(Fixtures.Crc32);
+        env.Step(["mem2reg", "instcombine"]);
+        string dir = Directory.CreateTempSubdirectory("cgym-test-").FullName;
+        try
+        {
+            string bc = Path.Combine(dir, "in.bc"), obj = Path.Combine(dir, "out.o");
+            File.WriteAllBytes(bc, env.Observe("Bitcode").AsBytes());
+            var llc = Tools.ProcessRunner.Run("llc-22", ["-O2", "-relocation-model=pic", "-filetype=obj", bc, "-o", obj], TimeSpan.FromMinutes(1));
+            Assert.True(llc.ExitCode == 0, llc.Stderr);
+            var size = Tools.ProcessRunner.Run("llvm-size-22", ["-A", obj], TimeSpan.FromMinutes(1));
+            long text = size.Stdout.Split('\n').Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                .Where(f => f.Length >= 2 && (f[0] == ".text" || f[0].StartsWith(".text.", StringComparison.Ordinal))).Sum(f => long.Parse(f[1]));
+            Assert.Equal(text, env.Observe("ObjectTextSizeBytes").AsDouble());
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public void Spaces_describe_themselves()
+    {
+        using var env = new LlvmEnv();
+        var passes = env.ActionSpaces.Single(s => s.Name == LlvmActionSpace.Passes);
+        Assert.Equal(SpaceKind.Discrete, passes.Kind);
+        Assert.True(passes.N >= 100, $"only {passes.N} passes");
+        Assert.Equal(passes.N, passes.Names!.Distinct().Count());
+        var autophase = env.ObservationSpaces.Single(s => s.Name == "Autophase");
+        Assert.Equal([56], autophase.Shape);
+        Assert.True(env.ObservationSpaces.Single(s => s.Name == "ObjectTextSizeBytes").PlatformDependent);
+        Assert.Equal(8, env.RewardSpaces.Count);
+    }
+}
