@@ -1,4 +1,4 @@
-// description: Implements AES-128/192/256 with a byte-oriented reference and T-table cipher, both directions, in ECB, CBC and CTR modes, checked against FIPS-197 and SP 800-38A vectors.
+// description: Encrypts and decrypts with AES-128/192/256 in ECB, CBC, CTR, CFB, OFB and CMAC and checks the published test vectors.
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -271,6 +271,60 @@ static void ctr_crypt(const aes_key *k, block_fn enc, const uint8_t iv[16], cons
     }
 }
 
+/* CFB-128: the keystream is the encryption of the previous ciphertext block. */
+static void cfb_crypt(const aes_key *k, block_fn enc, const uint8_t iv[16], const uint8_t *in, uint8_t *out, size_t n,
+                      int decrypt) {
+    uint8_t feedback[16], ks[16];
+    memcpy(feedback, iv, 16);
+    for (size_t off = 0; off < n; off += 16) {
+        enc(k, feedback, ks);
+        size_t len = n - off < 16 ? n - off : 16;
+        for (size_t i = 0; i < len; i++) {
+            uint8_t c = decrypt ? in[off + i] : (uint8_t)(in[off + i] ^ ks[i]);
+            out[off + i] = decrypt ? (uint8_t)(in[off + i] ^ ks[i]) : c;
+            feedback[i] = c;
+        }
+    }
+}
+
+/* OFB: the keystream feeds back on itself, independent of the data. */
+static void ofb_crypt(const aes_key *k, block_fn enc, const uint8_t iv[16], const uint8_t *in, uint8_t *out, size_t n) {
+    uint8_t ks[16];
+    memcpy(ks, iv, 16);
+    for (size_t off = 0; off < n; off += 16) {
+        enc(k, ks, ks);
+        for (size_t i = 0; i < 16 && off + i < n; i++) out[off + i] = in[off + i] ^ ks[i];
+    }
+}
+
+/* Doubling in GF(2^128) for CMAC subkeys: shift left, fold the carry with 0x87. */
+static void gf128_double(const uint8_t in[16], uint8_t out[16]) {
+    uint8_t carry = (uint8_t)(in[0] >> 7);
+    for (int i = 0; i < 15; i++) out[i] = (uint8_t)((in[i] << 1) | (in[i + 1] >> 7));
+    out[15] = (uint8_t)((in[15] << 1) ^ (carry ? 0x87u : 0u));
+}
+
+/* CMAC (RFC 4493): CBC-MAC whose last block is masked with a subkey, padded if partial. */
+static void cmac(const aes_key *k, const uint8_t *msg, size_t n, uint8_t tag[16]) {
+    uint8_t l[16] = {0}, k1[16], k2[16], x[16] = {0}, last[16];
+    fast_encrypt(k, l, l);
+    gf128_double(l, k1);
+    gf128_double(k1, k2);
+    size_t blocks = n == 0 ? 1 : (n + 15) / 16;
+    int complete = n > 0 && n % 16 == 0;
+    for (size_t b = 0; b + 1 < blocks; b++) {
+        for (int i = 0; i < 16; i++) x[i] ^= msg[16 * b + (size_t)i];
+        fast_encrypt(k, x, x);
+    }
+    size_t rem = n - 16 * (blocks - 1);
+    for (size_t i = 0; i < 16; i++) {
+        uint8_t m = i < rem ? msg[16 * (blocks - 1) + i] : i == rem ? 0x80u : 0u;
+        last[i] = (uint8_t)(m ^ (complete ? k1[i] : k2[i]));
+    }
+    for (int i = 0; i < 16; i++) x[i] ^= last[i];
+    fast_encrypt(k, x, tag);
+}
+
 static void parse_hex(const char *hex, uint8_t *out) {
     for (size_t i = 0; hex[2 * i]; i++) {
         int v = 0;
@@ -333,6 +387,30 @@ int main(void) {
     ctr_crypt(&k, fast_encrypt, iv, data, ct, 32);
     parse_hex("874d6191b620e3261bef6864990db6ce9806f66b7970fdff8617187bb9fffdff", back);
     ok &= memcmp(ct, back, 32) == 0;
+    /* F.3.13 (CFB128) and F.4.1 (OFB). */
+    parse_hex("000102030405060708090a0b0c0d0e0f", iv);
+    cfb_crypt(&k, fast_encrypt, iv, data, ct, 32, 0);
+    parse_hex("3b3fd92eb72dad20333449f8e83cfb4ac8a64537a0b3a93fcde3cdad9f1ce58b", back);
+    ok &= memcmp(ct, back, 32) == 0;
+    ofb_crypt(&k, fast_encrypt, iv, data, ct, 32);
+    parse_hex("3b3fd92eb72dad20333449f8e83cfb4a7789508d16918f03f53c52dac54ed825", back);
+    ok &= memcmp(ct, back, 32) == 0;
+    /* RFC 4493 CMAC examples 1-4 (message lengths 0, 16, 40, 64). */
+    static const struct {
+        size_t len;
+        const char *tag;
+    } cmacs[] = {{0, "bb1d6929e95937287fa37d129b756746"},
+                 {16, "070a16b46b4d4144f79bdd9dd04a287c"},
+                 {40, "dfa66747de9ae63030ca32611497c827"},
+                 {64, "51f0bebf7e3b9d92fc49741779363cfe"}};
+    parse_hex("6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51"
+              "30c81c46a35ce411e5fbc1191a0a52eff69f2445df4f9b17ad2b417be66c3710", data);
+    for (size_t i = 0; i < sizeof cmacs / sizeof cmacs[0]; i++) {
+        cmac(&k, data, cmacs[i].len, out);
+        parse_hex(cmacs[i].tag, expect);
+        ok &= memcmp(out, expect, 16) == 0;
+        checksum = checksum * 31u + out[0];
+    }
 
     /* Random keys and data: reference and T-table ciphers agree, every mode round-trips. */
     for (int trial = 0; trial < 3; trial++) {
@@ -356,6 +434,12 @@ int main(void) {
         ctr_crypt(&k, fast_encrypt, iv, data, ct, DATA_LEN - 7); /* partial last block */
         ctr_crypt(&k, fast_encrypt, iv, ct, back, DATA_LEN - 7);
         ok &= memcmp(back, data, DATA_LEN - 7) == 0;
+        cfb_crypt(&k, fast_encrypt, iv, data, ct, DATA_LEN - 5, 0);
+        cfb_crypt(&k, ref_encrypt, iv, ct, back, DATA_LEN - 5, 1);
+        ok &= memcmp(back, data, DATA_LEN - 5) == 0;
+        ofb_crypt(&k, ref_encrypt, iv, data, ct, 1000);
+        ofb_crypt(&k, fast_encrypt, iv, ct, back, 1000);
+        ok &= memcmp(back, data, 1000) == 0;
         /* Flipping one key bit must change about half the ciphertext bits. */
         memcpy(key2, key, 32);
         key2[trial] ^= 1u;

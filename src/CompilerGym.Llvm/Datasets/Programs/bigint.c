@@ -1,4 +1,4 @@
-// description: Arbitrary-precision unsigned integer arithmetic (schoolbook and Karatsuba multiplication, Knuth long division, decimal I/O, powers, GCD, modular exponentiation, square roots) checked against known values and identities.
+// description: Runs arbitrary-precision integer arithmetic (Karatsuba, long division, modular powers) and checks known values.
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-// description: Counts set bits with nine classic methods dispatched through a function-pointer table, as in MiBench bitcount, and checks they agree.
+// description: Counts set bits with nine methods called through a function-pointer table, as in MiBench bitcount.
 #include <stdint.h>
 #include <stdio.h>
 

@@ -1,4 +1,4 @@
-// description: Deflate-style compressor: LZ77 with hash chains and lazy matching, length-limited canonical Huffman codes with deflate length/distance symbols, and a decoder verified by round trips.
+// description: Compresses data deflate-style with LZ77 and canonical Huffman blocks and checks the decompressed round trip.
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-// description: Computes CRC-32 with bitwise, byte-table and slicing-by-4 methods and checks them against the standard test vector.
+// description: Computes CRC-32 with bitwise, table and slicing-by-4 methods and checks the standard test vector.
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>

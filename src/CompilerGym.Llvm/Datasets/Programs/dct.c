@@ -1,4 +1,4 @@
-// description: JPEG-style codec core on a generated image: integer 8x8 DCT (matrix and butterfly forms), quantization, zigzag run-length coding and inverse DCT, with round-trip and quality checks.
+// description: Codes a generated image JPEG-style with an integer 8x8 DCT, quantization and zigzag run-length coding.
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>

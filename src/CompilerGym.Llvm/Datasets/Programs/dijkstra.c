@@ -1,4 +1,4 @@
-// description: Runs Dijkstra's shortest paths with an indexed binary heap on generated graphs and checks distances against Bellman-Ford.
+// description: Finds shortest paths with Dijkstra and a binary heap on generated graphs and checks them against Bellman-Ford.
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-// description: Solves edit distance, longest common subsequence, 0/1 knapsack, longest increasing subsequence and matrix-chain order by dynamic programming and checks each against an independent method.
+// description: Solves edit distance, LCS, knapsack, LIS and matrix-chain order by dynamic programming and cross-checks them.
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-// description: Runs a radix-2 fixed-point Q15 FFT with per-stage scaling, checking it against a direct DFT, an inverse-FFT round trip and a pure-tone spectrum.
+// description: Runs a fixed-point Q15 radix-2 FFT and checks it against a direct DFT and an inverse-FFT round trip.
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>

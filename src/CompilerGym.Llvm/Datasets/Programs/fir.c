@@ -1,4 +1,4 @@
-// description: Filters a generated Q15 signal with direct, circular-buffer, block and symmetric FIR implementations and checks them against each other and the filter's known responses.
+// description: Filters a generated Q15 signal with four FIR filter implementations and checks that they agree.
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-// description: Explores generated graphs and a grid maze with BFS, iterative DFS, union-find and topological sorting and cross-checks the answers.
+// description: Searches generated graphs and a maze with BFS, DFS, union-find and topological sort and cross-checks them.
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-// description: Drives a chained string-keyed hash table and an open-addressing integer table with random inserts, lookups and deletes, checked against a direct-indexed reference.
+// description: Inserts, looks up and deletes random keys in chained and open-addressing hash tables against a reference.
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

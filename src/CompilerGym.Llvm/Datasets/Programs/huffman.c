@@ -1,4 +1,4 @@
-// description: Run-length encodes generated data, Huffman codes the result with canonical codes, and checks both tree-walk and table decoding round trips.
+// description: Compresses generated data with run-length and canonical Huffman coding and checks the decoded round trip.
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>

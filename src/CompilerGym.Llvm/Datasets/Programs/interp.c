@@ -1,4 +1,4 @@
-// description: Interprets a small C-like language (lexer, recursive-descent parser, tree-walking evaluator, bytecode compiler and stack VM) on several programs and checks both engines against native C.
+// description: Parses and runs programs in a small C-like language with a tree walker and a bytecode VM and checks both against C.
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>

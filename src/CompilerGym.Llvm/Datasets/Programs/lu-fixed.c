@@ -1,4 +1,4 @@
-// description: Solves linear systems by LU decomposition with partial pivoting in Q16.16 fixed point and checks residuals, PA = LU and determinants.
+// description: Solves linear systems by LU decomposition in Q16.16 fixed point and checks residuals and determinants.
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>

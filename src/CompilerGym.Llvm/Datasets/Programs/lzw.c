@@ -1,4 +1,4 @@
-// description: Compresses generated text and binary data with variable-width LZW (9 to 12 bit codes, dictionary reset) and checks the decompressed round trip.
+// description: Compresses generated text and binary data with variable-width LZW and checks the decompressed round trip.
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-// description: Implements the MD5 message digest with explicit round steps and checks the RFC 1321 test suite plus streaming consistency.
+// description: Computes MD5 digests and checks the RFC 1321 test suite and streaming consistency.
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>

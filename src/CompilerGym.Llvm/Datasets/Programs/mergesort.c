@@ -1,4 +1,4 @@
-// description: Sorts key/value pairs with top-down and bottom-up merge sort, heapsort, shellsort and LSD radix sort and cross-checks the results.
+// description: Sorts key/value pairs with merge sort, heapsort, shellsort and radix sort and cross-checks the results.
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-// description: Counts N-queens solutions by array backtracking and by bitmask search, counts symmetry-distinct solutions, and checks the published sequences.
+// description: Counts N-queens solutions by backtracking and bitmask search and checks the published counts.
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-// description: Sorts integers, strings and records with a generic quicksort driven by comparator function pointers and verifies order and permutation.
+// description: Sorts integers, records and strings with a generic quicksort and comparator function pointers.
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>

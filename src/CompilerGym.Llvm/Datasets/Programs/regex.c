@@ -1,4 +1,4 @@
-// description: Matches regular expressions (classes, . * + ?, anchors) with a backtracking matcher and a Thompson-NFA simulation, plus glob patterns, and cross-checks all engines.
+// description: Matches regular expressions and glob patterns with backtracking and NFA engines and cross-checks them.
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-// description: Implements SHA-256 and HMAC-SHA-256 with a streaming interface and checks FIPS 180-2 and RFC 4231 test vectors.
+// description: Computes SHA-256 and HMAC-SHA-256 and checks the FIPS 180-2 and RFC 4231 test vectors.
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-// description: Assembles small programs for a stack virtual machine and runs them with switch dispatch and handler-table dispatch, comparing results with the same algorithms written in C.
+// description: Runs assembled programs on a stack virtual machine with two dispatch methods and checks them against C.
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-// description: Finds all occurrences of many patterns in generated text with naive, KMP, Boyer-Moore-Horspool, Rabin-Karp and Z-algorithm searches and checks they agree.
+// description: Searches generated text with naive, KMP, Horspool, Rabin-Karp and Z-algorithm matchers and checks they agree.
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>

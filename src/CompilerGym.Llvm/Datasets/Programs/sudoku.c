@@ -1,4 +1,4 @@
-// description: Solves sudoku puzzles with candidate bitmasks, constraint propagation and backtracking, checks uniqueness and published solutions, and re-solves randomly transformed puzzles.
+// description: Solves sudoku puzzles by constraint propagation and backtracking and checks published and transformed solutions.
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-// description: Applies SUSAN-style edge detection and brightness-preserving smoothing to a generated image and checks edges against the known shapes.
+// description: Runs SUSAN-style edge detection and smoothing on a generated image and checks edges against the known shapes.
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,0 +1,63 @@
+using BenchmarkDotNet.Attributes;
+using CompilerGym.Llvm.Core;
+using CompilerGym.Llvm.Env;
+
+namespace CompilerGym.Benchmarks;
+
+/// <summary>
+/// One in-process step from a freshly reset episode, against the bare LLVMRunPasses call on the
+/// same program: a cheap pass (adce) and an expensive one (gvn), on a small and a large built-in
+/// program. Each measured call starts from the unoptimized program, so every iteration resets
+/// outside the measurement and times a single call.
+/// </summary>
+[InvocationCount(1, unrollFactor: 1)]
+[IterationCount(60)]
+[WarmupCount(5)]
+public class StepBenchmarks
+{
+    private LlvmEnv _env = null!;
+    private TargetMachine _machine = null!;
+    private LlvmModule? _module;
+    private int _action;
+    private string _pipeline = "";
+
+    [Params("crc32", "interp")]
+    public string Program { get; set; } = "";
+
+    [Params("adce", "gvn")]
+    public string Pass { get; set; } = "";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _env = new LlvmEnv();
+        _env.Reset($"benchmark://builtin-v0/{Program}");
+        _action = _env.Actions[Pass].Id;
+        _pipeline = _env.Actions[Pass].Pipeline;
+        _machine = new TargetMachine(_env.CurrentBenchmark!.TargetTriple);
+    }
+
+    [IterationSetup(Target = nameof(Step))]
+    public void ResetEpisode() => _env.Reset();
+
+    [IterationSetup(Target = nameof(BareRunPasses))]
+    public void ReloadModule()
+    {
+        _module?.Dispose();
+        _module = _env.CurrentBenchmark!.Load();
+    }
+
+    [Benchmark]
+    public bool Step() => _env.Step(_action).Info.IrChanged;
+
+    [Benchmark(Baseline = true)]
+    public void BareRunPasses() => _machine.RunPassesBare(_module!, _pipeline);
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _module?.Dispose();
+        _machine.Dispose();
+        _env.Dispose();
+    }
+}
