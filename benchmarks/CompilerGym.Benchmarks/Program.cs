@@ -1,4 +1,35 @@
+using System.CommandLine;
 using BenchmarkDotNet.Running;
+using CompilerGym.Benchmarks.Measurements;
 
-// Runs the suite: dotnet run -c Release --project benchmarks/CompilerGym.Benchmarks -- --filter '*'
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// Two kinds of measurement:
+//   BenchmarkDotNet suites:  dotnet run -c Release --project benchmarks/CompilerGym.Benchmarks -- --filter '*'
+//   run-level measurements:  ... -- side-by-side | throughput | memory  [options, see --help]
+string[] measurements = ["side-by-side", "throughput", "memory", "--help", "-h"];
+if (args.Length == 0 || !measurements.Contains(args[0]))
+{
+    BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    return 0;
+}
+
+// Piped output has no terminal width; Spectre would wrap every cell at 80 columns.
+if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 240;
+
+var benchmark = new Option<string>("--benchmark", "-b") { DefaultValueFactory = _ => "benchmark://builtin-v0/crc32", Description = "Benchmark URI" };
+var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0 };
+var episodes = new Option<int>("--episodes") { DefaultValueFactory = _ => 20 };
+var length = new Option<int>("--length") { DefaultValueFactory = _ => 50, Description = "Steps per episode" };
+var subprocessEpisodes = new Option<int>("--subprocess-episodes") { DefaultValueFactory = _ => 2, Description = "Episodes for the (slow) opt-22 subprocess method" };
+var sessions = new Option<int[]>("--sessions") { DefaultValueFactory = _ => [1, 2, 8, 32], AllowMultipleArgumentsPerToken = true };
+var seconds = new Option<double>("--seconds") { DefaultValueFactory = _ => 10 };
+var steps = new Option<int>("--steps") { DefaultValueFactory = _ => 100_000 };
+
+var sideBySide = new Command("side-by-side", "The same action sequences through the bare pass call, the in-process env and an opt-22 subprocess")
+    { benchmark, episodes, length, seed, subprocessEpisodes };
+sideBySide.SetAction(r => SideBySide.Run(r.GetValue(benchmark)!, r.GetValue(episodes), r.GetValue(length), r.GetValue(seed), r.GetValue(subprocessEpisodes)));
+var throughput = new Command("throughput", "Steps per second with several sessions in parallel") { benchmark, sessions, seconds, length };
+throughput.SetAction(r => Throughput.Run(r.GetValue(benchmark)!, r.GetValue(sessions)!, r.GetValue(seconds), r.GetValue(length)));
+var memory = new Command("memory", "Memory of one env over many steps") { benchmark, steps, length };
+memory.SetAction(r => MemoryGrowth.Run(r.GetValue(benchmark)!, r.GetValue(steps), r.GetValue(length)));
+
+return new RootCommand("CompilerGym for .NET performance measurements") { sideBySide, throughput, memory }.Parse(args).Invoke();

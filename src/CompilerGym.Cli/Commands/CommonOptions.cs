@@ -53,6 +53,8 @@ internal static class CommonOptions
 
     public static void Table(string title, IEnumerable<string> columns, IEnumerable<string[]> rows)
     {
+        // Piped output has no terminal width; Spectre would wrap every cell at 80 columns.
+        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 240;
         var table = new Table { Title = new TableTitle(title) }.Border(TableBorder.Simple);
         foreach (var c in columns) table.AddColumn(c);
         foreach (var r in rows) table.AddRow([.. r.Select(Markup.Escape)]);

@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using CompilerGym.Llvm.Actions;
+using CompilerGym.Llvm.Core;
+using CompilerGym.Llvm.Datasets;
+using CompilerGym.Llvm.Env;
+using CompilerGym.Llvm.Features;
+using CompilerGym.Llvm.Tools;
+using Spectre.Console;
+
+namespace CompilerGym.Benchmarks.Measurements;
+
+/// <summary>
+/// The same random action sequences, one step at a time, through: the bare LLVMRunPasses call (the
+/// physical limit), the in-process environment (a step plus the IrInstructionCount observation),
+/// and opt-22 run as a subprocess per step plus an instruction count (what many research
+/// environments do). Each is reported as a ratio to the bare call, measured in the same run.
+/// </summary>
+internal static class SideBySide
+{
+    public static void Run(string benchmark, int episodes, int length, int seed, int subprocessEpisodes)
+    {
+        var space = LlvmActionSpace.Get(LlvmActionSpace.Passes);
+        var sequences = RandomEpisodes.Make(space, episodes, length, seed);
+        var target = BenchmarkStore.Default.Get(benchmark);
+        Console.WriteLine($"{target.Uri}: {episodes} episodes of {length} random {space.Name} actions (seed {seed})");
+
+        // Warm up every path once, so that start-up costs do not count.
+        Bare(target, sequences.Take(1));
+        InProcess(target, sequences.Take(1));
+
+        var bare = Bare(target, sequences);
+        var env = InProcess(target, sequences);
+        var subprocess = Subprocess(target, sequences.Take(subprocessEpisodes));
+
+        var table = new Table().Border(TableBorder.Simple);
+        foreach (var c in new[] { "method", "steps", "mean µs/step", "median µs/step", "p90 µs/step", "ratio to bare (mean)" }) table.AddColumn(c);
+        void Row(string name, Stats s) => table.AddRow(name, s.Count.ToString(), s.Mean.ToString("F1"), s.Median.ToString("F1"),
+            s.P90.ToString("F1"), (s.Mean / bare.Mean).ToString("F2"));
+        Row("(d) bare LLVMRunPasses", bare);
+        Row("(a) in-process env step + IrInstructionCount", env);
+        table.AddRow("(b) remote env step", "-", "-", "-", "-", "not measured: the gRPC service does not exist yet");
+        Row($"(c) opt-22 subprocess + count ({subprocessEpisodes} episodes)", subprocess);
+        AnsiConsole.Write(table);
+        Console.WriteLine($"in-process overhead beyond the pass: {env.Mean - bare.Mean:F1} µs/step mean, {env.Median - bare.Median:F1} µs/step median");
+    }
+
+    private static Stats Bare(LlvmBenchmark target, IEnumerable<LlvmAction[]> sequences)
+    {
+        var times = new List<double>();
+        using var machine = new TargetMachine(target.TargetTriple);
+        foreach (var sequence in sequences)
+        {
+            using var module = target.Load();
+            foreach (var action in sequence)
+            {
+                long start = Stopwatch.GetTimestamp();
+                machine.RunPassesBare(module, action.Pipeline);
+                times.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+            }
+        }
+        return Stats.Of(times);
+    }
+
+    private static Stats InProcess(LlvmBenchmark target, IEnumerable<LlvmAction[]> sequences)
+    {
+        var times = new List<double>();
+        using var env = new LlvmEnv(observationSpace: "IrInstructionCount");
+        foreach (var sequence in sequences)
+        {
+            env.Reset(target.Uri);
+            foreach (var action in sequence)
+            {
+                long start = Stopwatch.GetTimestamp();
+                env.Step(action.Id);
+                times.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+            }
+        }
+        return Stats.Of(times);
+    }
+
+    private static Stats Subprocess(LlvmBenchmark target, IEnumerable<LlvmAction[]> sequences)
+    {
+        var times = new List<double>();
+        string dir = Directory.CreateTempSubdirectory("cgym-side-").FullName;
+        try
+        {
+            foreach (var sequence in sequences)
+            {
+                string current = Path.Combine(dir, "0.bc");
+                File.Copy(target.BitcodePath, current, overwrite: true);
+                for (int i = 0; i < sequence.Length; i++)
+                {
+                    string next = Path.Combine(dir, $"{i + 1}.bc");
+                    long start = Stopwatch.GetTimestamp();
+                    var opt = ProcessRunner.Run(LlvmTools.Opt, [$"-passes={sequence[i].Pipeline}", current, "-o", next], TimeSpan.FromMinutes(1));
+                    if (opt.ExitCode != 0) throw new InvalidOperationException($"opt-22 failed on {sequence[i].Name}: {opt.Stderr}");
+                    using (var module = LlvmModule.ParseBitcode(File.ReadAllBytes(next), next)) InstCount.InstructionCount(module);
+                    times.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+                    current = next;
+                }
+            }
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+        return Stats.Of(times);
+    }
+}
