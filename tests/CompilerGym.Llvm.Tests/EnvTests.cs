@@ -168,13 +168,25 @@ public class EnvTests
         Assert.Contains("no-such-pass", unknownAction.Errors[0]);
     }
 
-    [Fact]
-    public void Oz_subsequences_in_order_reproduce_default_oz()
+    [Theory]
+    [InlineData(Fixtures.Crc32)]
+    [InlineData("benchmark://builtin-v0/interp")]
+    [InlineData("benchmark://builtin-v0/aes")]
+    public void Oz_subsequences_in_order_reproduce_default_oz(string benchmark)
     {
         using var env = new LlvmEnv(actionSpace: LlvmActionSpace.OzSubsequences);
-        env.Reset(Fixtures.Crc32);
+        env.Reset(benchmark);
         env.Step([.. env.Actions.Actions.Select(a => a.Id)]);
         Assert.Equal(env.Observe("IrInstructionCountOz").AsDouble(), env.Observe("IrInstructionCount").AsDouble());
+    }
+
+    [Fact]
+    public void No_action_runs_instcombine_with_fixpoint_verification()
+    {
+        // Plain instcombine aborts the process when it misses its fixpoint (see tests/fixtures).
+        var unsafeUse = new System.Text.RegularExpressions.Regex(@"(?<![\w-])instcombine(?!<[^>]*no-verify-fixpoint)");
+        foreach (var action in LlvmActionSpace.All.SelectMany(s => s.Actions))
+            Assert.False(unsafeUse.IsMatch(action.Pipeline), $"{action.Name}: {action.Pipeline}");
     }
 
     [Fact]
