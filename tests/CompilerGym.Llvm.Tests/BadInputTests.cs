@@ -71,6 +71,8 @@ public class BadInputTests
         Assert.Throws<UnknownNameException>(() => env.Observe("NoSuchObservation"));
         Assert.Throws<UnknownNameException>(() => new LlvmEnv(rewardSpace: "NoSuchReward"));
         Assert.Throws<UnknownNameException>(() => env.Reset(options: new(ActionSpace: "no-such-space")));
+        Assert.Throws<UnknownNameException>(() => env.Step(0, new(RewardSpaces: ["NoSuchReward"])));
+        Assert.Throws<UnknownNameException>(() => env.Step(0, new(ObservationSpaces: ["NoSuchObservation"])));
         Assert.Empty(env.State.Actions);
         Assert.Equal(env.Observe("IrInstructionCountO0"), env.Observe("IrInstructionCount"));
     }

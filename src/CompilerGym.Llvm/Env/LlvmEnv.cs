@@ -93,7 +93,10 @@ public sealed class LlvmEnv : ICompilerEnv
     {
         var (module, machine, _) = Session();
         var clock = Stopwatch.StartNew();
+        // Every name is resolved before the passes run, so a bad request changes nothing.
         var chosen = actions.Select(id => _actionSpace[id]).ToList();
+        var extraObservations = (options?.ObservationSpaces ?? []).Distinct().Select(LlvmObservations.Get).ToList();
+        var extraRewards = (options?.RewardSpaces ?? []).Distinct().Select(LlvmRewards.Get).ToList();
         bool changed = false;
         if (chosen.Count > 0)
         {
@@ -108,13 +111,11 @@ public sealed class LlvmEnv : ICompilerEnv
         var observation = _observationSpace is null ? null : Observe(_observationSpace);
         double? reward = _rewardSpace is null ? null : Reward(_rewardSpace);
         if (reward is { } value) _episodeReward += value;
-        var extraObservations = (options?.ObservationSpaces ?? []).ToDictionary(n => n, Observe);
-        var extraRewards = (options?.RewardSpaces ?? []).Where(n => n != _rewardSpace?.Reward.Name)
-            .ToDictionary(n => n, n => Reward(LlvmRewards.Get(n)));
-        if (_rewardSpace is not null && options?.RewardSpaces?.Contains(_rewardSpace.Reward.Name) == true)
-            extraRewards[_rewardSpace.Reward.Name] = reward!.Value;
+        var observations = extraObservations.ToDictionary(o => o.Space.Name, Observe);
+        // The chosen reward space was computed above; computing it again would give 0.
+        var rewards = extraRewards.ToDictionary(r => r.Reward.Name, r => r == _rewardSpace ? reward!.Value : Reward(r));
         return new StepResult(observation, reward, Terminated: false, Truncated: false,
-            new StepInfo(changed, extraObservations, extraRewards, clock.Elapsed.TotalSeconds));
+            new StepInfo(changed, observations, rewards, clock.Elapsed.TotalSeconds));
     }
 
     /// <summary>Applies actions by name (a convenience for scripts and the command line).</summary>
