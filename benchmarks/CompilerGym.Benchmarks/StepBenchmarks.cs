@@ -40,7 +40,7 @@ public class StepBenchmarks
     [IterationSetup(Target = nameof(Step))]
     public void ResetEpisode() => _env.Reset();
 
-    [IterationSetup(Target = nameof(BareRunPasses))]
+    [IterationSetup(Targets = [nameof(BareRunPasses), nameof(RunPassesWithChangeReport)])]
     public void ReloadModule()
     {
         _module?.Dispose();
@@ -52,6 +52,10 @@ public class StepBenchmarks
 
     [Benchmark(Baseline = true)]
     public void BareRunPasses() => _machine.RunPassesBare(_module!, _pipeline);
+
+    /// <summary>The env's pass runner alone: tells the env's own cost apart from the native runner's.</summary>
+    [Benchmark]
+    public bool RunPassesWithChangeReport() => _machine.RunPasses(_module!, _pipeline);
 
     [GlobalCleanup]
     public void Cleanup()
