@@ -6,12 +6,14 @@ using CompilerGym.Llvm.Features;
 
 namespace CompilerGym.Benchmarks;
 
-/// <summary>Reset, fork and the observations, on a small and a large built-in program.</summary>
+/// <summary>Reset, fork, a multi-action step and the observations, on a small and a large built-in program.</summary>
 [MemoryDiagnoser]
 public class EpisodeBenchmarks
 {
     private LlvmEnv _env = null!;
     private LlvmModule _module = null!;
+    private TargetMachine _machine = null!;
+    private int[] _actions = [];
 
     [Params("crc32", "interp")]
     public string Program { get; set; } = "";
@@ -24,6 +26,8 @@ public class EpisodeBenchmarks
         _env.Step(["mem2reg", "instcombine", "simplifycfg"]);
         // The env caches observations per state; the feature walks are measured on a module of their own.
         _module = _env.CurrentBenchmark!.Load();
+        _machine = new TargetMachine(_env.CurrentBenchmark.TargetTriple);
+        _actions = [.. new[] { "sroa", "instcombine", "simplifycfg", "early-cse", "adce" }.Select(n => _env.Actions[n].Id)];
     }
 
     [Benchmark] public ResetResult Reset() => _env.Reset();
@@ -37,11 +41,22 @@ public class EpisodeBenchmarks
     [Benchmark] public long[] AutophaseFeatures() => Autophase.Compute(_module);
     [Benchmark] public long[] InstCountFeatures() => InstCount.Compute(_module);
     [Benchmark] public long IrInstructionCount() => InstCount.InstructionCount(_module);
+    [Benchmark] public string Ir() => _module.ToText();
+    [Benchmark] public byte[] Bitcode() => _module.ToBitcode();
+    [Benchmark] public long ObjectTextSizeBytes() => _machine.TextSizeBytes(_module);
+
+    /// <summary>Reset and five actions in one step call (the reset is included: a step needs a fresh program).</summary>
+    [Benchmark] public StepResult ResetAndMultiStep()
+    {
+        _env.Reset();
+        return _env.Step(_actions);
+    }
 
     [GlobalCleanup]
     public void Cleanup()
     {
         _module.Dispose();
+        _machine.Dispose();
         _env.Dispose();
     }
 }

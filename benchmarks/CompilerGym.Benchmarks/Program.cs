@@ -4,8 +4,8 @@ using CompilerGym.Benchmarks.Measurements;
 
 // Two kinds of measurement:
 //   BenchmarkDotNet suites:  dotnet run -c Release --project benchmarks/CompilerGym.Benchmarks -- --filter '*'
-//   run-level measurements:  ... -- side-by-side | throughput | memory  [options, see --help]
-string[] measurements = ["side-by-side", "throughput", "memory", "--help", "-h"];
+//   run-level measurements:  ... -- side-by-side | throughput | memory | session-memory  [options, see --help]
+string[] measurements = ["side-by-side", "throughput", "memory", "session-memory", "--help", "-h"];
 if (args.Length == 0 || !measurements.Contains(args[0]))
 {
     BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
@@ -32,4 +32,8 @@ throughput.SetAction(r => Throughput.Run(r.GetValue(benchmark)!, r.GetValue(sess
 var memory = new Command("memory", "Memory of one env over many steps") { benchmark, steps, length };
 memory.SetAction(r => MemoryGrowth.Run(r.GetValue(benchmark)!, r.GetValue(steps), r.GetValue(length)));
 
-return new RootCommand("CompilerGym for .NET performance measurements") { sideBySide, throughput, memory }.Parse(args).Invoke();
+var sessionCount = new Option<int>("--count") { DefaultValueFactory = _ => 100, Description = "Sessions to open" };
+var sessionMemory = new Command("session-memory", "Resident memory per open session") { benchmark, sessionCount };
+sessionMemory.SetAction(r => SessionMemory.Run(r.GetValue(benchmark)!, r.GetValue(sessionCount)));
+
+return new RootCommand("CompilerGym for .NET performance measurements") { sideBySide, throughput, memory, sessionMemory }.Parse(args).Invoke();
