@@ -13,7 +13,9 @@ internal static class BenchmarksCommand
         var command = new Command("benchmarks", "List the datasets and their benchmarks") { json };
         command.SetAction(r => CommonOptions.Run(() =>
         {
-            var benchmarks = BenchmarkStore.Default.Datasets.SelectMany(d => d.Benchmarks).ToList();
+            var benchmarks = BenchmarkStore.Default.Datasets.SelectMany(d => d.Benchmarks)
+                .Concat(BenchmarkStore.Default.Generators.Select(g => new BenchmarkInfo($"generator://{g.Name}/SEED", $"{g.Description} (any seed)")))
+                .ToList();
             if (r.GetValue(json))
                 Console.WriteLine(new JsonArray([.. benchmarks.Select(b => (JsonNode)new JsonObject
                     { ["uri"] = b.Uri, ["description"] = b.Description })]).ToJsonString());

@@ -5,19 +5,26 @@ using CompilerGym.Llvm.Tools;
 namespace CompilerGym.Llvm.Datasets;
 
 /// <summary>
-/// Resolves benchmark URIs to loaded benchmarks: dataset benchmarks and files (<c>.c</c>, <c>.ll</c>,
-/// <c>.bc</c>). Loaded benchmarks, and so their baselines, are shared by every session of the process.
+/// Resolves benchmark URIs to loaded benchmarks: dataset benchmarks, generated programs and files
+/// (<c>.c</c>, <c>.ll</c>, <c>.bc</c>). Loaded benchmarks, and so their baselines, are shared by
+/// every session of the process.
 /// </summary>
 public sealed class BenchmarkStore
 {
     private readonly Dictionary<string, IDataset> _datasets;
+    private readonly Dictionary<string, Generator> _generators;
     private readonly ConcurrentDictionary<string, Lazy<LlvmBenchmark>> _loaded = new();
 
-    public static BenchmarkStore Default { get; } = new([new BuiltinDataset()]);
+    public static BenchmarkStore Default { get; } = new([new BuiltinDataset()], [new CsmithGenerator(), new LlvmStressGenerator()]);
 
-    public BenchmarkStore(IEnumerable<IDataset> datasets) => _datasets = datasets.ToDictionary(d => d.Name);
+    public BenchmarkStore(IEnumerable<IDataset> datasets, IEnumerable<Generator> generators)
+    {
+        _datasets = datasets.ToDictionary(d => d.Name);
+        _generators = generators.ToDictionary(g => g.Name);
+    }
 
     public IReadOnlyCollection<IDataset> Datasets => _datasets.Values;
+    public IReadOnlyCollection<Generator> Generators => _generators.Values;
 
     /// <summary>The benchmark for a URI (or a bare dataset/name, or a path); throws UnknownBenchmarkException or LlvmException.</summary>
     public LlvmBenchmark Get(string uriText)
@@ -44,10 +51,12 @@ public sealed class BenchmarkStore
                 return dataset.Load(uri.Name);
             case "benchmark":
                 throw new UnknownBenchmarkException($"unknown dataset '{uri.Dataset}' in {uri} (known: {string.Join(", ", _datasets.Keys)})");
-            case "file":
-                return LoadFile(uri.Name);
+            case "generator" when _generators.TryGetValue(uri.Dataset, out var generator):
+                return generator.Load(uri.Name);
+            case "generator":
+                throw new UnknownBenchmarkException($"unknown generator '{uri.Dataset}' in {uri} (known: {string.Join(", ", _generators.Keys)})");
             default:
-                throw new UnknownBenchmarkException($"{uri}: {uri.Scheme}:// benchmarks are not supported yet");
+                return LoadFile(uri.Name);
         }
     }
 

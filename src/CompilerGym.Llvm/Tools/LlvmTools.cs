@@ -12,10 +12,16 @@ public static class LlvmTools
     /// </summary>
     public static readonly IReadOnlyList<string> UnoptimizedIrFlags = ["-O1", "-Xclang", "-disable-llvm-passes", "-emit-llvm", "-g0"];
 
-    /// <summary>Compiles C to unoptimized bitcode; a compile error becomes an exception with clang's message.</summary>
+    /// <summary>
+    /// Compiles C to unoptimized bitcode; a compile error becomes an exception with clang's message.
+    /// It compiles from the source's folder by file name, so that the module's source_filename does
+    /// not depend on where a temporary copy happened to be.
+    /// </summary>
     public static void CompileC(string source, string output, IEnumerable<string>? extraFlags = null)
     {
-        var result = ProcessRunner.Run(Clang, [.. UnoptimizedIrFlags, .. extraFlags ?? [], "-c", source, "-o", output], TimeSpan.FromMinutes(2));
+        source = Path.GetFullPath(source);
+        var result = ProcessRunner.Run(Clang, [.. UnoptimizedIrFlags, .. extraFlags ?? [], "-c", Path.GetFileName(source), "-o", Path.GetFullPath(output)],
+            TimeSpan.FromMinutes(2), Path.GetDirectoryName(source));
         if (result.ExitCode != 0)
             throw new InvalidOperationException($"clang-22 could not compile {source}:\n{result.Stderr.Trim()}");
     }

@@ -1,0 +1,51 @@
+using CompilerGym.Core.Benchmarks;
+using CompilerGym.Llvm.Datasets;
+using CompilerGym.Llvm.Env;
+
+namespace CompilerGym.Llvm.Tests;
+
+public class GeneratorTests
+{
+    public static TheoryData<string> Generators() => [CsmithGenerator.GeneratorName, LlvmStressGenerator.GeneratorName];
+
+    [Theory]
+    [MemberData(nameof(Generators))]
+    public void The_same_seed_gives_the_same_module(string name)
+    {
+        var generator = BenchmarkStore.Default.Generators.Single(g => g.Name == name);
+        string dir = Directory.CreateTempSubdirectory("cgym-gen-").FullName;
+        try
+        {
+            string a = Path.Combine(dir, "a.bc"), b = Path.Combine(dir, "b.bc"), c = Path.Combine(dir, "c.bc");
+            generator.Generate(7, a);
+            generator.Generate(7, b);
+            generator.Generate(8, c);
+            Assert.Equal(File.ReadAllBytes(a), File.ReadAllBytes(b));
+            Assert.NotEqual(File.ReadAllBytes(a), File.ReadAllBytes(c));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Theory]
+    [InlineData("generator://csmith-v0/3")]
+    [InlineData("generator://llvm-stress-v0/3")]
+    public void Generated_benchmarks_run_episodes_that_opt_reproduces(string uri)
+    {
+        using var env = new LlvmEnv();
+        env.Reset(uri);
+        Assert.Equal(uri, env.Benchmark);
+        env.Step(["sroa", "instcombine", "simplifycfg", "gvn", "licm", "loop-unroll", "adce"]);
+        string optIr = OptTool.RunToText(env.CurrentBenchmark!.BitcodePath, env.Pipeline);
+        Assert.Equal(OptTool.WithoutModuleId(optIr), OptTool.WithoutModuleId(env.Observe("Ir").AsText()));
+    }
+
+    [Theory]
+    [InlineData("generator://csmith-v0/minus-one")]
+    [InlineData("generator://csmith-v0/-1")]
+    [InlineData("generator://no-such-generator/1")]
+    public void Bad_generator_uris_are_reported(string uri)
+    {
+        using var env = new LlvmEnv();
+        Assert.Throws<UnknownBenchmarkException>(() => env.Reset(uri));
+    }
+}
