@@ -11,7 +11,6 @@ public abstract record Observation
         public bool Equals(Int64Vector? other) => other is not null && Values.AsSpan().SequenceEqual(other.Values);
         public override int GetHashCode() => Values.Length;
     }
-    public sealed record Float64Scalar(double Value) : Observation;
     public sealed record Text(string Value) : Observation;
     public sealed record Bytes(byte[] Value) : Observation
     {
@@ -23,7 +22,6 @@ public abstract record Observation
     public double AsDouble() => this switch
     {
         Int64Scalar s => s.Value,
-        Float64Scalar f => f.Value,
         _ => throw new InvalidOperationException($"{GetType().Name} observation is not a scalar"),
     };
 
@@ -41,7 +39,6 @@ public abstract record Observation
     {
         Int64Scalar s => JsonValue.Create(s.Value),
         Int64Vector v => new JsonArray([.. v.Values.Select(x => (JsonNode)JsonValue.Create(x))]),
-        Float64Scalar f => JsonValue.Create(f.Value),
         Text t => JsonValue.Create(t.Value),
         Bytes b => JsonValue.Create(Convert.ToBase64String(b.Value)),
         _ => throw new InvalidOperationException(),
@@ -52,7 +49,6 @@ public abstract record Observation
     {
         Int64Scalar s => s.Value.ToString(),
         Int64Vector v => $"[{string.Join(", ", v.Values)}]",
-        Float64Scalar f => f.Value.ToString("G6"),
         Text t => t.Value,
         Bytes b => $"<{b.Value.Length} bytes>",
         _ => GetType().Name,

@@ -50,15 +50,7 @@ public sealed class TargetMachine : IDisposable
             throw LlvmRuntime.Error($"pipeline '{pipeline}' failed", new ErrorHandle(error).TakeMessage());
     }
 
-    /// <summary>Emits an object file from a clone (code generation changes the module it runs on).</summary>
-    public byte[] EmitObject(LlvmModule module)
-    {
-        using var clone = module.CloneInContext();
-        using var buffer = EmitToBuffer(clone);
-        return buffer.Span.ToArray();
-    }
-
-    /// <summary>The total size of the <c>.text</c> sections of the object code of the module.</summary>
+    /// <summary>The total size of the <c>.text</c> sections of the module's object code (emitted from a clone: code generation changes the module it runs on).</summary>
     public long TextSizeBytes(LlvmModule module)
     {
         using var clone = module.CloneInContext();

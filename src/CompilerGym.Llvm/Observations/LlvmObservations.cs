@@ -11,11 +11,7 @@ namespace CompilerGym.Llvm.Observations;
 public sealed record ObservationSource(LlvmModule Module, LlvmBenchmark Benchmark, TargetMachine Machine);
 
 /// <summary>An observation space and how to compute it.</summary>
-public sealed record LlvmObservation(Space Space, Func<ObservationSource, Observation> Compute)
-{
-    /// <summary>Whether the value depends only on the benchmark, not on the actions taken.</summary>
-    public bool PerBenchmark { get; init; }
-}
+public sealed record LlvmObservation(Space Space, Func<ObservationSource, Observation> Compute);
 
 /// <summary>The observation spaces of the LLVM environment. All are deterministic.</summary>
 public static class LlvmObservations
@@ -63,10 +59,10 @@ public static class LlvmObservations
     private static IEnumerable<LlvmObservation> Baseline(string prefix, string what, bool platformDependent, Func<Baselines, BaselineCosts> costs) =>
     [
         new(Count(prefix + "O0", $"{what} of the unoptimized benchmark", platformDependent),
-            s => new Observation.Int64Scalar(costs(s.Benchmark.Baselines).O0)) { PerBenchmark = true },
+            s => new Observation.Int64Scalar(costs(s.Benchmark.Baselines).O0)),
         new(Count(prefix + "O3", $"{what} after LLVM's default<O3> pipeline", platformDependent),
-            s => new Observation.Int64Scalar(costs(s.Benchmark.Baselines).O3)) { PerBenchmark = true },
+            s => new Observation.Int64Scalar(costs(s.Benchmark.Baselines).O3)),
         new(Count(prefix + "Oz", $"{what} after LLVM's default<Oz> pipeline", platformDependent),
-            s => new Observation.Int64Scalar(costs(s.Benchmark.Baselines).Oz)) { PerBenchmark = true },
+            s => new Observation.Int64Scalar(costs(s.Benchmark.Baselines).Oz)),
     ];
 }
