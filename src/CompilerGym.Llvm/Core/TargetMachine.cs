@@ -17,10 +17,13 @@ public sealed class TargetMachine : IDisposable
 
     public string Triple { get; }
 
+    /// <summary>The triple a machine for a module with this triple uses.</summary>
+    public static string TripleFor(string? moduleTriple) => string.IsNullOrEmpty(moduleTriple) ? DefaultTriple : moduleTriple;
+
     public TargetMachine(string? triple = null)
     {
         LlvmRuntime.EnsureInitialized();
-        Triple = string.IsNullOrEmpty(triple) ? DefaultTriple : triple;
+        Triple = TripleFor(triple);
         if (LibLlvm.LLVMGetTargetFromTriple(Triple, out nint target, out nint message) != 0)
             throw new LlvmException($"no LLVM target for triple '{Triple}': {MessageHandle.Take(message)}");
         // Empty CPU and features, as opt-22 without -mcpu: functions carry clang's target-cpu attributes.

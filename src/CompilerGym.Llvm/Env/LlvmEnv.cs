@@ -68,7 +68,7 @@ public sealed class LlvmEnv : ICompilerEnv
 
         _module?.Dispose();
         _module = module;
-        if (_machine is null || _machine.Triple != (string.IsNullOrEmpty(target.TargetTriple) ? TargetMachine.DefaultTriple : target.TargetTriple))
+        if (_machine is null || _machine.Triple != TargetMachine.TripleFor(target.TargetTriple))
         {
             _machine?.Dispose();
             _machine = new TargetMachine(target.TargetTriple);
