@@ -14,7 +14,7 @@ internal static class CommonOptions
 
     public static Option<string> Benchmark() => new("--benchmark", "-b")
     {
-        Description = "Benchmark URI (benchmark://builtin-v0/NAME, file:///path/to/prog.c|.ll|.bc) or a path",
+        Description = "Benchmark URI (benchmark://builtin-v0/NAME, generator://csmith-v0/SEED, file:///path to a .c/.ll/.bc file, a folder of C files or a compile_commands.json) or a path",
         DefaultValueFactory = _ => DefaultBenchmark,
     };
 

@@ -62,10 +62,17 @@ public sealed class BenchmarkStore
 
     private static LlvmBenchmark LoadFile(string path)
     {
-        if (!File.Exists(path)) throw new UnknownBenchmarkException($"no such file: {path}");
         string uri = $"file://{path}";
+        string name = Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(path));
+        if (Directory.Exists(path))
+            return new LlvmBenchmark(uri, CProject.Build(name, CProject.FromDirectory(path)), $"C files under {path}");
+        if (!File.Exists(path)) throw new UnknownBenchmarkException($"no such file: {path}");
         switch (Path.GetExtension(path).ToLowerInvariant())
         {
+            case ".json":
+                var units = CProject.FromCompileCommands(path);
+                return new LlvmBenchmark(uri, CProject.Build(Path.GetFileName(Path.GetDirectoryName(path)) ?? "project", units),
+                    $"{units.Count} C files of {Path.GetFileName(path)}");
             case ".bc" or ".ll":
                 return new LlvmBenchmark(uri, path, $"LLVM module {Path.GetFileName(path)}");
             case ".c":
@@ -74,13 +81,15 @@ public sealed class BenchmarkStore
                     output => LlvmTools.CompileC(path, output));
                 return new LlvmBenchmark(uri, bitcode, $"C file {Path.GetFileName(path)}");
             default:
-                throw new UnknownBenchmarkException($"{path}: expected a .c, .ll or .bc file");
+                throw new UnknownBenchmarkException($"{path}: expected a .c, .ll or .bc file, a folder of C files or a compile_commands.json");
         }
     }
 
-    // A changed file is a new benchmark.
+    // A changed file, or a folder with a changed file, is a new benchmark.
     private static string FileKey(string path)
     {
+        if (Directory.Exists(path))
+            return $"file://{path}@{Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Select(f => File.GetLastWriteTimeUtc(f).Ticks).DefaultIfEmpty().Max()}";
         var info = new FileInfo(path);
         return info.Exists ? $"file://{path}@{info.LastWriteTimeUtc.Ticks}:{info.Length}" : $"file://{path}";
     }

@@ -5,6 +5,7 @@ public static class LlvmTools
 {
     public const string Clang = "clang-22";
     public const string Opt = "opt-22";
+    public const string Link = "llvm-link-22";
 
     /// <summary>
     /// Flags that make unoptimized but optimizable IR: -O1 with LLVM's passes disabled. (-O0 would
@@ -14,16 +15,29 @@ public static class LlvmTools
 
     /// <summary>
     /// Compiles C to unoptimized bitcode; a compile error becomes an exception with clang's message.
-    /// It compiles from the source's folder by file name, so that the module's source_filename does
-    /// not depend on where a temporary copy happened to be.
+    /// Without a working directory it compiles from the source's folder by file name, so that the
+    /// module's source_filename does not depend on where a temporary copy happened to be.
     /// </summary>
-    public static void CompileC(string source, string output, IEnumerable<string>? extraFlags = null)
+    public static void CompileC(string source, string output, IEnumerable<string>? extraFlags = null, string? workingDirectory = null)
     {
-        source = Path.GetFullPath(source);
-        var result = ProcessRunner.Run(Clang, [.. UnoptimizedIrFlags, .. extraFlags ?? [], "-c", Path.GetFileName(source), "-o", Path.GetFullPath(output)],
-            TimeSpan.FromMinutes(2), Path.GetDirectoryName(source));
+        if (workingDirectory is null)
+        {
+            source = Path.GetFullPath(source);
+            workingDirectory = Path.GetDirectoryName(source);
+            source = Path.GetFileName(source);
+        }
+        var result = ProcessRunner.Run(Clang, [.. UnoptimizedIrFlags, .. extraFlags ?? [], "-c", source, "-o", Path.GetFullPath(output)],
+            TimeSpan.FromMinutes(5), workingDirectory);
         if (result.ExitCode != 0)
             throw new InvalidOperationException($"clang-22 could not compile {source}:\n{result.Stderr.Trim()}");
+    }
+
+    /// <summary>Links bitcode files into one module.</summary>
+    public static void LinkBitcode(IEnumerable<string> inputs, string output)
+    {
+        var result = ProcessRunner.Run(Link, [.. inputs, "-o", output], TimeSpan.FromMinutes(5));
+        if (result.ExitCode != 0)
+            throw new InvalidOperationException($"llvm-link-22 could not link the program into one module:\n{result.Stderr.Trim()}");
     }
 
     /// <summary>Quotes a word for a POSIX shell command line.</summary>

@@ -1,0 +1,83 @@
+using System.CommandLine.Parsing;
+using System.Text.Json;
+using CompilerGym.Core.Benchmarks;
+using CompilerGym.Llvm.Tools;
+
+namespace CompilerGym.Llvm.Datasets;
+
+/// <summary>One C file to compile: its folder, its path as the build gives it, and the flags that shape its code.</summary>
+public sealed record CompileUnit(string Directory, string File, IReadOnlyList<string> Flags);
+
+/// <summary>
+/// A C program in several files — every <c>.c</c> file under a folder, or the C entries of a
+/// <c>compile_commands.json</c> — compiled one by one with the project's unoptimized flags and
+/// linked into one module with llvm-link-22.
+/// </summary>
+public static class CProject
+{
+    // Of a build's flags, these decide what the code is; optimization, warning and output flags do not.
+    private static readonly string[] s_keptWithValue = ["-I", "-D", "-U", "-include", "-isystem", "-iquote"];
+
+    public static IReadOnlyList<CompileUnit> FromDirectory(string directory)
+    {
+        var files = Directory.GetFiles(directory, "*.c", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+        if (files.Count == 0) throw new UnknownBenchmarkException($"{directory}: no .c files in this folder");
+        return [.. files.Select(f => new CompileUnit(directory, Path.GetRelativePath(directory, f), ["-I", "."]))];
+    }
+
+    public static IReadOnlyList<CompileUnit> FromCompileCommands(string path)
+    {
+        JsonElement[] entries;
+        try { entries = JsonSerializer.Deserialize<JsonElement[]>(File.ReadAllText(path)) ?? []; }
+        catch (JsonException e) { throw new UnknownBenchmarkException($"{path}: not a compilation database: {e.Message}"); }
+
+        var units = new List<CompileUnit>();
+        foreach (var entry in entries)
+        {
+            if (!entry.TryGetProperty("directory", out var dir) || !entry.TryGetProperty("file", out var file))
+                throw new UnknownBenchmarkException($"{path}: every entry needs 'directory' and 'file'");
+            string source = file.GetString()!;
+            if (!source.EndsWith(".c", StringComparison.Ordinal)) continue;
+            IEnumerable<string> arguments = entry.TryGetProperty("arguments", out var args) ? args.EnumerateArray().Select(a => a.GetString()!)
+                : entry.TryGetProperty("command", out var command) ? CommandLineParser.SplitCommandLine(command.GetString()!)
+                : throw new UnknownBenchmarkException($"{path}: entry for {source} has neither 'arguments' nor 'command'");
+            units.Add(new CompileUnit(dir.GetString()!, source, CodeFlags(arguments.Skip(1).ToList())));
+        }
+        if (units.Count == 0) throw new UnknownBenchmarkException($"{path}: no C files in this compilation database");
+        return units;
+    }
+
+    /// <summary>Compiles and links the units (cached by their content and flags); returns the bitcode path.</summary>
+    public static string Build(string name, IReadOnlyList<CompileUnit> units)
+    {
+        string key = Cache.Hash([string.Join(' ', LlvmTools.UnoptimizedIrFlags),
+            .. units.SelectMany(u => new[] { u.Directory, u.File, string.Join(' ', u.Flags), File.ReadAllText(Path.Combine(u.Directory, u.File)) })]);
+        return Cache.GetOrCreate(Path.Combine("benchmarks", "project", $"{name}-{key}.bc"), output =>
+        {
+            string dir = Directory.CreateTempSubdirectory("cgym-project-").FullName;
+            try
+            {
+                var objects = units.Select((u, i) =>
+                {
+                    string bc = Path.Combine(dir, $"{i}.bc");
+                    LlvmTools.CompileC(u.File, bc, u.Flags, u.Directory);
+                    return bc;
+                }).ToList();
+                LlvmTools.LinkBitcode(objects, output);
+            }
+            finally { Directory.Delete(dir, recursive: true); }
+        });
+    }
+
+    private static List<string> CodeFlags(List<string> arguments)
+    {
+        var kept = new List<string>();
+        for (int i = 0; i < arguments.Count; i++)
+        {
+            string a = arguments[i];
+            if (s_keptWithValue.Contains(a) && i + 1 < arguments.Count) kept.AddRange([a, arguments[++i]]);
+            else if (s_keptWithValue.Any(p => a.StartsWith(p, StringComparison.Ordinal)) || a.StartsWith("-std=", StringComparison.Ordinal)) kept.Add(a);
+        }
+        return kept;
+    }
+}
