@@ -8,6 +8,7 @@ var root = new RootCommand("CompilerGym for .NET: LLVM 22 pass-ordering environm
     StepCommand.Create(),
     CommandlineCommand.Create(),
     PipelineCommand.Create(),
+    SearchCommand.Create(),
     ValidateCommand.Create(),
 };
 return root.Parse(args).Invoke();

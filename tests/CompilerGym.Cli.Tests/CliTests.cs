@@ -119,4 +119,20 @@ public class CliTests
         Assert.Contains("LLVM fatal error: Instruction Combining on search_bmh did not reach a fixpoint", run.Stderr);
         Assert.Contains("while running pipeline 'function(instcombine)' on file://", run.Stderr);
     }
+
+    [Fact]
+    public void Search_lowers_the_cost_and_compares_with_oz()
+    {
+        var run = CgymProcess.Run("search", "-b", "benchmark://builtin-v0/qsort", "--max-steps", "3", "--json");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var json = JsonNode.Parse(run.Stdout)!;
+        double o0 = json["o0"]!.GetValue<double>(), oz = json["oz"]!.GetValue<double>(), found = json["found"]!.GetValue<double>();
+        Assert.True(found < o0);
+        Assert.Equal((o0 - found) / (o0 - oz), json["score_vs_oz"]!.GetValue<double>(), 9);
+        Assert.Equal(3, json["actions"]!.AsArray().Count);
+        Assert.StartsWith("valid", CgymProcess.Run("validate", json["state"]!.ToJsonString()).Stdout);
+
+        var bad = CgymProcess.Run("search", "--cost", "Autophase");
+        Assert.NotEqual(0, bad.ExitCode);
+    }
 }
