@@ -37,6 +37,47 @@ public class EnvTests
     }
 
     [Fact]
+    public void Commandline_reproduces_a_module_without_a_target_triple()
+    {
+        // Loop vectorization and unrolling consult the target: a target-less module must get the same one in opt-22.
+        string dir = Directory.CreateTempSubdirectory("cgym-test-").FullName;
+        try
+        {
+            string ll = Path.Combine(dir, "notarget.ll");
+            File.WriteAllText(ll, """
+                define void @f(ptr %a, i64 %n) {
+                entry:
+                  br label %loop
+                loop:
+                  %i = phi i64 [ 0, %entry ], [ %i.next, %loop ]
+                  %p = getelementptr inbounds i32, ptr %a, i64 %i
+                  %v = load i32, ptr %p
+                  %w = add i32 %v, 1
+                  store i32 %w, ptr %p
+                  %i.next = add i64 %i, 1
+                  %done = icmp eq i64 %i.next, %n
+                  br i1 %done, label %exit, label %loop
+                exit:
+                  ret void
+                }
+                """);
+            using var env = new LlvmEnv();
+            env.Reset(ll);
+            env.Step(["loop-vectorize", "instcombine", "loop-unroll"]);
+            string command = env.Commandline();
+            Assert.Contains("-mtriple=x86_64-pc-linux-gnu", command);
+            var shell = Tools.ProcessRunner.Run("sh", ["-c", command.Replace("-o output.bc", "-S -o -")], TimeSpan.FromMinutes(1));
+            Assert.True(shell.ExitCode == 0, shell.Stderr);
+            // Only the module's name may differ: the file has no source_filename, so each tool names it after where it read it.
+            static string Code(string ir) => string.Join('\n', ir.Split('\n').Where(l =>
+                !l.StartsWith("; ModuleID", StringComparison.Ordinal) && !l.StartsWith("source_filename", StringComparison.Ordinal)));
+            Assert.Equal(Code(env.Observe("Ir").AsText()), Code(shell.Stdout));
+            Assert.Contains("<4 x i32>", shell.Stdout); // the loop was vectorized for the target, in both
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
     public void Single_steps_and_one_multi_step_give_the_same_program()
     {
         using var one = new LlvmEnv();

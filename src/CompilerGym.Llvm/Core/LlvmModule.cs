@@ -76,6 +76,18 @@ public sealed class LlvmModule : IDisposable
 
     public string TargetTriple => System.Runtime.InteropServices.Marshal.PtrToStringUTF8(LibLlvm.LLVMGetTarget(Handle)) ?? "";
 
+    /// <summary>
+    /// Gives a module that names no target the default one (triple and data layout), as
+    /// <c>opt-22 -mtriple=...</c> does, so that target-aware passes see the same target in both.
+    /// </summary>
+    public void SetDefaultTargetIfMissing()
+    {
+        if (TargetTriple.Length > 0) return;
+        LibLlvm.LLVMSetTarget(Handle, TargetMachine.DefaultTriple);
+        if (string.IsNullOrEmpty(System.Runtime.InteropServices.Marshal.PtrToStringUTF8(LibLlvm.LLVMGetDataLayoutStr(Handle))))
+            LibLlvm.LLVMSetDataLayout(Handle, TargetMachine.DefaultDataLayout);
+    }
+
     /// <summary>Throws when the module is not valid IR (LLVM's verifier).</summary>
     public void Verify()
     {

@@ -12,6 +12,9 @@ public sealed class TargetMachine : IDisposable
     /// <summary>The triple used when a module names none.</summary>
     public const string DefaultTriple = "x86_64-pc-linux-gnu";
 
+    /// <summary>LLVM 22's data layout for <see cref="DefaultTriple"/>.</summary>
+    public const string DefaultDataLayout = "e-m:e-p270:32:32-p271:32:32-p272:64:64-i64:64-i128:128-f80:128-n8:16:32:64-S128";
+
     private readonly TargetMachineHandle _machine;
     private readonly PassBuilderOptionsHandle _options;
 

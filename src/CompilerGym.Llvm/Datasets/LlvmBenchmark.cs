@@ -12,7 +12,7 @@ public sealed class LlvmBenchmark
     public string BitcodePath { get; }
     public byte[] Bitcode { get; }
     public string Description { get; }
-    /// <summary>The module's target triple (empty if it names none).</summary>
+    /// <summary>The target triple the benchmark's file names (empty if none: it then runs on the default target).</summary>
     public string TargetTriple { get; }
 
     public LlvmBenchmark(string uri, string bitcodePath, string description)
@@ -22,7 +22,7 @@ public sealed class LlvmBenchmark
         Description = description;
         Bitcode = File.ReadAllBytes(bitcodePath);
         // Fail now, with LLVM's message, rather than at every reset.
-        using (var module = Load())
+        using (var module = LlvmModule.Parse(Bitcode, Uri))
         {
             module.Verify();
             TargetTriple = module.TargetTriple;
@@ -32,6 +32,11 @@ public sealed class LlvmBenchmark
 
     public Baselines Baselines { get; }
 
-    /// <summary>A fresh module of the unoptimized program, in its own context.</summary>
-    public LlvmModule Load() => LlvmModule.Parse(Bitcode, Uri);
+    /// <summary>A fresh module of the unoptimized program, in its own context, on the default target if it names none.</summary>
+    public LlvmModule Load()
+    {
+        var module = LlvmModule.Parse(Bitcode, Uri);
+        module.SetDefaultTargetIfMissing();
+        return module;
+    }
 }

@@ -161,7 +161,9 @@ public sealed class LlvmEnv : ICompilerEnv
     {
         var (_, _, benchmark) = Session();
         string passes = _actions.Count == 0 ? "" : $"-passes={LlvmTools.ShellQuote(Pipeline)} ";
-        return $"{LlvmTools.Opt} {passes}{LlvmTools.ShellQuote(benchmark.BitcodePath)} -o output.bc";
+        // A module without a triple runs here on the default target; opt-22 needs telling, or it uses none.
+        string triple = string.IsNullOrEmpty(benchmark.TargetTriple) ? $"-mtriple={TargetMachine.DefaultTriple} " : "";
+        return $"{LlvmTools.Opt} {triple}{passes}{LlvmTools.ShellQuote(benchmark.BitcodePath)} -o output.bc";
     }
 
     public ValidationResult Validate(EnvState? state = null)

@@ -41,6 +41,9 @@ internal static partial class LibLlvm
     [LibraryImport(Lib)] internal static partial MemoryBufferHandle LLVMWriteBitcodeToMemoryBuffer(LlvmModuleHandle module);
     [LibraryImport(Lib)] internal static partial int LLVMVerifyModule(LlvmModuleHandle module, int action, out nint message);
     [LibraryImport(Lib)] internal static partial nint LLVMGetTarget(LlvmModuleHandle module);
+    [LibraryImport(Lib)] internal static partial nint LLVMGetDataLayoutStr(LlvmModuleHandle module);
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial void LLVMSetTarget(LlvmModuleHandle module, string triple);
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial void LLVMSetDataLayout(LlvmModuleHandle module, string layout);
 
     // Targets.
     [LibraryImport(Lib)] internal static partial void LLVMInitializeX86TargetInfo();
