@@ -64,6 +64,10 @@ public sealed class CProjectTests : IDisposable
         string db = Path.Combine(_dir, "compile_commands.json");
         File.WriteAllText(db, "{ not json");
         Assert.Contains("not a compilation database", Assert.Throws<UnknownBenchmarkException>(() => env.Reset(db)).Message);
+        File.WriteAllText(db, """[{"directory": 7, "file": "main.c", "arguments": []}]""");
+        Assert.Contains("'directory' and 'file'", Assert.Throws<UnknownBenchmarkException>(() => env.Reset(db)).Message);
+        File.WriteAllText(db, $$"""[{"directory": "{{_dir}}", "file": "main.c"}]""");
+        Assert.Contains("neither 'arguments' nor 'command'", Assert.Throws<UnknownBenchmarkException>(() => env.Reset(db)).Message);
 
         // Two programs in one folder: two definitions of main cannot be linked into one module.
         File.WriteAllText(Path.Combine(_dir, "other.c"), "int main(void) { return 0; }\n");

@@ -50,12 +50,15 @@ internal static class StepCommand
         env.Reset(benchmark);
 
         var steps = new List<(string Action, StepResult Result)>();
+        rewards = [.. rewards.Distinct()];
+        observations = [.. observations.Distinct()];
         var totals = rewards.ToDictionary(n => n, _ => 0.0);
-        var traceOptions = new StepOptions([LlvmObservations.IrInstructionCount], rewards);
+        // With --trace each action is its own step, and each step also reports the instruction count.
+        var stepOptions = new StepOptions(trace ? [LlvmObservations.IrInstructionCount] : null, rewards);
         var batches = trace ? names.Select(n => (IReadOnlyList<string>)[n]) : [names];
         foreach (var batch in batches)
         {
-            var result = env.Step(batch, new StepOptions(RewardSpaces: rewards, ObservationSpaces: trace ? traceOptions.ObservationSpaces : null));
+            var result = env.Step(batch, stepOptions);
             foreach (var (n, v) in result.Info.Rewards) totals[n] += v;
             if (trace) steps.Add((batch[0], result));
         }

@@ -24,7 +24,7 @@ internal static class LlvmRuntime
         }
     }
 
-    /// <summary>Throws an <see cref="LlvmException"/> with what LLVM said, or <paramref name="fallback"/>.</summary>
+    /// <summary>An <see cref="LlvmException"/> saying what failed, with LLVM's message and any error diagnostics it reported on this thread.</summary>
     public static LlvmException Error(string context, string? message = null)
     {
         var diagnostics = Diagnostics.TakeErrors();

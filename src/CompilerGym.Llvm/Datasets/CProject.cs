@@ -34,12 +34,15 @@ public static class CProject
         var units = new List<CompileUnit>();
         foreach (var entry in entries)
         {
-            if (!entry.TryGetProperty("directory", out var dir) || !entry.TryGetProperty("file", out var file))
-                throw new UnknownBenchmarkException($"{path}: every entry needs 'directory' and 'file'");
+            if (entry.ValueKind != JsonValueKind.Object
+                || !entry.TryGetProperty("directory", out var dir) || dir.ValueKind != JsonValueKind.String
+                || !entry.TryGetProperty("file", out var file) || file.ValueKind != JsonValueKind.String)
+                throw new UnknownBenchmarkException($"{path}: every entry needs the strings 'directory' and 'file'");
             string source = file.GetString()!;
             if (!source.EndsWith(".c", StringComparison.Ordinal)) continue;
-            IEnumerable<string> arguments = entry.TryGetProperty("arguments", out var args) ? args.EnumerateArray().Select(a => a.GetString()!)
-                : entry.TryGetProperty("command", out var command) ? CommandLineParser.SplitCommandLine(command.GetString()!)
+            IEnumerable<string> arguments = entry.TryGetProperty("arguments", out var args) && args.ValueKind == JsonValueKind.Array
+                    ? args.EnumerateArray().Select(a => a.ValueKind == JsonValueKind.String ? a.GetString()! : a.ToString())
+                : entry.TryGetProperty("command", out var command) && command.ValueKind == JsonValueKind.String ? CommandLineParser.SplitCommandLine(command.GetString()!)
                 : throw new UnknownBenchmarkException($"{path}: entry for {source} has neither 'arguments' nor 'command'");
             units.Add(new CompileUnit(dir.GetString()!, source, CodeFlags(arguments.Skip(1).ToList())));
         }
