@@ -5,7 +5,8 @@ namespace CompilerGym.Core.Envs;
 
 /// <summary>
 /// An episode as a small record: the benchmark, the actions by name (names are stable across
-/// releases; ids are not meant to be stored), and the cumulative reward and time they gave.
+/// releases; ids are not meant to be stored), and the cumulative reward and time they gave. An
+/// action space defined by its user travels with the state as <paramref name="CustomActions"/>.
 /// </summary>
 public sealed record EnvState(
     string Benchmark,
@@ -13,7 +14,8 @@ public sealed record EnvState(
     IReadOnlyList<string> Actions,
     string? RewardSpace,
     double? Reward,
-    double Walltime)
+    double Walltime,
+    IReadOnlyList<string>? CustomActions = null)
 {
     private static readonly JsonSerializerOptions s_json = new()
     {
@@ -42,7 +44,8 @@ public sealed record EnvState(
 
     public bool Equals(EnvState? other) => other is not null && Benchmark == other.Benchmark &&
         ActionSpace == other.ActionSpace && Actions.SequenceEqual(other.Actions) && RewardSpace == other.RewardSpace &&
-        Nullable.Equals(Reward, other.Reward) && Walltime.Equals(other.Walltime);
+        Nullable.Equals(Reward, other.Reward) && Walltime.Equals(other.Walltime) &&
+        (CustomActions ?? []).SequenceEqual(other.CustomActions ?? []);
 
     public override int GetHashCode() => HashCode.Combine(Benchmark, Actions.Count, Reward);
 }

@@ -2,8 +2,13 @@ using CompilerGym.Core.Spaces;
 
 namespace CompilerGym.Core.Envs;
 
-/// <summary>Spaces to use from a reset on; a null field keeps the current choice.</summary>
-public sealed record ResetOptions(string? ActionSpace = null, string? ObservationSpace = null, string? RewardSpace = null);
+/// <summary>
+/// Spaces to use from a reset on; a null field keeps the current choice. <paramref name="CustomActions"/>
+/// defines the action space instead of naming one: each is an action in the environment's own terms
+/// (for LLVM, a pipeline element such as <c>function(instcombine)</c>).
+/// </summary>
+public sealed record ResetOptions(string? ActionSpace = null, string? ObservationSpace = null, string? RewardSpace = null,
+    IReadOnlyList<string>? CustomActions = null);
 
 /// <summary>Extra observations and rewards to compute with one step, besides the chosen spaces.</summary>
 public sealed record StepOptions(IReadOnlyList<string>? ObservationSpaces = null, IReadOnlyList<string>? RewardSpaces = null);

@@ -14,6 +14,8 @@ public sealed class LlvmActionSpace
 {
     public const string Passes = "llvm-22-passes";
     public const string OzSubsequences = "llvm-22-oz-subsequences";
+    /// <summary>The name of an action space defined by its user: each action is named by its pipeline.</summary>
+    public const string Custom = "llvm-22-custom";
 
     private readonly Dictionary<string, LlvmAction> _byName;
 
@@ -38,6 +40,25 @@ public sealed class LlvmActionSpace
     public static LlvmActionSpace Get(string name) =>
         All.FirstOrDefault(s => s.Name == name)
         ?? throw new UnknownNameException($"unknown action space '{name}' (known: {string.Join(", ", All.Select(s => s.Name))})");
+
+    /// <summary>
+    /// The named built-in space, or, when <paramref name="customActions"/> are given, a space of
+    /// those pipeline elements (checked by <see cref="Core.TargetMachine.CheckPipeline"/> before use).
+    /// </summary>
+    public static LlvmActionSpace Resolve(string? name, IReadOnlyList<string>? customActions)
+    {
+        if (customActions is not { Count: > 0 }) return Get(name is null or "" ? Passes : name);
+        if (name is not (null or "" or Custom))
+            throw new ArgumentException($"custom actions form their own action space, '{Custom}', not '{name}'");
+        var blank = customActions.FirstOrDefault(string.IsNullOrWhiteSpace);
+        if (blank is not null) throw new ArgumentException("a custom action is empty");
+        var repeated = customActions.GroupBy(a => a).FirstOrDefault(g => g.Count() > 1);
+        if (repeated is not null) throw new ArgumentException($"custom action '{repeated.Key}' is given twice");
+        return new LlvmActionSpace(Custom, "Actions defined by the user: each a new-pass-manager pipeline element, named by its text",
+            [.. customActions.Select((p, i) => new LlvmAction(i, p, p))]);
+    }
+
+    public bool IsCustom => Name == Custom;
 
     public LlvmAction this[int id] => id >= 0 && id < Actions.Count ? Actions[id]
         : throw new UnknownNameException($"action {id} is out of range for {Name} (0..{Actions.Count - 1})");

@@ -48,6 +48,14 @@ public sealed class TargetMachine : IDisposable
         return changed != 0;
     }
 
+    /// <summary>Throws an LlvmException with LLVM's message unless the pipeline text parses.</summary>
+    public void CheckPipeline(string pipeline)
+    {
+        // Running on an empty module parses the whole pipeline and costs next to nothing.
+        using var empty = LlvmModule.ParseIr("", "pipeline-check");
+        RunPasses(empty, pipeline);
+    }
+
     /// <summary>The same through LLVM's own LLVMRunPasses (no change report): the baseline for overhead measurements.</summary>
     public void RunPassesBare(LlvmModule module, string pipeline)
     {

@@ -61,7 +61,8 @@ public sealed class LlvmEnv : ICompilerEnv
         // Resolve everything before touching the session, so a bad argument leaves it as it was.
         var target = benchmark is not null ? _store.Get(benchmark)
             : _benchmark ?? throw new InvalidOperationException("Reset needs a benchmark the first time");
-        var actionSpace = options?.ActionSpace is { } a ? LlvmActionSpace.Get(a) : _actionSpace;
+        var actionSpace = options?.CustomActions is { Count: > 0 } || options?.ActionSpace is not null
+            ? ResolveActionSpace(options.ActionSpace, options.CustomActions) : _actionSpace;
         var observationSpace = options?.ObservationSpace is { } o ? LlvmObservations.Get(o) : _observationSpace;
         var rewardSpace = options?.RewardSpace is { } r ? LlvmRewards.Get(r) : _rewardSpace;
         var module = target.Load();
@@ -127,8 +128,9 @@ public sealed class LlvmEnv : ICompilerEnv
     public ICompilerEnv Fork()
     {
         var (module, _, benchmark) = Session();
-        var fork = new LlvmEnv(_store, _actionSpace.Name)
+        var fork = new LlvmEnv(_store)
         {
+            _actionSpace = _actionSpace,
             _observationSpace = _observationSpace,
             _rewardSpace = _rewardSpace,
             _benchmark = benchmark,
@@ -150,7 +152,8 @@ public sealed class LlvmEnv : ICompilerEnv
             var (_, _, benchmark) = Session();
             return new EnvState(benchmark.Uri, _actionSpace.Name, [.. _actions.Select(a => a.Name)],
                 _rewardSpace?.Reward.Name, _rewardSpace is null ? null : _episodeReward,
-                Stopwatch.GetElapsedTime(_episodeStart).TotalSeconds);
+                Stopwatch.GetElapsedTime(_episodeStart).TotalSeconds,
+                _actionSpace.IsCustom ? [.. _actionSpace.Actions.Select(a => a.Pipeline)] : null);
         }
     }
 
@@ -174,8 +177,8 @@ public sealed class LlvmEnv : ICompilerEnv
         double? replayed = null;
         try
         {
-            using var replay = new LlvmEnv(_store, state.ActionSpace, rewardSpace: state.RewardSpace);
-            replay.Reset(state.Benchmark);
+            using var replay = new LlvmEnv(_store, rewardSpace: state.RewardSpace);
+            replay.Reset(state.Benchmark, new ResetOptions(state.ActionSpace, CustomActions: state.CustomActions));
             var ids = state.Actions.Select(n => replay._actionSpace[n].Id).ToList();
             foreach (int id in ids) replay.Step(id);
             replayed = state.RewardSpace is null ? null : replay._episodeReward;
@@ -195,6 +198,17 @@ public sealed class LlvmEnv : ICompilerEnv
         _machine?.Dispose();
         _module = null;
         _machine = null;
+    }
+
+    private static LlvmActionSpace ResolveActionSpace(string? name, IReadOnlyList<string>? customActions)
+    {
+        var space = LlvmActionSpace.Resolve(name, customActions);
+        if (space.IsCustom)
+        {
+            using var machine = new TargetMachine();
+            foreach (var action in space.Actions) machine.CheckPipeline(action.Pipeline);
+        }
+        return space;
     }
 
     private static bool RewardsMatch(double? expected, double? actual) =>
