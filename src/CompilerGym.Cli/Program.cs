@@ -10,5 +10,6 @@ var root = new RootCommand("CompilerGym for .NET: LLVM 22 pass-ordering environm
     PipelineCommand.Create(),
     SearchCommand.Create(),
     ValidateCommand.Create(),
+    ServeCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -73,16 +73,22 @@ public sealed class BenchmarkStore
                 var units = CProject.FromCompileCommands(path);
                 return new LlvmBenchmark(uri, CProject.Build(Path.GetFileName(Path.GetDirectoryName(path)) ?? "project", units),
                     $"{units.Count} C files of {Path.GetFileName(path)}");
-            case ".bc" or ".ll":
-                return new LlvmBenchmark(uri, path, $"LLVM module {Path.GetFileName(path)}");
-            case ".c":
-                string hash = Cache.Hash(File.ReadAllText(path), path, string.Join(' ', LlvmTools.UnoptimizedIrFlags));
-                string bitcode = Cache.GetOrCreate(Path.Combine("benchmarks", "file", $"{Path.GetFileNameWithoutExtension(path)}-{hash}.bc"),
-                    output => LlvmTools.CompileC(path, output));
-                return new LlvmBenchmark(uri, bitcode, $"C file {Path.GetFileName(path)}");
+            case ".bc" or ".ll" or ".c":
+                return LoadProgramFile(uri, path);
             default:
                 throw new UnknownBenchmarkException($"{path}: expected a .c, .ll or .bc file, a folder of C files or a compile_commands.json");
         }
+    }
+
+    /// <summary>A benchmark from one .bc, .ll or .c file (C is compiled to unoptimized IR, cached by content).</summary>
+    public static LlvmBenchmark LoadProgramFile(string uri, string path)
+    {
+        if (Path.GetExtension(path).ToLowerInvariant() != ".c")
+            return new LlvmBenchmark(uri, path, $"LLVM module {Path.GetFileName(path)}");
+        string hash = Cache.Hash(File.ReadAllText(path), path, string.Join(' ', LlvmTools.UnoptimizedIrFlags));
+        string bitcode = Cache.GetOrCreate(Path.Combine("benchmarks", "file", $"{Path.GetFileNameWithoutExtension(path)}-{hash}.bc"),
+            output => LlvmTools.CompileC(path, output));
+        return new LlvmBenchmark(uri, bitcode, $"C file {Path.GetFileName(path)}");
     }
 
     // A changed file, or a folder with a changed file, is a new benchmark.

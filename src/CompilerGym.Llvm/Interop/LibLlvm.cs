@@ -23,6 +23,7 @@ internal static partial class LibLlvm
     [LibraryImport(Lib)] internal static partial void LLVMDisposeMessage(nint message);
     [LibraryImport(Lib)] internal static partial nint LLVMGetErrorMessage(nint error);
     [LibraryImport(Lib)] internal static partial void LLVMDisposeErrorMessage(nint message);
+    [LibraryImport(Lib)] internal static partial void LLVMGetVersion(out uint major, out uint minor, out uint patch);
     [LibraryImport(Lib)] internal static unsafe partial void LLVMInstallFatalErrorHandler(delegate* unmanaged<nint, void> handler);
 
     // Memory buffers.

@@ -1,0 +1,52 @@
+using System.CommandLine;
+using CompilerGym.Service.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
+
+namespace CompilerGym.Cli.Commands;
+
+/// <summary>
+/// <c>cgym serve</c>: the environment as a gRPC service. Options given here override the
+/// configuration (appsettings.json in the working folder, CGYM_Service__* environment variables).
+/// </summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var host = new Option<string?>("--host") { Description = "Address to listen on (default 127.0.0.1; anything else needs --token)" };
+        var port = new Option<int?>("--port") { Description = "Port (default 50051; 0 picks a free one)" };
+        var token = new Option<string?>("--token") { Description = "Bearer token every call must carry" };
+        var stepLimit = new Option<double?>("--step-time-limit") { Description = "Seconds a step may run before it is stopped (default 60)" };
+        var memoryLimit = new Option<int?>("--worker-memory-limit") { Description = "MiB a worker may use before it is stopped (default 8192)" };
+        var idle = new Option<double?>("--idle-timeout") { Description = "Seconds after which an unused session is ended (default 900)" };
+        var command = new Command("serve", "Serve the environment over gRPC (see proto/compiler_gym/v1/compiler_gym.proto)")
+            { host, port, token, stepLimit, memoryLimit, idle };
+        command.SetAction(async (r, cancellation) =>
+        {
+            var settings = new Dictionary<string, string?>();
+            void Set<T>(string key, T? value) { if (value is not null) settings[$"{ServiceOptions.Section}:{key}"] = Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture); }
+            Set(nameof(ServiceOptions.Host), r.GetValue(host));
+            Set(nameof(ServiceOptions.Port), r.GetValue(port));
+            Set(nameof(ServiceOptions.Token), r.GetValue(token));
+            Set(nameof(ServiceOptions.StepTimeLimitSeconds), r.GetValue(stepLimit));
+            Set(nameof(ServiceOptions.WorkerMemoryLimitMiB), r.GetValue(memoryLimit));
+            Set(nameof(ServiceOptions.IdleTimeoutSeconds), r.GetValue(idle));
+            WebApplication app;
+            try
+            {
+                app = ServiceHost.Build([], settings);
+            }
+            catch (InvalidOperationException e)
+            {
+                Console.Error.WriteLine($"cgym: error: {e.Message}");
+                return 1;
+            }
+            await app.StartAsync(cancellation);
+            // Scripts and tests read the address from this line (the port may have been chosen by the system).
+            foreach (string url in app.Urls) Console.WriteLine($"cgym serve: listening on {url}");
+            await app.WaitForShutdownAsync(cancellation);
+            return 0;
+        });
+        return command;
+    }
+}

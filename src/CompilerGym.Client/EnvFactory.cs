@@ -1,0 +1,30 @@
+using CompilerGym.Core.Envs;
+using CompilerGym.Llvm.Env;
+
+namespace CompilerGym.Client;
+
+/// <summary>
+/// Where an environment runs: in this process, or on a server when <see cref="Remote"/> is set
+/// (for example from <c>--remote</c> or the <c>CGYM_REMOTE</c> environment variable).
+/// </summary>
+public sealed record EnvOptions(string? Remote = null, string? Token = null, string? ActionSpace = null,
+    string? ObservationSpace = null, string? RewardSpace = null)
+{
+    /// <summary>The options the environment variables CGYM_REMOTE and CGYM_TOKEN give.</summary>
+    public static EnvOptions FromEnvironment() =>
+        new(Environment.GetEnvironmentVariable("CGYM_REMOTE").NullIfEmpty(), Environment.GetEnvironmentVariable("CGYM_TOKEN").NullIfEmpty());
+}
+
+/// <summary>Creates the in-process or the remote environment; agents see only <see cref="ICompilerEnv"/>.</summary>
+public static class EnvFactory
+{
+    public static ICompilerEnv Create(EnvOptions options) => options.Remote is { Length: > 0 } address
+        ? new RemoteEnv(address, options.Token, options.ActionSpace, options.ObservationSpace, options.RewardSpace)
+        : new LlvmEnv(actionSpace: options.ActionSpace ?? Llvm.Actions.LlvmActionSpace.Passes,
+            observationSpace: options.ObservationSpace, rewardSpace: options.RewardSpace);
+}
+
+internal static class StringExtensions
+{
+    public static string? NullIfEmpty(this string? value) => string.IsNullOrEmpty(value) ? null : value;
+}

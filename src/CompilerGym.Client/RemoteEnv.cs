@@ -1,0 +1,196 @@
+using CompilerGym.Core.Envs;
+using CompilerGym.Protocol;
+using CompilerGym.Protocol.V1;
+using Grpc.Core;
+using Grpc.Net.Client;
+using CoreObservation = CompilerGym.Core.Spaces.Observation;
+using CoreSpace = CompilerGym.Core.Spaces.Space;
+
+namespace CompilerGym.Client;
+
+/// <summary>
+/// The environment served by a <c>cgym serve</c> server, behind the same interface as the
+/// in-process one. The session starts at the first <see cref="Reset"/> and ends at disposal.
+/// Errors a caller can fix (unknown names, malformed programs, unknown sessions) arrive as the
+/// same exception types the in-process environment throws; a step that crashed LLVM, ran past the
+/// server's time limit or its memory limit arrives as an <see cref="RpcException"/> (Internal,
+/// DeadlineExceeded, ResourceExhausted), and the session is then as it was before that step.
+/// </summary>
+public sealed class RemoteEnv : ICompilerEnv
+{
+    private readonly RemoteConnection _connection;
+    private readonly GetSpacesReply _spaces;
+    private string? _sessionId;
+    private string _actionSpaceName;
+    private IReadOnlyList<string>? _customActions;
+    private string? _observationSpace;
+    private string? _rewardSpace;
+    private CoreSpace _actionSpace;
+
+    /// <summary>Connects to a server (<c>http://127.0.0.1:50051</c>); the session starts at the first reset.</summary>
+    public RemoteEnv(string address, string? token = null, string? actionSpace = null, string? observationSpace = null, string? rewardSpace = null)
+        : this(RemoteConnection.Open(address, token), null, actionSpace, observationSpace, rewardSpace)
+    {
+    }
+
+    private RemoteEnv(RemoteConnection connection, GetSpacesReply? spaces, string? actionSpace, string? observationSpace, string? rewardSpace)
+    {
+        _connection = connection;
+        try
+        {
+            _spaces = spaces ?? Call(() => _connection.Client.GetSpaces(new GetSpacesRequest(), _connection.Headers));
+        }
+        catch
+        {
+            _connection.Release();
+            throw;
+        }
+        _actionSpaceName = actionSpace ?? _spaces.DefaultActionSpace;
+        _actionSpace = FindSpace(_spaces.ActionSpaces, _actionSpaceName, "action");
+        _observationSpace = observationSpace;
+        _rewardSpace = rewardSpace;
+        ActionSpaces = [.. _spaces.ActionSpaces.Select(s => s.ToCore())];
+        ObservationSpaces = [.. _spaces.ObservationSpaces.Select(s => s.ToCore())];
+        RewardSpaces = [.. _spaces.RewardSpaces.Select(s => s.ToCore())];
+        if (observationSpace is not null) FindSpace(_spaces.ObservationSpaces, observationSpace, "observation");
+        if (rewardSpace is not null) FindSpace(_spaces.RewardSpaces, rewardSpace, "reward");
+    }
+
+    public IReadOnlyList<CoreSpace> ActionSpaces { get; }
+    public IReadOnlyList<CoreSpace> ObservationSpaces { get; }
+    public IReadOnlyList<CoreSpace> RewardSpaces { get; }
+    public CoreSpace ActionSpace => _actionSpace;
+    public CoreSpace? ObservationSpace => _observationSpace is null ? null : ObservationSpaces.First(s => s.Name == _observationSpace);
+    public CoreSpace? RewardSpace => _rewardSpace is null ? null : RewardSpaces.First(s => s.Name == _rewardSpace);
+    public string? Benchmark { get; private set; }
+
+    /// <summary>The server's id of this session (null before the first reset).</summary>
+    public string? SessionId => _sessionId;
+
+    public ResetResult Reset(string? benchmark = null, ResetOptions? options = null)
+    {
+        bool respace = options?.ActionSpace is not null || options?.CustomActions is { Count: > 0 };
+        if (_sessionId is null)
+        {
+            var start = new StartSessionRequest
+            {
+                Benchmark = benchmark ?? throw new InvalidOperationException("Reset needs a benchmark the first time"),
+                ActionSpace = (respace ? options!.ActionSpace : _customActions is null ? _actionSpaceName : null) ?? "",
+                ObservationSpace = options?.ObservationSpace ?? _observationSpace ?? "",
+                RewardSpace = options?.RewardSpace ?? _rewardSpace ?? "",
+            };
+            start.CustomActions.AddRange(respace ? options!.CustomActions ?? [] : _customActions ?? []);
+            var started = Call(() => _connection.Client.StartSession(start, _connection.Headers));
+            _sessionId = started.SessionId;
+            Adopt(started.Benchmark, started.ActionSpace, start.ObservationSpace, start.RewardSpace, [.. start.CustomActions]);
+            return new ResetResult(started.Observation?.ToCore(), new ResetInfo(started.Benchmark, started.ActionSpace.Name, started.Seconds));
+        }
+        var request = new ResetRequest
+        {
+            SessionId = _sessionId,
+            Benchmark = benchmark ?? "",
+            ActionSpace = options?.ActionSpace ?? "",
+            ObservationSpace = options?.ObservationSpace ?? "",
+            RewardSpace = options?.RewardSpace ?? "",
+        };
+        request.CustomActions.AddRange(options?.CustomActions ?? []);
+        var reply = Call(() => _connection.Client.Reset(request, _connection.Headers));
+        Adopt(reply.Benchmark, reply.ActionSpace, request.ObservationSpace.OrNull() ?? _observationSpace, request.RewardSpace.OrNull() ?? _rewardSpace,
+            respace ? options!.CustomActions : _customActions);
+        return new ResetResult(reply.Observation?.ToCore(), new ResetInfo(reply.Benchmark, reply.ActionSpace.Name, reply.Seconds));
+    }
+
+    public StepResult Step(int action, StepOptions? options = null) => Step([action], options);
+
+    public StepResult Step(IReadOnlyList<int> actions, StepOptions? options = null)
+    {
+        var request = new StepRequest { SessionId = Session() };
+        request.Actions.AddRange(actions);
+        request.ObservationSpaces.AddRange(options?.ObservationSpaces ?? []);
+        request.RewardSpaces.AddRange(options?.RewardSpaces ?? []);
+        var reply = Call(() => _connection.Client.Step(request, _connection.Headers));
+        return new StepResult(reply.Observation?.ToCore(), reply.Reward, reply.Terminated, reply.Truncated, new StepInfo(
+            reply.IrChanged,
+            reply.Observations.ToDictionary(p => p.Key, p => p.Value.ToCore()),
+            reply.Rewards.ToDictionary(p => p.Key, p => p.Value),
+            reply.Seconds));
+    }
+
+    public CoreObservation Observe(string observationSpace)
+    {
+        var request = new StepRequest { SessionId = Session(), ObservationSpaces = { observationSpace } };
+        return Call(() => _connection.Client.Step(request, _connection.Headers)).Observations[observationSpace].ToCore();
+    }
+
+    public ICompilerEnv Fork()
+    {
+        var reply = Call(() => _connection.Client.Fork(new ForkRequest { SessionId = Session() }, _connection.Headers));
+        _connection.AddRef();
+        return new RemoteEnv(_connection, _spaces, _actionSpaceName, _observationSpace, _rewardSpace)
+        {
+            _sessionId = reply.SessionId,
+            _actionSpace = _actionSpace,
+            _customActions = _customActions,
+            Benchmark = Benchmark,
+        };
+    }
+
+    public EnvState State => StateReply().State.ToCore();
+
+    public string Commandline() => StateReply().Commandline;
+
+    public ValidationResult Validate(EnvState? state = null)
+    {
+        state ??= State;
+        var reply = Call(() => _connection.Client.Validate(new ValidateRequest { State = state.ToProto() }, _connection.Headers));
+        return new ValidationResult(state, reply.Ok, [.. reply.Errors], reply.ReplayedReward, reply.Seconds);
+    }
+
+    public void Dispose()
+    {
+        if (_sessionId is { } id)
+        {
+            _sessionId = null;
+            // The server reclaims the session anyway if this fails (it idles, or the connection closes).
+            try { _connection.Client.EndSession(new EndSessionRequest { SessionId = id }, _connection.Headers); }
+            catch (RpcException) { }
+        }
+        _connection.Release();
+    }
+
+    private GetStateReply StateReply() =>
+        Call(() => _connection.Client.GetState(new GetStateRequest { SessionId = Session() }, _connection.Headers));
+
+    private void Adopt(string benchmark, Protocol.V1.Space actionSpace, string? observationSpace, string? rewardSpace, IReadOnlyList<string>? customActions)
+    {
+        Benchmark = benchmark;
+        _actionSpace = actionSpace.ToCore();
+        _actionSpaceName = actionSpace.Name;
+        _customActions = customActions is { Count: > 0 } ? customActions : null;
+        _observationSpace = string.IsNullOrEmpty(observationSpace) ? null : observationSpace;
+        _rewardSpace = string.IsNullOrEmpty(rewardSpace) ? null : rewardSpace;
+    }
+
+    private string Session() => _sessionId ?? throw new InvalidOperationException("the environment has no episode: call Reset(benchmark) first");
+
+    private static CoreSpace FindSpace(IEnumerable<Protocol.V1.Space> spaces, string name, string kind) =>
+        spaces.FirstOrDefault(s => s.Name == name)?.ToCore()
+        ?? throw new Core.Spaces.UnknownNameException($"unknown {kind} space '{name}'");
+
+    // Errors the caller can fix become the exceptions the in-process environment throws for them.
+    private static T Call<T>(Func<T> call)
+    {
+        try
+        {
+            return call();
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument)
+        {
+            throw new ArgumentException(e.Status.Detail, e);
+        }
+        catch (RpcException e) when (e.StatusCode is StatusCode.NotFound or StatusCode.FailedPrecondition)
+        {
+            throw new InvalidOperationException(e.Status.Detail, e);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using System.Text;
+using CompilerGym.Llvm.Core;
+using CompilerGym.Llvm.Datasets;
+using CompilerGym.Protocol.V1;
+using CompilerGym.Protocol.Worker;
+using CompilerGym.Service.Sessions;
+using Grpc.Core;
+
+namespace CompilerGym.Service.Benchmarks;
+
+/// <summary>
+/// Accepts uploaded programs. A program is checked in a worker (parsed, verified, compiled when
+/// it is C) before it is published under its name, so a malformed upload costs nothing but an
+/// error, and a name once published always means the same program.
+/// </summary>
+public sealed class BenchmarkUploads(UserBenchmarks user, SessionManager sessions)
+{
+    private readonly SemaphoreSlim _publish = new(1, 1);
+
+    public async Task<AddBenchmarkReply> AddAsync(AddBenchmarkRequest request)
+    {
+        if (!UserDataset.IsValidName(request.Name))
+            throw Invalid($"benchmark name '{request.Name}' must be 1-128 letters, digits, '-', '_' or '.', not starting with '.'");
+        if (request.Program.IsEmpty) throw Invalid("the uploaded program is empty");
+        string extension = ExtensionOf(request.Format, request.Program.Span);
+        string uri = $"benchmark://{UserDataset.DatasetName}/{request.Name}";
+
+        string staging = Path.Combine(user.Directory, ".staging");
+        Directory.CreateDirectory(staging);
+        string staged = Path.Combine(staging, $"{request.Name}-{Guid.NewGuid():N}{extension}");
+        await File.WriteAllBytesAsync(staged, request.Program.Memory.ToArray());
+        try
+        {
+            var check = await sessions.RunOnceAsync(new WorkerRequest { CheckProgram = new CheckProgramRequest { Path = staged } },
+                $"checking the uploaded program {request.Name}");
+            await _publish.WaitAsync();
+            try
+            {
+                if (user.Dataset.FileOf(request.Name) is { } existing)
+                {
+                    bool same = Path.GetExtension(existing) == extension && (await File.ReadAllBytesAsync(existing)).AsSpan().SequenceEqual(request.Program.Span);
+                    if (!same) throw new RpcException(new Status(StatusCode.AlreadyExists, $"{uri} exists and holds another program; choose another name"));
+                }
+                else File.Move(staged, Path.Combine(user.Directory, request.Name + extension));
+            }
+            finally { _publish.Release(); }
+            return new AddBenchmarkReply { Benchmark = uri, IrInstructionCount = check.CheckProgram.IrInstructionCount };
+        }
+        finally
+        {
+            File.Delete(staged);
+        }
+    }
+
+    private static string ExtensionOf(ProgramFormat format, ReadOnlySpan<byte> program) => format switch
+    {
+        ProgramFormat.Bitcode => ".bc",
+        ProgramFormat.Ir => ".ll",
+        ProgramFormat.C => ".c",
+        _ when LlvmModule.IsBitcode(program) => ".bc",
+        _ when LooksLikeIr(program) => ".ll",
+        _ => ".c",
+    };
+
+    private static bool LooksLikeIr(ReadOnlySpan<byte> data)
+    {
+        string head = Encoding.UTF8.GetString(data[..Math.Min(data.Length, 4096)]);
+        return head.Contains("; ModuleID") || head.Contains("\ndefine ") || head.StartsWith("define ") || head.Contains("target datalayout");
+    }
+
+    private static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));
+}

@@ -1,0 +1,88 @@
+using System.Reflection;
+using CompilerGym.Llvm.Actions;
+using CompilerGym.Llvm.Datasets;
+using CompilerGym.Llvm.Observations;
+using CompilerGym.Llvm.Rewards;
+using CompilerGym.Protocol;
+using CompilerGym.Protocol.V1;
+using CompilerGym.Protocol.Worker;
+using CompilerGym.Service.Benchmarks;
+using CompilerGym.Service.Sessions;
+using CompilerGym.Service.Workers;
+using Grpc.Core;
+
+namespace CompilerGym.Service.Grpc;
+
+/// <summary>The gRPC face of the service: each call is handed to the session manager or answered from the catalogues.</summary>
+public sealed class CompilerGymService(SessionManager sessions, BenchmarkUploads uploads, UserBenchmarks user, WorkerPool workers)
+    : Protocol.V1.CompilerGym.CompilerGymBase
+{
+    public const string ProtocolName = "compiler_gym.v1";
+
+    private static readonly GetSpacesReply s_spaces = BuildSpaces();
+
+    public override async Task<GetVersionReply> GetVersion(GetVersionRequest request, ServerCallContext context) => new()
+    {
+        ServiceVersion = typeof(CompilerGymService).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown",
+        LlvmVersion = await workers.LlvmVersionAsync(),
+        Protocol = ProtocolName,
+    };
+
+    public override Task<GetSpacesReply> GetSpaces(GetSpacesRequest request, ServerCallContext context) => Task.FromResult(s_spaces);
+
+    public override Task<ListBenchmarksReply> ListBenchmarks(ListBenchmarksRequest request, ServerCallContext context)
+    {
+        var datasets = BenchmarkStore.Default.Datasets.Append(user.Dataset).ToList();
+        if (request.Dataset.Length > 0 && datasets.All(d => d.Name != request.Dataset))
+            throw new RpcException(new Status(StatusCode.InvalidArgument,
+                $"unknown dataset '{request.Dataset}' (known: {string.Join(", ", datasets.Select(d => d.Name))})"));
+        var reply = new ListBenchmarksReply();
+        foreach (var dataset in datasets.Where(d => request.Dataset.Length == 0 || d.Name == request.Dataset))
+        {
+            var entry = new Dataset { Name = dataset.Name, Description = dataset.Description };
+            entry.Benchmarks.AddRange(dataset.Benchmarks.Select(b => b.Uri));
+            reply.Datasets.Add(entry);
+        }
+        reply.Generators.AddRange(BenchmarkStore.Default.Generators.Select(g => new Dataset { Name = g.Name, Description = g.Description }));
+        return Task.FromResult(reply);
+    }
+
+    public override Task<AddBenchmarkReply> AddBenchmark(AddBenchmarkRequest request, ServerCallContext context) => uploads.AddAsync(request);
+
+    public override Task<StartSessionReply> StartSession(StartSessionRequest request, ServerCallContext context) =>
+        sessions.StartAsync(request, Connection(context));
+
+    public override Task<StepReply> Step(StepRequest request, ServerCallContext context) => sessions.StepAsync(request, Connection(context));
+
+    public override Task<ResetReply> Reset(ResetRequest request, ServerCallContext context) => sessions.ResetAsync(request, Connection(context));
+
+    public override Task<ForkReply> Fork(ForkRequest request, ServerCallContext context) => sessions.ForkAsync(request, Connection(context));
+
+    public override Task<GetStateReply> GetState(GetStateRequest request, ServerCallContext context) =>
+        sessions.GetStateAsync(request, Connection(context));
+
+    public override async Task<EndSessionReply> EndSession(EndSessionRequest request, ServerCallContext context)
+    {
+        await sessions.EndAsync(request.SessionId, "ended by its client");
+        return new EndSessionReply();
+    }
+
+    public override async Task<ValidateReply> Validate(ValidateRequest request, ServerCallContext context)
+    {
+        if (request.State is null || request.State.Benchmark.Length == 0)
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "Validate needs a state with a benchmark"));
+        var reply = await sessions.RunOnceAsync(new WorkerRequest { Validate = request }, $"replaying the state on {request.State.Benchmark}");
+        return reply.Validate;
+    }
+
+    private static string Connection(ServerCallContext context) => context.GetHttpContext().Connection.Id;
+
+    private static GetSpacesReply BuildSpaces()
+    {
+        var reply = new GetSpacesReply { DefaultActionSpace = LlvmActionSpace.Passes };
+        reply.ActionSpaces.AddRange(LlvmActionSpace.All.Select(s => s.Space.ToProto()));
+        reply.ObservationSpaces.AddRange(LlvmObservations.All.Select(o => o.Space.ToProto()));
+        reply.RewardSpaces.AddRange(LlvmRewards.All.Select(r => r.Reward.Space.ToProto()));
+        return reply;
+    }
+}

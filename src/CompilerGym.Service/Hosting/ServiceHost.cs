@@ -1,0 +1,89 @@
+using System.Net;
+using CompilerGym.Service.Benchmarks;
+using CompilerGym.Service.Grpc;
+using CompilerGym.Service.Sessions;
+using CompilerGym.Service.Workers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CompilerGym.Service.Hosting;
+
+/// <summary>
+/// Builds the server: Kestrel speaking gRPC over HTTP/2, options from configuration (section
+/// <c>Service</c>: appsettings.json, <c>CGYM_Service__Port</c>-style environment variables, the
+/// command line), the services in DI, health checking and reflection.
+/// </summary>
+public static class ServiceHost
+{
+    public static WebApplication Build(string[] args, IEnumerable<KeyValuePair<string, string?>>? settings = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        builder.Configuration.AddEnvironmentVariables("CGYM_");
+        if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
+        var section = builder.Configuration.GetSection(ServiceOptions.Section);
+        var options = section.Get<ServiceOptions>() ?? new ServiceOptions();
+        var address = ListenAddress(options);
+
+        builder.Services.Configure<ServiceOptions>(section);
+        builder.Services.AddGrpc(grpc =>
+        {
+            grpc.MaxReceiveMessageSize = options.MaxMessageMiB << 20;
+            grpc.Interceptors.Add<TokenInterceptor>();
+        });
+        builder.Services.AddGrpcHealthChecks();
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddSingleton<ConnectionTracker>();
+        builder.Services.AddSingleton<UserBenchmarks>();
+        builder.Services.AddSingleton<WorkerPool>();
+        builder.Services.AddSingleton<SessionManager>();
+        builder.Services.AddSingleton<BenchmarkUploads>();
+        builder.Services.AddHostedService<SessionReaper>();
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // Pings find clients that vanished without closing, so their sessions are reclaimed.
+            kestrel.Limits.Http2.KeepAlivePingDelay = TimeSpan.FromSeconds(30);
+            kestrel.Limits.Http2.KeepAlivePingTimeout = TimeSpan.FromSeconds(20);
+            kestrel.Listen(address, options.Port, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                if (options.CertificatePath is { Length: > 0 } certificate)
+                    listen.UseHttps(LoadCertificate(certificate, options));
+                var connections = kestrel.ApplicationServices.GetRequiredService<ConnectionTracker>();
+                listen.Use(next => async connection =>
+                {
+                    try { await next(connection); }
+                    finally { connections.Closed(connection.ConnectionId); }
+                });
+            });
+        });
+
+        var app = builder.Build();
+        app.MapGrpcService<CompilerGymService>();
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
+        var pool = app.Services.GetRequiredService<WorkerPool>();
+        app.Lifetime.ApplicationStarted.Register(pool.Refill);
+        return app;
+    }
+
+    /// <summary>The address to bind; anything but loopback is refused without a token.</summary>
+    private static IPAddress ListenAddress(ServiceOptions options)
+    {
+        var address = options.Host == "localhost" ? IPAddress.Loopback
+            : IPAddress.TryParse(options.Host, out var parsed) ? parsed
+            : throw new InvalidOperationException($"Service:Host '{options.Host}' must be an IP address or 'localhost'");
+        if (!IPAddress.IsLoopback(address) && string.IsNullOrEmpty(options.Token))
+            throw new InvalidOperationException(
+                $"listening on {address}, beyond this machine, needs a token (Service:Token, or --token): anyone who can reach the port could run programs here");
+        return address;
+    }
+
+    private static System.Security.Cryptography.X509Certificates.X509Certificate2 LoadCertificate(string path, ServiceOptions options) =>
+        options.CertificateKeyPath is { Length: > 0 } key
+            ? System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(path, key)
+            : System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(path, options.CertificatePassword);
+}

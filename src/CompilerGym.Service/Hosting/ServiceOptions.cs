@@ -1,0 +1,53 @@
+namespace CompilerGym.Service.Hosting;
+
+/// <summary>The service's settings, bound from the configuration section <c>Service</c>.</summary>
+public sealed class ServiceOptions
+{
+    public const string Section = "Service";
+
+    /// <summary>The address to listen on. Anything but loopback needs <see cref="Token"/>.</summary>
+    public string Host { get; set; } = "127.0.0.1";
+
+    /// <summary>0 picks a free port (printed at start-up).</summary>
+    public int Port { get; set; } = 50051;
+
+    /// <summary>When set, every call must carry <c>authorization: Bearer TOKEN</c>.</summary>
+    public string? Token { get; set; }
+
+    /// <summary>A PFX or PEM certificate: when set, the service speaks TLS.</summary>
+    public string? CertificatePath { get; set; }
+    public string? CertificateKeyPath { get; set; }
+    public string? CertificatePassword { get; set; }
+
+    /// <summary>A step (or a reset, fork or state call) that runs longer is stopped, and the session restored without it.</summary>
+    public double StepTimeLimitSeconds { get; set; } = 60;
+
+    /// <summary>The limit for replaying a session's history into a new worker, and for validations and uploads.</summary>
+    public double ReplayTimeLimitSeconds { get; set; } = 600;
+
+    /// <summary>A worker whose resident memory passes this is stopped.</summary>
+    public int WorkerMemoryLimitMiB { get; set; } = 8192;
+
+    /// <summary>Workers started ahead of need, so that new sessions do not wait for a process to start.</summary>
+    public int WarmWorkers { get; set; } = 2;
+
+    public int MaxSessions { get; set; } = 256;
+
+    /// <summary>Sessions unused for this long are ended.</summary>
+    public double IdleTimeoutSeconds { get; set; } = 900;
+
+    /// <summary>Sessions whose client connection has closed are ended after this long, unless used from another connection.</summary>
+    public double OrphanTimeoutSeconds { get; set; } = 60;
+
+    public double ReapIntervalSeconds { get; set; } = 5;
+
+    /// <summary>Requests larger than this are refused (program uploads are the large ones).</summary>
+    public int MaxMessageMiB { get; set; } = 64;
+
+    /// <summary>Where uploaded programs are kept; by default under the benchmark cache.</summary>
+    public string? UserBenchmarkDirectory { get; set; }
+
+    public TimeSpan StepTimeLimit => TimeSpan.FromSeconds(StepTimeLimitSeconds);
+    public TimeSpan ReplayTimeLimit => TimeSpan.FromSeconds(ReplayTimeLimitSeconds);
+    public long WorkerMemoryLimitBytes => (long)WorkerMemoryLimitMiB << 20;
+}

@@ -1,0 +1,108 @@
+using System.Collections.Concurrent;
+using CompilerGym.Service.Benchmarks;
+using CompilerGym.Service.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CompilerGym.Service.Workers;
+
+/// <summary>
+/// Starts worker processes and keeps a few started ahead of need, so that a new session, a fork
+/// or a restore does not wait for a runtime to start. Every worker it started is killed when it is
+/// disposed (at server shutdown).
+/// </summary>
+public sealed class WorkerPool : IDisposable
+{
+    private static readonly TimeSpan s_startLimit = TimeSpan.FromSeconds(60);
+
+    private readonly WorkerLaunch _launch;
+    private readonly int _warmTarget;
+    private readonly ILogger<WorkerPool> _logger;
+    private readonly ConcurrentQueue<WorkerProcess> _warm = new();
+    private readonly ConcurrentDictionary<int, WorkerProcess> _live = new();
+    private int _warmStarting;
+    private volatile bool _disposed;
+    private string? _llvmVersion;
+
+    public WorkerPool(IOptions<ServiceOptions> options, UserBenchmarks userBenchmarks, ILogger<WorkerPool> logger)
+    {
+        _launch = WorkerLaunch.Beside(userBenchmarks.Directory);
+        _warmTarget = Math.Max(0, options.Value.WarmWorkers);
+        _logger = logger;
+    }
+
+    /// <summary>Worker processes alive now (warm and in use).</summary>
+    public int LiveCount => _live.Count;
+
+    /// <summary>The LLVM version the workers report (starts one if none has run yet).</summary>
+    public async Task<string> LlvmVersionAsync()
+    {
+        if (_llvmVersion is { } known) return known;
+        Release(await TakeAsync());
+        return _llvmVersion!;
+    }
+
+    /// <summary>A started worker, now owned by the caller (dispose it to end it).</summary>
+    public async Task<WorkerProcess> TakeAsync()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        WorkerProcess? worker = null;
+        while (_warm.TryDequeue(out var candidate))
+        {
+            if (!candidate.HasExited) { worker = candidate; break; }
+            Forget(candidate);
+        }
+        Refill();
+        return worker ?? await StartAsync();
+    }
+
+    /// <summary>Ends a worker taken from the pool.</summary>
+    public void Release(WorkerProcess worker) => Forget(worker);
+
+    /// <summary>Tops the warm workers up to the configured number, in the background.</summary>
+    public void Refill()
+    {
+        while (!_disposed && _warm.Count + Volatile.Read(ref _warmStarting) < _warmTarget)
+        {
+            Interlocked.Increment(ref _warmStarting);
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    var worker = await StartAsync();
+                    if (_disposed) Forget(worker);
+                    else _warm.Enqueue(worker);
+                }
+                catch (Exception e)
+                {
+                    _logger.LogError(e, "could not start a warm worker");
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _warmStarting);
+                }
+            });
+        }
+    }
+
+    public void Dispose()
+    {
+        _disposed = true;
+        foreach (var worker in _live.Values) Forget(worker);
+    }
+
+    private async Task<WorkerProcess> StartAsync()
+    {
+        var worker = await WorkerProcess.StartAsync(_launch, s_startLimit, _logger);
+        _live[worker.Pid] = worker;
+        _llvmVersion = worker.LlvmVersion;
+        if (_disposed) { Forget(worker); ObjectDisposedException.ThrowIf(true, this); }
+        return worker;
+    }
+
+    private void Forget(WorkerProcess worker)
+    {
+        _live.TryRemove(worker.Pid, out _);
+        worker.Dispose();
+    }
+}

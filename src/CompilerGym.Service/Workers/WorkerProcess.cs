@@ -1,0 +1,201 @@
+using System.Diagnostics;
+using System.Text;
+using CompilerGym.Protocol.Worker;
+using Microsoft.Extensions.Logging;
+
+namespace CompilerGym.Service.Workers;
+
+/// <summary>
+/// One <c>cgym-worker</c> process and the channel to it. A call that outlives its time limit, or
+/// during which the process passes its memory limit, kills the process; so does disposal.
+/// </summary>
+public sealed class WorkerProcess : IDisposable
+{
+    private const int StderrTailChars = 4096;
+    private static readonly TimeSpan s_memoryPollInterval = TimeSpan.FromMilliseconds(100);
+
+    private readonly Process _process;
+    private readonly Stream _input;
+    private readonly Stream _output;
+    private readonly StringBuilder _stderr = new();
+    private readonly ILogger _logger;
+    private WorkerFailure? _killedFor;
+
+    public int Pid { get; }
+    public string LlvmVersion { get; private set; } = "";
+    public bool HasExited => _process.HasExited;
+
+    private WorkerProcess(Process process, ILogger logger)
+    {
+        _process = process;
+        _logger = logger;
+        Pid = process.Id;
+        _input = process.StandardInput.BaseStream;
+        _output = process.StandardOutput.BaseStream;
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            _logger.LogDebug("worker {Pid}: {Line}", Pid, e.Data);
+            lock (_stderr)
+            {
+                _stderr.AppendLine(e.Data);
+                if (_stderr.Length > 2 * StderrTailChars) _stderr.Remove(0, _stderr.Length - StderrTailChars);
+            }
+        };
+        process.BeginErrorReadLine();
+    }
+
+    /// <summary>Starts a worker and waits for it to say it is ready.</summary>
+    public static async Task<WorkerProcess> StartAsync(WorkerLaunch launch, TimeSpan startLimit, ILogger logger)
+    {
+        var info = new ProcessStartInfo(launch.FileName)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in launch.Arguments) info.ArgumentList.Add(argument);
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {launch.FileName}");
+        var worker = new WorkerProcess(process, logger);
+        try
+        {
+            var ready = await worker.ReadAsync(startLimit);
+            if (ready.KindCase != WorkerReply.KindOneofCase.Ready)
+                throw new InvalidDataException($"worker {worker.Pid} began with {ready.KindCase}, not Ready");
+            worker.LlvmVersion = ready.Ready.LlvmVersion;
+            return worker;
+        }
+        catch
+        {
+            worker.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Sends one request and waits for its reply, within the limits.</summary>
+    public async Task<WorkerReply> CallAsync(WorkerRequest request, TimeSpan timeLimit, long memoryLimitBytes)
+    {
+        using var memoryWatch = new Timer(_ =>
+        {
+            if (ResidentBytes() > memoryLimitBytes) Kill(WorkerFailure.OutOfMemory);
+        }, null, s_memoryPollInterval, s_memoryPollInterval);
+        try
+        {
+            await Framing.WriteAsync(_input, request, CancellationToken.None);
+        }
+        catch (IOException)
+        {
+            throw await FailureAsync(); // the worker was already gone
+        }
+        var reply = await ReadAsync(timeLimit);
+        // A short request can finish between two polls of the memory watch.
+        if (ResidentBytes() > memoryLimitBytes)
+        {
+            Kill(WorkerFailure.OutOfMemory);
+            throw await FailureAsync();
+        }
+        return reply;
+    }
+
+    /// <summary>The worker's resident set size, from /proc (0 once it has exited).</summary>
+    public long ResidentBytes()
+    {
+        try
+        {
+            // statm: size resident shared ... in pages.
+            string[] fields = File.ReadAllText($"/proc/{Pid}/statm").Split(' ');
+            return long.Parse(fields[1]) * Environment.SystemPageSize;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            try { _process.Kill(entireProcessTree: true); }
+            catch (InvalidOperationException) { } // it exited meanwhile
+        }
+        _process.Dispose();
+    }
+
+    private async Task<WorkerReply> ReadAsync(TimeSpan timeLimit)
+    {
+        // On time-out the process is killed, which ends the read with end-of-stream.
+        using var deadline = new CancellationTokenSource(timeLimit);
+        using var onDeadline = deadline.Token.Register(() => Kill(WorkerFailure.TimedOut));
+        WorkerReply? reply;
+        try
+        {
+            reply = await Framing.ReadAsync(_output, WorkerReply.Parser, CancellationToken.None);
+        }
+        catch (IOException)
+        {
+            reply = null;
+        }
+        return reply ?? throw await FailureAsync();
+    }
+
+    private void Kill(WorkerFailure reason)
+    {
+        _killedFor ??= reason;
+        try { _process.Kill(entireProcessTree: true); }
+        catch (InvalidOperationException) { }
+    }
+
+    private async Task<WorkerFailedException> FailureAsync()
+    {
+        using (var wait = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
+        {
+            try { await _process.WaitForExitAsync(wait.Token); }
+            catch (OperationCanceledException) { Kill(WorkerFailure.Crashed); }
+        }
+        string tail;
+        lock (_stderr) tail = _stderr.ToString().Trim();
+        var failure = _killedFor ?? WorkerFailure.Crashed;
+        string status = _process.HasExited ? ExitStatus(_process.ExitCode) : "did not exit";
+        string detail = failure == WorkerFailure.Crashed && tail.Length > 0 ? $"{LastLines(tail)} ({status})" : status;
+        return new WorkerFailedException(failure, detail);
+    }
+
+    // .NET reports a process ended by signal N as exit code 128 + N.
+    private static string ExitStatus(int code) => code > 128 && code < 160 ? $"signal {code - 128}" : $"exit code {code}";
+
+    // LLVM's fatal-error handler prints the reason and what was running on the last lines.
+    private static string LastLines(string text)
+    {
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        int fatal = Array.FindLastIndex(lines, l => l.StartsWith("LLVM fatal error", StringComparison.Ordinal) || l.StartsWith("LLVM ERROR", StringComparison.Ordinal));
+        var chosen = fatal >= 0 ? lines[fatal..Math.Min(lines.Length, fatal + 2)] : lines[Math.Max(0, lines.Length - 2)..];
+        string joined = string.Join(" ", chosen);
+        return joined.Length <= 600 ? joined : joined[..600] + "...";
+    }
+}
+
+/// <summary>How to start a worker: the program and its arguments.</summary>
+public sealed record WorkerLaunch(string FileName, IReadOnlyList<string> Arguments)
+{
+    public const string WorkerAssembly = "cgym-worker.dll";
+
+    /// <summary>The worker beside this assembly, run by the dotnet host that runs this process.</summary>
+    public static WorkerLaunch Beside(string userBenchmarkDirectory)
+    {
+        string dll = Path.Combine(AppContext.BaseDirectory, WorkerAssembly);
+        if (!File.Exists(dll)) throw new FileNotFoundException($"the worker {WorkerAssembly} is not beside the service in {AppContext.BaseDirectory}", dll);
+        return new WorkerLaunch(DotnetHost(), [dll, "--user-benchmarks", userBenchmarkDirectory]);
+    }
+
+    private static string DotnetHost()
+    {
+        string? self = Environment.ProcessPath;
+        if (self is not null && Path.GetFileNameWithoutExtension(self) == "dotnet") return self;
+        string? sdkHost = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+        if (File.Exists(sdkHost)) return sdkHost;
+        string? root = Environment.GetEnvironmentVariable("DOTNET_ROOT");
+        return root is not null && File.Exists(Path.Combine(root, "dotnet")) ? Path.Combine(root, "dotnet") : "dotnet";
+    }
+}

@@ -1,0 +1,21 @@
+using CompilerGym.Llvm.Datasets;
+using CompilerGym.Worker;
+
+// cgym-worker --user-benchmarks DIR: serves one session over stdin/stdout (see worker.proto).
+string? userBenchmarks = null;
+for (int i = 0; i < args.Length; i++)
+{
+    if (args[i] == "--user-benchmarks" && i + 1 < args.Length) userBenchmarks = args[++i];
+    else
+    {
+        Console.Error.WriteLine($"cgym-worker: unknown argument '{args[i]}' (usage: cgym-worker [--user-benchmarks DIR])");
+        return 2;
+    }
+}
+
+var channel = StandardStreams.TakeStdout();
+var datasets = new List<IDataset> { new BuiltinDataset() };
+if (userBenchmarks is not null) datasets.Add(new UserDataset(userBenchmarks));
+var store = new BenchmarkStore(datasets, BenchmarkStore.Default.Generators);
+new WorkerLoop(store).Run(Console.OpenStandardInput(), channel);
+return 0;
