@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace CompilerGym.Service.Hosting;
 
@@ -28,6 +29,10 @@ public static class ServiceHost
         var address = ListenAddress(options);
 
         builder.Services.Configure<ServiceOptions>(section);
+        builder.Services.PostConfigure<ServiceOptions>(o => o.AllowFileBenchmarks ??= IPAddress.IsLoopback(address));
+        // Standard output carries the "listening on" line for scripts; the log goes to standard error.
+        builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddGrpc(grpc =>
         {
             grpc.MaxReceiveMessageSize = options.MaxMessageMiB << 20;

@@ -19,11 +19,14 @@ public sealed class ServiceOptions
     public string? CertificateKeyPath { get; set; }
     public string? CertificatePassword { get; set; }
 
-    /// <summary>A step (or a reset, fork or state call) that runs longer is stopped, and the session restored without it.</summary>
+    /// <summary>A step (or a state request) that runs longer is stopped, and the session restored without it.</summary>
     public double StepTimeLimitSeconds { get; set; } = 60;
 
-    /// <summary>The limit for replaying a session's history into a new worker, and for validations and uploads.</summary>
-    public double ReplayTimeLimitSeconds { get; set; } = 600;
+    /// <summary>
+    /// The limit for what may build a program or replay a history: starting, resetting, forking and
+    /// restoring sessions, validations and uploads.
+    /// </summary>
+    public double SetupTimeLimitSeconds { get; set; } = 600;
 
     /// <summary>A worker whose resident memory passes this is stopped.</summary>
     public int WorkerMemoryLimitMiB { get; set; } = 8192;
@@ -44,10 +47,16 @@ public sealed class ServiceOptions
     /// <summary>Requests larger than this are refused (program uploads are the large ones).</summary>
     public int MaxMessageMiB { get; set; } = 64;
 
+    /// <summary>
+    /// Whether sessions may name files and folders on the server's machine as benchmarks. By default
+    /// only when listening on loopback: remote clients upload programs instead.
+    /// </summary>
+    public bool? AllowFileBenchmarks { get; set; }
+
     /// <summary>Where uploaded programs are kept; by default under the benchmark cache.</summary>
     public string? UserBenchmarkDirectory { get; set; }
 
     public TimeSpan StepTimeLimit => TimeSpan.FromSeconds(StepTimeLimitSeconds);
-    public TimeSpan ReplayTimeLimit => TimeSpan.FromSeconds(ReplayTimeLimitSeconds);
+    public TimeSpan SetupTimeLimit => TimeSpan.FromSeconds(SetupTimeLimitSeconds);
     public long WorkerMemoryLimitBytes => (long)WorkerMemoryLimitMiB << 20;
 }

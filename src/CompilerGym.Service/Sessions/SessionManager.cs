@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using CompilerGym.Core.Benchmarks;
 using CompilerGym.Protocol;
 using CompilerGym.Protocol.V1;
 using CompilerGym.Protocol.Worker;
@@ -27,9 +28,10 @@ public sealed class SessionManager(
     public async Task<StartSessionReply> StartAsync(StartSessionRequest request, string connectionId)
     {
         if (request.Benchmark.Length == 0) throw Invalid("StartSession needs a benchmark");
+        CheckBenchmarkAllowed(request.Benchmark);
         CheckCapacity();
         var record = request.Clone();
-        var (worker, reply) = await StartWorkerAsync(record, request.Actions.Count > 0 ? _options.ReplayTimeLimit : _options.StepTimeLimit,
+        var (worker, reply) = await StartWorkerAsync(record, _options.SetupTimeLimit,
             $"starting a session on {request.Benchmark}");
         record.Benchmark = reply.Benchmark;
         record.ActionSpace = reply.ActionSpace.Name;
@@ -58,10 +60,11 @@ public sealed class SessionManager(
 
     public async Task<ResetReply> ResetAsync(ResetRequest request, string connectionId)
     {
+        if (request.Benchmark.Length > 0) CheckBenchmarkAllowed(request.Benchmark);
         var session = await EnterAsync(request.SessionId, connectionId);
         try
         {
-            var reply = (await CallAsync(session, new WorkerRequest { Reset = request }, _options.StepTimeLimit,
+            var reply = (await CallAsync(session, new WorkerRequest { Reset = request }, _options.SetupTimeLimit,
                 $"resetting to {request.Benchmark.OrNull() ?? session.Record.Benchmark}")).Reset;
             var record = session.Record;
             record.Benchmark = reply.Benchmark;
@@ -89,7 +92,7 @@ public sealed class SessionManager(
 
         CheckCapacity();
         // Replaying the record is deterministic: the fork is in the source's state.
-        var (worker, reply) = await StartWorkerAsync(record, _options.ReplayTimeLimit, $"forking session {source.Id}");
+        var (worker, reply) = await StartWorkerAsync(record, _options.SetupTimeLimit, $"forking session {source.Id}");
         var fork = new Session(Guid.NewGuid().ToString("N"), worker, record, reply.ActionSpace, connectionId);
         _sessions[fork.Id] = fork;
         logger.LogInformation("session {Id} forked from {Source} in worker {Pid}", fork.Id, source.Id, worker.Pid);
@@ -122,7 +125,7 @@ public sealed class SessionManager(
         var worker = await pool.TakeAsync();
         try
         {
-            var reply = await worker.CallAsync(request, _options.ReplayTimeLimit, _options.WorkerMemoryLimitBytes);
+            var reply = await worker.CallAsync(request, _options.SetupTimeLimit, _options.WorkerMemoryLimitBytes);
             return reply.KindCase == WorkerReply.KindOneofCase.Error ? throw ToRpc(reply.Error) : reply;
         }
         catch (WorkerFailedException e)
@@ -194,7 +197,7 @@ public sealed class SessionManager(
         logger.LogWarning("session {Id}: {Message}; restoring it from {Count} actions", session.Id, message, session.Record.Actions.Count);
         try
         {
-            var (worker, _) = await StartWorkerAsync(session.Record, _options.ReplayTimeLimit, "restoring the session");
+            var (worker, _) = await StartWorkerAsync(session.Record, _options.SetupTimeLimit, "restoring the session");
             session.Worker = worker;
             return new RpcException(new Status(CodeOf(failure.Failure),
                 $"{message}; the session was restored in a new worker to its state before this request"));
@@ -253,6 +256,18 @@ public sealed class SessionManager(
         foreach (string name in request.ActionNames)
             if (!names.Contains(name)) throw Invalid($"unknown action '{name}' in {session.ActionSpace.Name}");
         return request.ActionNames.Count > 0 ? [.. request.ActionNames] : [.. request.Actions.Select(id => names[id])];
+    }
+
+    /// <summary>Refuses files on the server's machine unless they are allowed (see <see cref="ServiceOptions.AllowFileBenchmarks"/>).</summary>
+    public void CheckBenchmarkAllowed(string benchmark)
+    {
+        if (_options.AllowFileBenchmarks == true) return;
+        BenchmarkUri uri;
+        try { uri = BenchmarkUri.Parse(benchmark); }
+        catch (FormatException e) { throw Invalid(e.Message); }
+        if (uri.Scheme == "file")
+            throw new RpcException(new Status(StatusCode.PermissionDenied,
+                $"this server does not open files named by clients ({benchmark}); upload the program with AddBenchmark"));
     }
 
     private void CheckCapacity()

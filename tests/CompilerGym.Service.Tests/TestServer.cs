@@ -1,0 +1,66 @@
+using CompilerGym.Service.Hosting;
+using CompilerGym.Service.Sessions;
+using CompilerGym.Service.Workers;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Proto = CompilerGym.Protocol.V1;
+
+namespace CompilerGym.Service.Tests;
+
+/// <summary>A real server on a free loopback port, with real worker processes, for one test class or collection.</summary>
+public class TestServer : IAsyncLifetime
+{
+    private readonly Dictionary<string, string?> _settings;
+    private WebApplication? _app;
+    private GrpcChannel? _channel;
+
+    public TestServer() : this([]) { }
+
+    protected TestServer(Dictionary<string, string?> settings)
+    {
+        UserBenchmarks = Directory.CreateTempSubdirectory("cgym-user-").FullName;
+        _settings = new()
+        {
+            ["Service:Port"] = "0",
+            ["Service:UserBenchmarkDirectory"] = UserBenchmarks,
+            ["Service:WarmWorkers"] = "1",
+        };
+        foreach (var (key, value) in settings) _settings[key] = value;
+    }
+
+    public string Address { get; private set; } = "";
+    public string UserBenchmarks { get; }
+    public Proto.CompilerGym.CompilerGymClient Client { get; private set; } = null!;
+    public GrpcChannel Channel => _channel!;
+    public SessionManager Sessions => _app!.Services.GetRequiredService<SessionManager>();
+    public WorkerPool Workers => _app!.Services.GetRequiredService<WorkerPool>();
+
+    public async Task InitializeAsync()
+    {
+        _app = ServiceHost.Build([], _settings);
+        await _app.StartAsync();
+        Address = _app.Urls.Single();
+        _channel = GrpcChannel.ForAddress(Address, new GrpcChannelOptions { MaxReceiveMessageSize = null });
+        Client = new Proto.CompilerGym.CompilerGymClient(_channel);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _channel?.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+        Directory.Delete(UserBenchmarks, recursive: true);
+    }
+
+    public static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "fixtures", name);
+}
+
+[CollectionDefinition(Name)]
+public sealed class ServerCollection : ICollectionFixture<TestServer>
+{
+    public const string Name = "server";
+}
