@@ -1,4 +1,4 @@
 namespace CompilerGym.Llvm;
 
-/// <summary>LLVM refused something (a malformed module, an unknown pass, a failed emission); the message is LLVM's own.</summary>
+/// <summary>LLVM or its tools refused something (a malformed module, an unknown pass, a failed emission, C that does not compile); the message is their own.</summary>
 public sealed class LlvmException(string message) : Exception(message);

@@ -38,7 +38,7 @@ public class BadInputTests
             env.Step(["mem2reg"]);
 
             Assert.Contains("bad.ll", Assert.Throws<LlvmException>(() => env.Reset(ll)).Message);
-            Assert.Contains("undefined_name", Assert.Throws<InvalidOperationException>(() => env.Reset(c)).Message);
+            Assert.Contains("undefined_name", Assert.Throws<LlvmException>(() => env.Reset(c)).Message);
             Assert.Throws<UnknownBenchmarkException>(() => env.Reset(txt));
             Assert.Throws<UnknownBenchmarkException>(() => env.Reset(Path.Combine(dir, "missing.c")));
 

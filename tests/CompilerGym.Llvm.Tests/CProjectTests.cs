@@ -71,6 +71,6 @@ public sealed class CProjectTests : IDisposable
 
         // Two programs in one folder: two definitions of main cannot be linked into one module.
         File.WriteAllText(Path.Combine(_dir, "other.c"), "int main(void) { return 0; }\n");
-        Assert.Contains("llvm-link-22", Assert.Throws<InvalidOperationException>(() => env.Reset(_dir)).Message);
+        Assert.Contains("llvm-link-22", Assert.Throws<LlvmException>(() => env.Reset(_dir)).Message);
     }
 }

@@ -29,7 +29,7 @@ public static class LlvmTools
         var result = ProcessRunner.Run(Clang, [.. UnoptimizedIrFlags, .. extraFlags ?? [], "-c", source, "-o", Path.GetFullPath(output)],
             TimeSpan.FromMinutes(5), workingDirectory);
         if (result.ExitCode != 0)
-            throw new InvalidOperationException($"clang-22 could not compile {source}:\n{result.Stderr.Trim()}");
+            throw new LlvmException($"clang-22 could not compile {source}:\n{result.Stderr.Trim()}");
     }
 
     /// <summary>Links bitcode files into one module.</summary>
@@ -37,7 +37,7 @@ public static class LlvmTools
     {
         var result = ProcessRunner.Run(Link, [.. inputs, "-o", output], TimeSpan.FromMinutes(5));
         if (result.ExitCode != 0)
-            throw new InvalidOperationException($"llvm-link-22 could not link the program into one module:\n{result.Stderr.Trim()}");
+            throw new LlvmException($"llvm-link-22 could not link the program into one module:\n{result.Stderr.Trim()}");
     }
 
     /// <summary>Quotes a word for a POSIX shell command line.</summary>

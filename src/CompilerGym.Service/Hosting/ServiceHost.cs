@@ -1,6 +1,6 @@
 using System.Net;
 using CompilerGym.Service.Benchmarks;
-using CompilerGym.Service.Grpc;
+using CompilerGym.Service.Api;
 using CompilerGym.Service.Sessions;
 using CompilerGym.Service.Workers;
 using Microsoft.AspNetCore.Builder;
@@ -38,7 +38,7 @@ public static class ServiceHost
             grpc.MaxReceiveMessageSize = options.MaxMessageMiB << 20;
             grpc.Interceptors.Add<TokenInterceptor>();
         });
-        builder.Services.AddGrpcHealthChecks();
+        builder.Services.AddGrpcHealthChecks().AddCheck<WorkerHealthCheck>("workers");
         builder.Services.AddGrpcReflection();
         builder.Services.AddSingleton<ConnectionTracker>();
         builder.Services.AddSingleton<UserBenchmarks>();

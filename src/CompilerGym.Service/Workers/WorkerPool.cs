@@ -23,6 +23,7 @@ public sealed class WorkerPool : IDisposable
     private int _warmStarting;
     private volatile bool _disposed;
     private string? _llvmVersion;
+    private volatile string? _lastStartError;
 
     public WorkerPool(IOptions<ServiceOptions> options, UserBenchmarks userBenchmarks, ILogger<WorkerPool> logger)
     {
@@ -30,6 +31,9 @@ public sealed class WorkerPool : IDisposable
         _warmTarget = Math.Max(0, options.Value.WarmWorkers);
         _logger = logger;
     }
+
+    /// <summary>Why the last attempt to start a worker failed; null once one has started since.</summary>
+    public string? LastStartError => _lastStartError;
 
     /// <summary>Worker processes alive now (warm and in use).</summary>
     public int LiveCount => _live.Count;
@@ -93,7 +97,17 @@ public sealed class WorkerPool : IDisposable
 
     private async Task<WorkerProcess> StartAsync()
     {
-        var worker = await WorkerProcess.StartAsync(_launch, s_startLimit, _logger);
+        WorkerProcess worker;
+        try
+        {
+            worker = await WorkerProcess.StartAsync(_launch, s_startLimit, _logger);
+        }
+        catch (Exception e)
+        {
+            _lastStartError = e.Message;
+            throw;
+        }
+        _lastStartError = null;
         _live[worker.Pid] = worker;
         _llvmVersion = worker.LlvmVersion;
         if (_disposed) { Forget(worker); ObjectDisposedException.ThrowIf(true, this); }

@@ -11,7 +11,7 @@ using CompilerGym.Service.Sessions;
 using CompilerGym.Service.Workers;
 using Grpc.Core;
 
-namespace CompilerGym.Service.Grpc;
+namespace CompilerGym.Service.Api;
 
 /// <summary>The gRPC face of the service: each call is handed to the session manager or answered from the catalogues.</summary>
 public sealed class CompilerGymService(SessionManager sessions, BenchmarkUploads uploads, UserBenchmarks user, WorkerPool workers)

@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Proto = CompilerGym.Protocol.V1;
+
+namespace CompilerGym.Service.Tests;
+
+[Collection(ServerCollection.Name)]
+public class ServiceTests(TestServer server)
+{
+    private Proto.CompilerGym.CompilerGymClient Client => server.Client;
+
+    [Fact]
+    public async Task The_service_describes_itself()
+    {
+        var version = await Client.GetVersionAsync(new Proto.GetVersionRequest());
+        Assert.Equal("compiler_gym.v1", version.Protocol);
+        Assert.StartsWith("22.", version.LlvmVersion);
+
+        var spaces = await Client.GetSpacesAsync(new Proto.GetSpacesRequest());
+        var passes = spaces.ActionSpaces.Single(s => s.Name == spaces.DefaultActionSpace);
+        Assert.Equal(Proto.SpaceKind.Discrete, passes.Kind);
+        Assert.Equal(passes.Names.Count - 1, passes.Bounds.High);
+        var autophase = spaces.ObservationSpaces.Single(s => s.Name == "Autophase");
+        Assert.Equal([56], autophase.Shape);
+        Assert.Equal(56, autophase.Names.Count);
+        Assert.Contains(spaces.RewardSpaces, s => s.Name == "IrInstructionCountOz");
+
+        var benchmarks = await Client.ListBenchmarksAsync(new Proto.ListBenchmarksRequest());
+        Assert.Contains("benchmark://builtin-v0/qsort", benchmarks.Datasets.Single(d => d.Name == "builtin-v0").Benchmarks);
+        Assert.Contains(benchmarks.Generators, g => g.Name == "csmith-v0");
+    }
+
+    [Fact]
+    public async Task Health_checking_and_reflection_are_on()
+    {
+        var health = new Health.HealthClient(server.Channel);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await health.CheckAsync(new HealthCheckRequest())).Status);
+
+        var reflection = new Grpc.Reflection.V1Alpha.ServerReflection.ServerReflectionClient(server.Channel);
+        using var call = reflection.ServerReflectionInfo();
+        await call.RequestStream.WriteAsync(new Grpc.Reflection.V1Alpha.ServerReflectionRequest { ListServices = "" });
+        await call.RequestStream.CompleteAsync();
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+        Assert.Contains(call.ResponseStream.Current.ListServicesResponse.Service, s => s.Name == "compiler_gym.v1.CompilerGym");
+    }
+
+    [Fact]
+    public async Task A_step_returns_what_was_asked_and_a_fork_is_independent()
+    {
+        var session = await Client.StartSessionAsync(new Proto.StartSessionRequest
+        {
+            Benchmark = "benchmark://builtin-v0/crc32",
+            ObservationSpace = "IrInstructionCount",
+            RewardSpace = "IrInstructionCountOz",
+        });
+        var step = await Client.StepAsync(new Proto.StepRequest
+        {
+            SessionId = session.SessionId,
+            ActionNames = { "mem2reg", "instcombine" },
+            ObservationSpaces = { "Autophase", "IrSha1" },
+            RewardSpaces = { "ObjectTextSizeOz" },
+        });
+        Assert.True(step.IrChanged);
+        Assert.True(step.Reward > 0);
+        Assert.Equal(56, step.Observations["Autophase"].Int64Vector.Values.Count);
+        Assert.Equal(40, step.Observations["IrSha1"].Text.Length);
+        Assert.True(step.Rewards.ContainsKey("ObjectTextSizeOz"));
+
+        var fork = await Client.ForkAsync(new Proto.ForkRequest { SessionId = session.SessionId });
+        var forkStep = await Client.StepAsync(new Proto.StepRequest { SessionId = fork.SessionId, ActionNames = { "simplifycfg" } });
+        var sourceObserved = await Client.StepAsync(new Proto.StepRequest { SessionId = session.SessionId });
+        Assert.Equal(step.Observation.Int64Scalar, sourceObserved.Observation.Int64Scalar);
+        Assert.NotEqual(step.Observation.Int64Scalar, forkStep.Observation.Int64Scalar);
+
+        var forkState = (await Client.GetStateAsync(new Proto.GetStateRequest { SessionId = fork.SessionId })).State;
+        Assert.Equal(["mem2reg", "instcombine", "simplifycfg"], forkState.Actions);
+        Assert.Equal(step.Reward!.Value + forkStep.Reward!.Value, forkState.Reward!.Value, 9);
+        var validation = await Client.ValidateAsync(new Proto.ValidateRequest { State = forkState });
+        Assert.True(validation.Ok, string.Join("; ", validation.Errors));
+
+        forkState.Reward = forkState.Reward + 1;
+        var wrong = await Client.ValidateAsync(new Proto.ValidateRequest { State = forkState });
+        Assert.False(wrong.Ok);
+        Assert.Contains("does not reproduce", wrong.Errors.Single());
+
+        await Client.EndSessionAsync(new Proto.EndSessionRequest { SessionId = fork.SessionId });
+        await Client.EndSessionAsync(new Proto.EndSessionRequest { SessionId = session.SessionId });
+    }
+
+    [Fact]
+    public async Task An_uploaded_program_becomes_a_benchmark_under_its_name()
+    {
+        const string program = """
+            int square(int x) { return x * x; }
+            int main(void) { int s = 0; for (int i = 0; i < 10; i++) s += square(i); return s == 285 ? 0 : 1; }
+            """;
+        var added = await Client.AddBenchmarkAsync(new Proto.AddBenchmarkRequest { Name = "squares", Program = ByteString.CopyFromUtf8(program) });
+        Assert.Equal("benchmark://user-v0/squares", added.Benchmark);
+        Assert.True(added.IrInstructionCount > 10);
+
+        var session = await Client.StartSessionAsync(new Proto.StartSessionRequest { Benchmark = added.Benchmark, ObservationSpace = "IrInstructionCount" });
+        Assert.Equal(added.IrInstructionCount, session.Observation.Int64Scalar);
+        await Client.EndSessionAsync(new Proto.EndSessionRequest { SessionId = session.SessionId });
+
+        // The same program again is fine; another program under the name is not.
+        await Client.AddBenchmarkAsync(new Proto.AddBenchmarkRequest { Name = "squares", Program = ByteString.CopyFromUtf8(program) });
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await Client.AddBenchmarkAsync(
+            new Proto.AddBenchmarkRequest { Name = "squares", Program = ByteString.CopyFromUtf8(program.Replace("285", "286")) }));
+        Assert.Equal(StatusCode.AlreadyExists, error.StatusCode);
+        var listed = await Client.ListBenchmarksAsync(new Proto.ListBenchmarksRequest { Dataset = "user-v0" });
+        Assert.Contains(added.Benchmark, listed.Datasets.Single().Benchmarks);
+    }
+
+    [Fact]
+    public async Task Thirty_two_sessions_step_concurrently_and_leave_no_workers_behind()
+    {
+        var clock = Stopwatch.StartNew();
+        var results = await Task.WhenAll(Enumerable.Range(0, 32).Select(async i =>
+        {
+            var session = await Client.StartSessionAsync(new Proto.StartSessionRequest
+            {
+                Benchmark = "benchmark://builtin-v0/crc32",
+                ObservationSpace = "IrInstructionCount",
+            });
+            long count = 0;
+            foreach (string action in new[] { "mem2reg", "instcombine", "simplifycfg", "gvn", "adce" })
+                count = (await Client.StepAsync(new Proto.StepRequest { SessionId = session.SessionId, ActionNames = { action } })).Observation.Int64Scalar;
+            await Client.EndSessionAsync(new Proto.EndSessionRequest { SessionId = session.SessionId });
+            return count;
+        }));
+        // Every session ran the same actions on the same program: one answer.
+        Assert.Single(results.Distinct());
+        Assert.True(server.Workers.LiveCount <= 8, $"{server.Workers.LiveCount} workers alive after all sessions ended");
+        Assert.True(clock.Elapsed < TimeSpan.FromMinutes(5));
+    }
+}
+
+public sealed class TokenServer() : TestServer(new() { ["Service:Token"] = "s3cret" });
+
+public class TokenTests(TokenServer server) : IClassFixture<TokenServer>
+{
+    [Fact]
+    public async Task Calls_without_the_right_token_are_refused()
+    {
+        var missing = await Assert.ThrowsAsync<RpcException>(async () => await server.Client.GetSpacesAsync(new Proto.GetSpacesRequest()));
+        Assert.Equal(StatusCode.Unauthenticated, missing.StatusCode);
+        var wrong = await Assert.ThrowsAsync<RpcException>(async () =>
+            await server.Client.GetSpacesAsync(new Proto.GetSpacesRequest(), new Metadata { { "authorization", "Bearer guess" } }));
+        Assert.Equal(StatusCode.PermissionDenied, wrong.StatusCode);
+        var right = await server.Client.GetSpacesAsync(new Proto.GetSpacesRequest(), new Metadata { { "authorization", "Bearer s3cret" } });
+        Assert.NotEmpty(right.ActionSpaces);
+    }
+
+    [Fact]
+    public void Listening_beyond_loopback_without_a_token_is_refused()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            Hosting.ServiceHost.Build([], [new("Service:Host", "0.0.0.0"), new("Service:Port", "0")]));
+        Assert.Contains("needs a token", error.Message);
+    }
+}
+
+public sealed class ShortLivedServer() : TestServer(new()
+{
+    ["Service:IdleTimeoutSeconds"] = "1",
+    ["Service:ReapIntervalSeconds"] = "0.2",
+    ["Service:WarmWorkers"] = "0",
+});
+
+public class ReclaimTests(ShortLivedServer server) : IClassFixture<ShortLivedServer>
+{
+    [Fact]
+    public async Task Idle_sessions_are_reclaimed_with_their_workers()
+    {
+        var session = await server.Client.StartSessionAsync(new Proto.StartSessionRequest { Benchmark = "benchmark://builtin-v0/crc32" });
+        Assert.Equal(1, server.Workers.LiveCount);
+        var deadline = Stopwatch.StartNew();
+        while (server.Sessions.Count > 0 && deadline.Elapsed < TimeSpan.FromSeconds(20)) await Task.Delay(100);
+        Assert.Equal(0, server.Sessions.Count);
+        Assert.Equal(0, server.Workers.LiveCount);
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+            await server.Client.StepAsync(new Proto.StepRequest { SessionId = session.SessionId }));
+        Assert.Equal(StatusCode.NotFound, error.StatusCode);
+    }
+}
