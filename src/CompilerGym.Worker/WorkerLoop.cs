@@ -12,20 +12,20 @@ using Grpc.Core;
 namespace CompilerGym.Worker;
 
 /// <summary>
-/// Answers the service's requests one at a time for the worker's single session. A request that
-/// fails cleanly gets a <see cref="WorkerError"/>; a crash or a hang inside LLVM ends the process,
-/// and the service restores the session elsewhere.
+/// Answers the service's requests one at a time for the worker's sessions (a session and its
+/// forks). A request that fails cleanly gets a <see cref="WorkerError"/>; a crash or a hang inside
+/// LLVM ends the process, and the service restores the sessions elsewhere.
 /// </summary>
 internal sealed class WorkerLoop(BenchmarkStore store)
 {
-    private LlvmEnv? _env;
+    private readonly Dictionary<string, LlvmEnv> _envs = [];
 
     public void Run(Stream input, Stream output)
     {
         Framing.Write(output, new WorkerReply { Ready = new WorkerReady { LlvmVersion = LlvmVersion.Text } });
         while (Framing.Read(input, WorkerRequest.Parser) is { } request)
             Framing.Write(output, Handle(request));
-        _env?.Dispose();
+        foreach (var env in _envs.Values) env.Dispose();
     }
 
     private WorkerReply Handle(WorkerRequest request)
@@ -34,10 +34,12 @@ internal sealed class WorkerLoop(BenchmarkStore store)
         {
             return request.KindCase switch
             {
-                WorkerRequest.KindOneofCase.Start => new WorkerReply { Start = Start(request.Start) },
-                WorkerRequest.KindOneofCase.Step => new WorkerReply { Step = Step(request.Step) },
-                WorkerRequest.KindOneofCase.Reset => new WorkerReply { Reset = Reset(request.Reset) },
-                WorkerRequest.KindOneofCase.State => new WorkerReply { State = State() },
+                WorkerRequest.KindOneofCase.Start => new WorkerReply { Start = Start(request.Session, request.Start) },
+                WorkerRequest.KindOneofCase.Step => new WorkerReply { Step = Step(Env(request.Session), request.Step) },
+                WorkerRequest.KindOneofCase.Reset => new WorkerReply { Reset = Reset(Env(request.Session), request.Reset) },
+                WorkerRequest.KindOneofCase.State => new WorkerReply { State = State(Env(request.Session)) },
+                WorkerRequest.KindOneofCase.Fork => new WorkerReply { Fork = Fork(request.Session, request.Fork) },
+                WorkerRequest.KindOneofCase.End => new WorkerReply { End = End(request.Session) },
                 WorkerRequest.KindOneofCase.Validate => new WorkerReply { Validate = Validate(request.Validate) },
                 WorkerRequest.KindOneofCase.CheckProgram => new WorkerReply { CheckProgram = CheckProgram(request.CheckProgram) },
                 _ => Error(StatusCode.Unimplemented, $"unknown worker request {request.KindCase}"),
@@ -57,7 +59,7 @@ internal sealed class WorkerLoop(BenchmarkStore store)
         }
     }
 
-    private StartSessionReply Start(StartSessionRequest request)
+    private StartSessionReply Start(string session, StartSessionRequest request)
     {
         var env = new LlvmEnv(store);
         try
@@ -66,8 +68,8 @@ internal sealed class WorkerLoop(BenchmarkStore store)
                 request.ObservationSpace.OrNull(), request.RewardSpace.OrNull(), [.. request.CustomActions]));
             var observation = reset.Observation;
             if (request.Actions.Count > 0) observation = env.Step(request.Actions).Observation;
-            _env?.Dispose();
-            _env = env;
+            if (_envs.Remove(session, out var replaced)) replaced.Dispose();
+            _envs[session] = env;
             var reply = new StartSessionReply { ActionSpace = env.ActionSpace.ToProto(), Benchmark = reset.Info.Benchmark, Seconds = reset.Info.Seconds };
             if (observation is not null) reply.Observation = observation.ToProto();
             return reply;
@@ -79,9 +81,8 @@ internal sealed class WorkerLoop(BenchmarkStore store)
         }
     }
 
-    private StepReply Step(StepRequest request)
+    private static StepReply Step(LlvmEnv env, StepRequest request)
     {
-        var env = Env();
         if (request.Actions.Count > 0 && request.ActionNames.Count > 0)
             throw new ArgumentException("give actions by index or by name, not both");
         var options = new StepOptions([.. request.ObservationSpaces], [.. request.RewardSpaces]);
@@ -100,9 +101,8 @@ internal sealed class WorkerLoop(BenchmarkStore store)
         return reply;
     }
 
-    private ResetReply Reset(ResetRequest request)
+    private static ResetReply Reset(LlvmEnv env, ResetRequest request)
     {
-        var env = Env();
         bool respace = request.ActionSpace.Length > 0 || request.CustomActions.Count > 0;
         var result = env.Reset(request.Benchmark.OrNull(), new ResetOptions(
             respace ? request.ActionSpace : null, request.ObservationSpace.OrNull(), request.RewardSpace.OrNull(),
@@ -112,10 +112,19 @@ internal sealed class WorkerLoop(BenchmarkStore store)
         return reply;
     }
 
-    private GetStateReply State()
+    private static GetStateReply State(LlvmEnv env) => new GetStateReply { State = env.State.ToProto(), Commandline = env.Commandline() };
+
+    private ForkReply Fork(string session, ForkRequest request)
     {
-        var env = Env();
-        return new GetStateReply { State = env.State.ToProto(), Commandline = env.Commandline() };
+        if (_envs.ContainsKey(request.SessionId)) throw new ArgumentException($"session key {request.SessionId} is taken");
+        _envs[request.SessionId] = (LlvmEnv)Env(session).Fork();
+        return new ForkReply { SessionId = request.SessionId };
+    }
+
+    private EndSessionReply End(string session)
+    {
+        if (_envs.Remove(session, out var env)) env.Dispose();
+        return new EndSessionReply();
     }
 
     private ValidateReply Validate(ValidateRequest request)
@@ -135,7 +144,8 @@ internal sealed class WorkerLoop(BenchmarkStore store)
         return new CheckProgramReply { IrInstructionCount = InstCount.InstructionCount(module) };
     }
 
-    private LlvmEnv Env() => _env ?? throw new InvalidOperationException("the worker has no session");
+    private LlvmEnv Env(string session) => _envs.TryGetValue(session, out var env) ? env
+        : throw new InvalidOperationException($"the worker has no session {session}");
 
     private static WorkerReply Error(StatusCode code, string message) =>
         new() { Error = new WorkerError { StatusCode = (int)code, Message = message } };

@@ -19,6 +19,12 @@ public class CrashTests(TestServer server)
             ObservationSpace = "IrInstructionCount",
         });
         long before = crashing.Observation.Int64Scalar;
+        // A fork shares its source's worker: the crash ends it too, and it must come back whole.
+        await client.StepAsync(new Proto.StepRequest { SessionId = crashing.SessionId, Actions = { 1 } });
+        var sibling = await client.ForkAsync(new Proto.ForkRequest { SessionId = crashing.SessionId });
+        long afterOne = (await client.StepAsync(new Proto.StepRequest { SessionId = sibling.SessionId })).Observation.Int64Scalar;
+        var reset = await client.ResetAsync(new Proto.ResetRequest { SessionId = crashing.SessionId });
+        Assert.Equal(before, reset.Observation.Int64Scalar);
         var bystander = await client.StartSessionAsync(new Proto.StartSessionRequest
         {
             Benchmark = "benchmark://builtin-v0/crc32",
@@ -41,6 +47,12 @@ public class CrashTests(TestServer server)
         var safe = await client.StepAsync(new Proto.StepRequest { SessionId = crashing.SessionId, Actions = { 1 } });
         Assert.True(safe.Observation.Int64Scalar < before);
 
+        // The fork is rebuilt at its next request, with its whole history.
+        var siblingObserved = await client.StepAsync(new Proto.StepRequest { SessionId = sibling.SessionId });
+        Assert.Equal(afterOne, siblingObserved.Observation.Int64Scalar);
+        var siblingState = await client.GetStateAsync(new Proto.GetStateRequest { SessionId = sibling.SessionId });
+        Assert.Equal(["function(instcombine<no-verify-fixpoint>)"], siblingState.State.Actions);
+
         // The other session never noticed.
         var next = await client.StepAsync(new Proto.StepRequest { SessionId = bystander.SessionId, ActionNames = { "gvn" } });
         var bystanderState = await client.GetStateAsync(new Proto.GetStateRequest { SessionId = bystander.SessionId });
@@ -48,6 +60,7 @@ public class CrashTests(TestServer server)
         Assert.True(next.Observation.Int64Scalar > 0);
 
         await client.EndSessionAsync(new Proto.EndSessionRequest { SessionId = crashing.SessionId });
+        await client.EndSessionAsync(new Proto.EndSessionRequest { SessionId = sibling.SessionId });
         await client.EndSessionAsync(new Proto.EndSessionRequest { SessionId = bystander.SessionId });
     }
 }

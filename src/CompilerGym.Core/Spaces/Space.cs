@@ -42,6 +42,14 @@ public sealed record Space(
         return index >= 0 ? index : throw new UnknownNameException($"'{name}' is not in space '{Name}'");
     }
 
+    /// <summary>Spaces are equal when every field is, lists compared element by element.</summary>
+    public bool Equals(Space? other) => other is not null && Name == other.Name && Kind == other.Kind &&
+        Shape.SequenceEqual(other.Shape) && Low == other.Low && High == other.High && Deterministic == other.Deterministic &&
+        PlatformDependent == other.PlatformDependent && Description == other.Description &&
+        (Names ?? []).SequenceEqual(other.Names ?? []);
+
+    public override int GetHashCode() => HashCode.Combine(Name, Kind, Shape.Count, Names?.Count);
+
     public override string ToString() => $"{Name} ({Kind}{(Shape.Count > 0 ? $"[{string.Join(",", Shape)}]" : "")})";
 
     // Name lookups are built once per space instance, on first use.

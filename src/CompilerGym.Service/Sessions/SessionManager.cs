@@ -12,10 +12,12 @@ using Microsoft.Extensions.Options;
 namespace CompilerGym.Service.Sessions;
 
 /// <summary>
-/// The sessions of the server, each in its own worker process. When a worker fails in the middle
-/// of a request (an LLVM crash, a time-out, the memory limit), the session is rebuilt in a new
-/// worker from its record, without the failing request, and the caller gets an error naming what
-/// failed. Nothing else is touched: other sessions live in other processes.
+/// The sessions of the server. A new session gets a worker process of its own; its forks share
+/// that worker, since forking in process is cheap. When a worker fails in the middle of a request
+/// (an LLVM crash, a time-out, the memory limit), the session is rebuilt in a new worker from its
+/// record, without the failing request, and the caller gets an error naming what failed; the other
+/// sessions of that worker are rebuilt, whole, at their next request. Sessions of other workers are
+/// never touched.
 /// </summary>
 public sealed class SessionManager(
     WorkerPool pool, IOptions<ServiceOptions> options, ConnectionTracker connections, ILogger<SessionManager> logger)
@@ -31,14 +33,13 @@ public sealed class SessionManager(
         CheckBenchmarkAllowed(request.Benchmark);
         CheckCapacity();
         var record = request.Clone();
-        var (worker, reply) = await StartWorkerAsync(record, _options.SetupTimeLimit,
-            $"starting a session on {request.Benchmark}");
+        string id = NewId();
+        var (worker, reply) = await StartInNewWorkerAsync(id, record, $"starting a session on {request.Benchmark}");
         record.Benchmark = reply.Benchmark;
         record.ActionSpace = reply.ActionSpace.Name;
-        var session = new Session(Guid.NewGuid().ToString("N"), worker, record, reply.ActionSpace, connectionId);
-        _sessions[session.Id] = session;
-        logger.LogInformation("session {Id} started on {Benchmark} in worker {Pid}", session.Id, reply.Benchmark, worker.Pid);
-        reply.SessionId = session.Id;
+        _sessions[id] = new Session(id, worker, record, reply.ActionSpace, connectionId);
+        logger.LogInformation("session {Id} started on {Benchmark} in worker {Pid}", id, reply.Benchmark, worker.Pid);
+        reply.SessionId = id;
         return reply;
     }
 
@@ -86,17 +87,17 @@ public sealed class SessionManager(
     public async Task<ForkReply> ForkAsync(ForkRequest request, string connectionId)
     {
         var source = await EnterAsync(request.SessionId, connectionId);
-        StartSessionRequest record;
-        try { record = source.Record.Clone(); }
+        try
+        {
+            CheckCapacity();
+            string id = NewId();
+            var fork = new WorkerRequest { Fork = new ForkRequest { SessionId = id } };
+            await CallAsync(source, fork, _options.StepTimeLimit, $"forking session {source.Id}");
+            source.Worker.Attach();
+            _sessions[id] = new Session(id, source.Worker, source.Record.Clone(), source.ActionSpace, connectionId);
+            return new ForkReply { SessionId = id };
+        }
         finally { Leave(source); }
-
-        CheckCapacity();
-        // Replaying the record is deterministic: the fork is in the source's state.
-        var (worker, reply) = await StartWorkerAsync(record, _options.SetupTimeLimit, $"forking session {source.Id}");
-        var fork = new Session(Guid.NewGuid().ToString("N"), worker, record, reply.ActionSpace, connectionId);
-        _sessions[fork.Id] = fork;
-        logger.LogInformation("session {Id} forked from {Source} in worker {Pid}", fork.Id, source.Id, worker.Pid);
-        return new ForkReply { SessionId = fork.Id };
     }
 
     public async Task<GetStateReply> GetStateAsync(GetStateRequest request, string connectionId)
@@ -113,7 +114,17 @@ public sealed class SessionManager(
         try
         {
             session.Ended = true;
-            pool.Release(session.Worker);
+            if (!session.Worker.Failed)
+            {
+                // Frees the session's memory in a worker that its forks may still use.
+                try
+                {
+                    await session.Worker.CallAsync(new WorkerRequest { Session = sessionId, End = new EndSessionRequest() },
+                        _options.StepTimeLimit, _options.WorkerMemoryLimitBytes);
+                }
+                catch (WorkerFailedException) { } // its other sessions find out at their next request
+            }
+            DetachFrom(session.Worker);
             logger.LogInformation("session {Id} ended: {Reason}", sessionId, reason);
         }
         finally { session.Gate.Release(); }
@@ -156,74 +167,117 @@ public sealed class SessionManager(
         return reaped;
     }
 
-    private async Task<(WorkerProcess, StartSessionReply)> StartWorkerAsync(StartSessionRequest record, TimeSpan timeLimit, string what)
+    /// <summary>Refuses files on the server's machine unless they are allowed (see <see cref="ServiceOptions.AllowFileBenchmarks"/>).</summary>
+    public void CheckBenchmarkAllowed(string benchmark)
+    {
+        if (_options.AllowFileBenchmarks == true) return;
+        BenchmarkUri uri;
+        try { uri = BenchmarkUri.Parse(benchmark); }
+        catch (FormatException e) { throw Invalid(e.Message); }
+        if (uri.Scheme == "file")
+            throw new RpcException(new Status(StatusCode.PermissionDenied,
+                $"this server does not open files named by clients ({benchmark}); upload the program with AddBenchmark"));
+    }
+
+    private async Task<(WorkerProcess, StartSessionReply)> StartInNewWorkerAsync(string id, StartSessionRequest record, string what)
     {
         var worker = await pool.TakeAsync();
+        worker.Attach();
         try
         {
-            var reply = await worker.CallAsync(new WorkerRequest { Start = record }, timeLimit, _options.WorkerMemoryLimitBytes);
+            var reply = await worker.CallAsync(new WorkerRequest { Session = id, Start = record }, _options.SetupTimeLimit, _options.WorkerMemoryLimitBytes);
             return reply.KindCase == WorkerReply.KindOneofCase.Error ? throw ToRpc(reply.Error) : (worker, reply.Start);
         }
         catch (WorkerFailedException e)
         {
-            pool.Release(worker);
+            DetachFrom(worker);
             throw new RpcException(new Status(CodeOf(e.Failure), $"{what}: the worker {Cause(e)}"));
         }
         catch
         {
-            pool.Release(worker);
+            DetachFrom(worker);
             throw;
         }
     }
 
     private async Task<WorkerReply> CallAsync(Session session, WorkerRequest request, TimeSpan timeLimit, string what)
     {
-        WorkerReply reply;
-        try
+        request.Session = session.Id;
+        for (int attempt = 0; ; attempt++)
         {
-            reply = await session.Worker.CallAsync(request, timeLimit, _options.WorkerMemoryLimitBytes);
+            // Another session's request may have ended the worker this one shares.
+            if (session.Worker.Failed) await RebuildAsync(session);
+            WorkerReply reply;
+            try
+            {
+                reply = await session.Worker.CallAsync(request, timeLimit, _options.WorkerMemoryLimitBytes);
+            }
+            catch (WorkerFailedException e) when (e.Failure == WorkerFailure.Gone && attempt == 0)
+            {
+                continue;
+            }
+            catch (WorkerFailedException e)
+            {
+                throw await RecoverAsync(session, e, what);
+            }
+            return reply.KindCase == WorkerReply.KindOneofCase.Error ? throw ToRpc(reply.Error) : reply;
         }
-        catch (WorkerFailedException e)
-        {
-            throw await RecoverAsync(session, e, what);
-        }
-        return reply.KindCase == WorkerReply.KindOneofCase.Error ? throw ToRpc(reply.Error) : reply;
     }
 
     private async Task<RpcException> RecoverAsync(Session session, WorkerFailedException failure, string what)
     {
-        pool.Release(session.Worker);
         string message = $"{what} {Cause(failure)}";
         logger.LogWarning("session {Id}: {Message}; restoring it from {Count} actions", session.Id, message, session.Record.Actions.Count);
         try
         {
-            var (worker, _) = await StartWorkerAsync(session.Record, _options.SetupTimeLimit, "restoring the session");
-            session.Worker = worker;
+            await RebuildAsync(session);
             return new RpcException(new Status(CodeOf(failure.Failure),
                 $"{message}; the session was restored in a new worker to its state before this request"));
         }
-        catch (Exception e)
+        catch (RpcException e)
+        {
+            return new RpcException(new Status(CodeOf(failure.Failure), $"{message}; {e.Status.Detail}"));
+        }
+    }
+
+    // Replays the session's record into a new worker; if even that fails, the session ends.
+    private async Task RebuildAsync(Session session)
+    {
+        DetachFrom(session.Worker);
+        try
+        {
+            var (worker, _) = await StartInNewWorkerAsync(session.Id, session.Record, "restoring the session");
+            session.Worker = worker;
+        }
+        catch (RpcException e)
         {
             session.Ended = true;
             _sessions.TryRemove(session.Id, out _);
-            logger.LogError(e, "session {Id} could not be restored and has ended", session.Id);
-            return new RpcException(new Status(CodeOf(failure.Failure),
-                $"{message}; restoring the session failed ({(e as RpcException)?.Status.Detail ?? e.Message}), so it has ended"));
+            logger.LogError("session {Id} could not be restored and has ended: {Error}", session.Id, e.Status.Detail);
+            throw new RpcException(new Status(StatusCode.Unavailable,
+                $"its worker stopped and restoring the session failed ({e.Status.Detail}), so it has ended"));
         }
+    }
+
+    private void DetachFrom(WorkerProcess worker)
+    {
+        if (worker.Detach() == 0) pool.Release(worker);
     }
 
     private string Cause(WorkerFailedException failure) => failure.Failure switch
     {
         WorkerFailure.Crashed => $"crashed LLVM: {failure.Detail}",
-        WorkerFailure.TimedOut => $"ran past the time limit and was stopped",
-        _ => $"passed the worker memory limit of {_options.WorkerMemoryLimitMiB} MiB and was stopped",
+        WorkerFailure.TimedOut => "ran past the time limit and was stopped",
+        WorkerFailure.OutOfMemory => $"passed the worker memory limit of {_options.WorkerMemoryLimitMiB} MiB and was stopped",
+        _ => "could not run: its worker had stopped",
     };
 
     private static StatusCode CodeOf(WorkerFailure failure) => failure switch
     {
         WorkerFailure.Crashed => StatusCode.Internal,
         WorkerFailure.TimedOut => StatusCode.DeadlineExceeded,
-        _ => StatusCode.ResourceExhausted,
+        WorkerFailure.OutOfMemory => StatusCode.ResourceExhausted,
+        _ => StatusCode.Unavailable,
     };
 
     private async Task<Session> EnterAsync(string sessionId, string connectionId)
@@ -258,24 +312,14 @@ public sealed class SessionManager(
         return request.ActionNames.Count > 0 ? [.. request.ActionNames] : [.. request.Actions.Select(id => names[id])];
     }
 
-    /// <summary>Refuses files on the server's machine unless they are allowed (see <see cref="ServiceOptions.AllowFileBenchmarks"/>).</summary>
-    public void CheckBenchmarkAllowed(string benchmark)
-    {
-        if (_options.AllowFileBenchmarks == true) return;
-        BenchmarkUri uri;
-        try { uri = BenchmarkUri.Parse(benchmark); }
-        catch (FormatException e) { throw Invalid(e.Message); }
-        if (uri.Scheme == "file")
-            throw new RpcException(new Status(StatusCode.PermissionDenied,
-                $"this server does not open files named by clients ({benchmark}); upload the program with AddBenchmark"));
-    }
-
     private void CheckCapacity()
     {
         if (_sessions.Count >= _options.MaxSessions)
             throw new RpcException(new Status(StatusCode.ResourceExhausted,
                 $"the server has {_sessions.Count} sessions, its limit (Service:MaxSessions); end some first"));
     }
+
+    private static string NewId() => Guid.NewGuid().ToString("N");
 
     private static RpcException ToRpc(WorkerError error) => new(new Status((StatusCode)error.StatusCode, error.Message));
 

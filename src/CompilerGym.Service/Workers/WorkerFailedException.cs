@@ -9,6 +9,8 @@ public enum WorkerFailure
     TimedOut,
     /// <summary>It passed the memory limit and was stopped.</summary>
     OutOfMemory,
+    /// <summary>It had already failed, in a request for another of its sessions.</summary>
+    Gone,
 }
 
 /// <summary>The worker is gone; <see cref="Detail"/> says how (exit status, the end of its error output).</summary>

@@ -6,8 +6,9 @@ using Microsoft.Extensions.Logging;
 namespace CompilerGym.Service.Workers;
 
 /// <summary>
-/// One <c>cgym-worker</c> process and the channel to it. A call that outlives its time limit, or
-/// during which the process passes its memory limit, kills the process; so does disposal.
+/// One <c>cgym-worker</c> process and the channel to it, shared by the sessions it hosts (a
+/// session and its forks); calls take turns. A call that outlives its time limit, or during which
+/// the process passes its memory limit, kills the process; so does disposal.
 /// </summary>
 public sealed class WorkerProcess : IDisposable
 {
@@ -19,11 +20,22 @@ public sealed class WorkerProcess : IDisposable
     private readonly Stream _output;
     private readonly StringBuilder _stderr = new();
     private readonly ILogger _logger;
+    private readonly SemaphoreSlim _turn = new(1, 1);
     private WorkerFailure? _killedFor;
+    private int _sessions;
 
     public int Pid { get; }
     public string LlvmVersion { get; private set; } = "";
     public bool HasExited => _process.HasExited;
+
+    /// <summary>Set once a call found the process dead: its sessions must be rebuilt elsewhere.</summary>
+    public bool Failed { get; private set; }
+
+    /// <summary>Counts a session hosted here.</summary>
+    public void Attach() => Interlocked.Increment(ref _sessions);
+
+    /// <summary>Uncounts a session; returns how many remain.</summary>
+    public int Detach() => Interlocked.Decrement(ref _sessions);
 
     private WorkerProcess(Process process, ILogger logger)
     {
@@ -75,6 +87,25 @@ public sealed class WorkerProcess : IDisposable
 
     /// <summary>Sends one request and waits for its reply, within the limits.</summary>
     public async Task<WorkerReply> CallAsync(WorkerRequest request, TimeSpan timeLimit, long memoryLimitBytes)
+    {
+        await _turn.WaitAsync();
+        try
+        {
+            if (Failed) throw new WorkerFailedException(WorkerFailure.Gone, "the worker had already stopped");
+            return await CallAloneAsync(request, timeLimit, memoryLimitBytes);
+        }
+        catch (WorkerFailedException)
+        {
+            Failed = true;
+            throw;
+        }
+        finally
+        {
+            _turn.Release();
+        }
+    }
+
+    private async Task<WorkerReply> CallAloneAsync(WorkerRequest request, TimeSpan timeLimit, long memoryLimitBytes)
     {
         using var memoryWatch = new Timer(_ =>
         {

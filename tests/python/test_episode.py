@@ -1,0 +1,95 @@
+"""Episodes through the Python client give the same results as the in-process environment."""
+
+import json
+import subprocess
+
+import numpy as np
+import pytest
+from conftest import CRC32, cli_command
+
+from compiler_gym_dotnet import CompilerEnv
+
+ACTIONS = ["mem2reg", "gvn", "simplifycfg"]
+REWARD = "IrInstructionCountOz"
+
+
+@pytest.fixture(scope="module")
+def reference():
+    """`cgym step` runs the same actions in process and prints one JSON line."""
+    command = cli_command() + ["step", "-b", CRC32, "-a", ",".join(ACTIONS), "--json",
+                               "-o", "IrInstructionCount", "-o", "Autophase", "-r", REWARD]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, f"{command} failed:\n{run.stderr}"
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def test_episode_matches_in_process_env(address, reference):
+    with CompilerEnv(address, benchmark=CRC32, observation_space="IrInstructionCount", reward_space=REWARD) as env:
+        observation, info = env.reset()
+        assert info["benchmark"] == CRC32
+        assert isinstance(observation, int)
+        total = 0.0
+        for name in ACTIONS:
+            observation, reward, terminated, truncated, info = env.step(env.action_space.names.index(name))
+            assert not terminated and not truncated
+            assert info["ir_changed"]
+            total += reward
+
+        assert observation == reference["observations"]["IrInstructionCount"]
+        np.testing.assert_array_equal(env.observe("Autophase"), reference["observations"]["Autophase"])
+        assert total == pytest.approx(reference["rewards"][REWARD])
+        state = env.state
+        assert state.actions == reference["state"]["actions"] == ACTIONS
+        assert state.benchmark == CRC32
+        assert state.reward_space == REWARD
+        assert state.reward == pytest.approx(reference["state"]["reward"])
+        assert env.commandline() == reference["commandline"]
+
+        result = env.validate()
+        assert result.ok, result.errors
+        assert result.replayed_reward == pytest.approx(state.reward)
+
+
+def test_one_multi_action_step_with_extra_spaces(env, reference):
+    indices = [env.action_space.names.index(name) for name in ACTIONS]
+    observation, reward, _, _, info = env.step(indices, observation_spaces=["Autophase", "IrInstructionCount"],
+                                               reward_spaces=[REWARD])
+    assert observation is None and reward is None  # the session has no spaces of its own
+    assert info["observations"]["IrInstructionCount"] == reference["observations"]["IrInstructionCount"]
+    np.testing.assert_array_equal(info["observations"]["Autophase"], reference["observations"]["Autophase"])
+    assert info["rewards"][REWARD] == pytest.approx(reference["rewards"][REWARD])
+    assert info["seconds"] > 0
+    assert env.state.actions == ACTIONS
+
+
+def test_reset_starts_a_new_episode(env):
+    initial = env.observe("IrInstructionCount")
+    env.step(env.action_space.names.index("mem2reg"))
+    assert env.observe("IrInstructionCount") < initial
+
+    observation, info = env.reset(options={"observation_space": "IrInstructionCount"})
+    assert observation == initial
+    assert env.state.actions == []
+
+    observation, info = env.reset(options={"benchmark": "benchmark://builtin-v0/qsort"})
+    assert info["benchmark"] == env.state.benchmark == "benchmark://builtin-v0/qsort"
+    assert observation == env.observe("IrInstructionCount") != initial
+
+
+def test_helpers(env):
+    version = env.version()
+    assert version["protocol"] == "compiler_gym.v1"
+    assert version["llvm"].startswith("22.")
+    benchmarks = env.benchmarks()
+    assert CRC32 in benchmarks and "benchmark://builtin-v0/qsort" in benchmarks
+    assert env.benchmarks("builtin-v0") == [b for b in benchmarks if b.startswith("benchmark://builtin-v0/")]
+
+
+def test_add_benchmark(env):
+    program = "define i32 @main() {\n  %a = add i32 1, 2\n  %b = mul i32 %a, 3\n  ret i32 %b\n}\n"
+    # A fixed name with fixed content: uploading the same program again is allowed.
+    uri = env.add_benchmark("python-client-test", program, format="ir")
+    assert uri == "benchmark://user-v0/python-client-test"
+    assert uri in env.benchmarks("user-v0")
+    observation, _ = env.reset(options={"benchmark": uri, "observation_space": "IrInstructionCount"})
+    assert observation == 3

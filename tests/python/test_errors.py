@@ -1,0 +1,78 @@
+"""The server's errors arrive as Python exceptions with its message, and leave the session usable."""
+
+from pathlib import Path
+
+import grpc
+import pytest
+from conftest import CRC32, REPO
+
+from compiler_gym_dotnet import (CompilerEnv, InvalidArgumentError, SessionNotFoundError,
+                                 SessionRestoredError)
+
+FIXPOINT_FIXTURE = REPO / "tests/fixtures/instcombine-fixpoint.ll"
+
+
+def test_unknown_action_index(env):
+    with pytest.raises(ValueError, match=r"action 1000 is out of range for llvm-22-passes") as raised:
+        env.step(1000)
+    assert isinstance(raised.value, InvalidArgumentError)
+    assert raised.value.code == grpc.StatusCode.INVALID_ARGUMENT
+    assert env.state.actions == []
+
+
+def test_unknown_benchmark(env, address):
+    with pytest.raises(ValueError, match="no-such-program"):
+        env.reset(options={"benchmark": "benchmark://builtin-v0/no-such-program"})
+    with CompilerEnv(address, benchmark="benchmark://builtin-v0/no-such-program") as fresh:
+        with pytest.raises(ValueError, match="no-such-program"):
+            fresh.reset()
+    assert env.state.benchmark == CRC32
+
+
+def test_unknown_observation_and_reward_space(env):
+    with pytest.raises(ValueError, match="unknown observation space 'NoSuchSpace'"):
+        env.observe("NoSuchSpace")
+    with pytest.raises(ValueError, match="unknown reward space 'NoSuchReward'"):
+        env.step(0, reward_spaces=["NoSuchReward"])
+    assert env.state.actions == []
+
+
+def test_malformed_ir_upload(env):
+    with pytest.raises(ValueError, match="invalid LLVM IR") as raised:
+        env.add_benchmark("python-client-malformed", "define i32 @f( {\n", format="ir")
+    assert "expected type" in str(raised.value)  # LLVM's own diagnostic is passed on
+
+
+def test_closed_session(env):
+    forked = env.fork()
+    forked.close()
+    forked.close()  # idempotent
+    with pytest.raises(LookupError) as raised:
+        forked.step(0)
+    assert isinstance(raised.value, SessionNotFoundError)
+    env.step(0)  # the original is untouched
+
+
+def test_llvm_crash_restores_the_session(address):
+    with CompilerEnv(address, benchmark=str(FIXPOINT_FIXTURE), observation_space="IrInstructionCount") as env:
+        before, _ = env.reset(options={"custom_actions": ["function(instcombine)"]})
+        assert env.action_space.names == ["function(instcombine)"]
+        ir_hash = env.observe("IrSha1")
+
+        with pytest.raises(SessionRestoredError) as raised:
+            env.step(0)
+        assert raised.value.code == grpc.StatusCode.INTERNAL
+        assert "function(instcombine)" in str(raised.value)
+        assert "fixpoint" in str(raised.value)
+
+        assert env.observe("IrInstructionCount") == before
+        assert env.observe("IrSha1") == ir_hash
+        state = env.state
+        assert state.actions == []
+        assert state.custom_actions == ["function(instcombine)"]
+        assert Path(FIXPOINT_FIXTURE).as_uri() == state.benchmark
+
+
+def test_unreachable_server():
+    with pytest.raises(ConnectionError):
+        CompilerEnv("127.0.0.1:1")  # nothing listens on port 1
