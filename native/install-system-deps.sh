@@ -4,7 +4,7 @@
 set -euo pipefail
 [ "${CGYM_SKIP_SYSTEM_DEPS:-0}" = "1" ] && exit 0
 
-packages=(llvm-22 llvm-22-dev clang-22 lld-22 make csmith libcsmith-dev)
+packages=(llvm-22 llvm-22-dev clang-22 lld-22 make csmith libcsmith-dev patchelf)
 
 missing=()
 for p in "${packages[@]}"; do
