@@ -32,7 +32,9 @@ public static class ProtoConvert
             Description = space.Description,
         };
         proto.Shape.AddRange(space.Shape);
-        if (space.Low is { } low && space.High is { } high) proto.Bounds = new Bounds { Low = low, High = high };
+        // A half-bounded space has an infinite bound on its open side.
+        if (space.Low is not null || space.High is not null)
+            proto.Bounds = new Bounds { Low = space.Low ?? double.NegativeInfinity, High = space.High ?? double.PositiveInfinity };
         if (space.Names is { } names) proto.Names.AddRange(names);
         return proto;
     }
@@ -50,8 +52,8 @@ public static class ProtoConvert
             _ => throw new FormatException($"space '{space.Name}' has an unknown kind {space.Kind}"),
         },
         [.. space.Shape],
-        space.Bounds?.Low,
-        space.Bounds?.High,
+        space.Bounds is { Low: var low } && !double.IsInfinity(low) ? low : null,
+        space.Bounds is { High: var high } && !double.IsInfinity(high) ? high : null,
         space.Deterministic,
         space.PlatformDependent,
         space.Description,

@@ -139,7 +139,7 @@ internal sealed class WorkerLoop(BenchmarkStore store)
 
     private static CheckProgramReply CheckProgram(CheckProgramRequest request)
     {
-        var benchmark = BenchmarkStore.LoadProgramFile($"file://{request.Path}", request.Path);
+        var benchmark = BenchmarkStore.LoadProgramFile(request.Uri.OrNull() ?? $"file://{request.Path}", request.Path);
         using var module = benchmark.Load();
         return new CheckProgramReply { IrInstructionCount = InstCount.InstructionCount(module) };
     }

@@ -6,7 +6,7 @@ import grpc
 import pytest
 from conftest import CRC32, REPO
 
-from compiler_gym_dotnet import (CompilerEnv, InvalidArgumentError, SessionNotFoundError,
+from compiler_gym_dotnet import (BenchmarkExistsError, CompilerEnv, InvalidArgumentError, SessionNotFoundError,
                                  SessionRestoredError)
 
 FIXPOINT_FIXTURE = REPO / "tests/fixtures/instcombine-fixpoint.ll"
@@ -41,6 +41,17 @@ def test_malformed_ir_upload(env):
     with pytest.raises(ValueError, match="invalid LLVM IR") as raised:
         env.add_benchmark("python-client-malformed", "define i32 @f( {\n", format="ir")
     assert "expected type" in str(raised.value)  # LLVM's own diagnostic is passed on
+    # The message names the upload, not the server's staging copy of it.
+    assert "benchmark://user-v0/python-client-malformed" in str(raised.value)
+    assert ".staging" not in str(raised.value)
+
+
+def test_an_upload_name_taken_by_another_program(env):
+    uri = env.add_benchmark("python-client-taken", "define i32 @f() { ret i32 1 }\n", format="ir")
+    assert env.add_benchmark("python-client-taken", "define i32 @f() { ret i32 1 }\n", format="ir") == uri
+    with pytest.raises(FileExistsError) as raised:
+        env.add_benchmark("python-client-taken", "define i32 @f() { ret i32 2 }\n", format="ir")
+    assert isinstance(raised.value, BenchmarkExistsError)
 
 
 def test_closed_session(env):

@@ -63,3 +63,11 @@ def test_vector_space_sample(env):
     assert space.contains(sample)
     space.seed(0)
     np.testing.assert_array_equal(space.sample(), sample)
+
+
+def test_half_bounded_spaces_keep_their_lower_bound(env):
+    top = np.iinfo(np.int64).max  # an int64 space's stand-in for "unbounded above"
+    count = env.spaces.observation["IrInstructionCount"]
+    assert count.low == 0 and count.high == top
+    autophase = env.spaces.observation["Autophase"]
+    assert (autophase.low == 0).all() and (autophase.high == top).all()

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CompilerGym.Client;
 using CompilerGym.Llvm.Actions;
 using CompilerGym.Llvm.Core;
 using CompilerGym.Llvm.Datasets;
@@ -12,8 +13,9 @@ namespace CompilerGym.Benchmarks.Measurements;
 /// <summary>
 /// The same random action sequences, one step at a time, through: the bare LLVMRunPasses call (the
 /// physical limit), the in-process environment (a step plus the IrInstructionCount observation),
-/// and opt-22 run as a subprocess per step plus an instruction count (what many research
-/// environments do). Each is reported as a ratio to the bare call, measured in the same run.
+/// the remote environment through a server on loopback (the same), and opt-22 run as a subprocess
+/// per step plus an instruction count (what many research environments do). Each is reported as a
+/// ratio to the bare call, measured in the same run.
 /// </summary>
 internal static class SideBySide
 {
@@ -24,12 +26,15 @@ internal static class SideBySide
         var target = BenchmarkStore.Default.Get(benchmark);
         Console.WriteLine($"{target.Uri}: {episodes} episodes of {length} random {space.Name} actions (seed {seed})");
 
+        using var server = new LocalServer();
         // Warm up every path once, so that start-up costs do not count.
         Bare(target, sequences.Take(1));
         InProcess(target, sequences.Take(1));
+        Remote(server.Address, target, sequences.Take(1));
 
         var bare = Bare(target, sequences);
         var env = InProcess(target, sequences);
+        var remote = Remote(server.Address, target, sequences);
         var subprocess = Subprocess(target, sequences.Take(subprocessEpisodes));
 
         var table = new Table().Border(TableBorder.Simple);
@@ -38,10 +43,11 @@ internal static class SideBySide
             s.P90.ToString("F1"), (s.Mean / bare.Mean).ToString("F2"));
         Row("(d) bare LLVMRunPasses", bare);
         Row("(a) in-process env step + IrInstructionCount", env);
-        table.AddRow("(b) remote env step", "-", "-", "-", "-", "not measured: the gRPC service does not exist yet");
+        Row("(b) remote env step + IrInstructionCount (loopback)", remote);
         Row($"(c) opt-22 subprocess + count ({subprocessEpisodes} episodes)", subprocess);
         AnsiConsole.Write(table);
         Console.WriteLine($"in-process overhead beyond the pass: {env.Mean - bare.Mean:F1} µs/step mean, {env.Median - bare.Median:F1} µs/step median");
+        Console.WriteLine($"remote overhead beyond the in-process step: {remote.Mean - env.Mean:F1} µs/step mean, {remote.Median - env.Median:F1} µs/step median");
     }
 
     private static Stats Bare(LlvmBenchmark target, IEnumerable<LlvmAction[]> sequences)
@@ -65,6 +71,23 @@ internal static class SideBySide
     {
         var times = new List<double>();
         using var env = new LlvmEnv(observationSpace: "IrInstructionCount");
+        foreach (var sequence in sequences)
+        {
+            env.Reset(target.Uri);
+            foreach (var action in sequence)
+            {
+                long start = Stopwatch.GetTimestamp();
+                env.Step(action.Id);
+                times.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+            }
+        }
+        return Stats.Of(times);
+    }
+
+    private static Stats Remote(string address, LlvmBenchmark target, IEnumerable<LlvmAction[]> sequences)
+    {
+        var times = new List<double>();
+        using var env = new RemoteEnv(address, observationSpace: "IrInstructionCount");
         foreach (var sequence in sequences)
         {
             env.Reset(target.Uri);

@@ -7,7 +7,8 @@ public sealed record ProcessResult(int ExitCode, string Stdout, string Stderr, T
 /// <summary>Runs a tool to completion with a time limit, killing it (and its children) when it overruns.</summary>
 public static class ProcessRunner
 {
-    public static ProcessResult Run(string file, IEnumerable<string> arguments, TimeSpan timeout, string? workingDirectory = null)
+    public static ProcessResult Run(string file, IEnumerable<string> arguments, TimeSpan timeout, string? workingDirectory = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(file)
         {
@@ -17,6 +18,7 @@ public static class ProcessRunner
             WorkingDirectory = workingDirectory ?? "",
         };
         foreach (var a in arguments) info.ArgumentList.Add(a);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {file}");
         var stdout = process.StandardOutput.ReadToEndAsync();

@@ -31,7 +31,7 @@ public sealed class BenchmarkUploads(UserBenchmarks user, SessionManager session
         await File.WriteAllBytesAsync(staged, request.Program.Memory.ToArray());
         try
         {
-            var check = await sessions.RunOnceAsync(new WorkerRequest { CheckProgram = new CheckProgramRequest { Path = staged } },
+            var check = await sessions.RunOnceAsync(new WorkerRequest { CheckProgram = new CheckProgramRequest { Path = staged, Uri = uri } },
                 $"checking the uploaded program {request.Name}");
             await _publish.WaitAsync();
             try

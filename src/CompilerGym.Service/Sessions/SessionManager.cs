@@ -236,7 +236,7 @@ public sealed class SessionManager(
         }
         catch (RpcException e)
         {
-            return new RpcException(new Status(CodeOf(failure.Failure), $"{message}; {e.Status.Detail}"));
+            return new RpcException(new Status(StatusCode.Aborted, $"{message}; {e.Status.Detail}"));
         }
     }
 
@@ -254,7 +254,7 @@ public sealed class SessionManager(
             session.Ended = true;
             _sessions.TryRemove(session.Id, out _);
             logger.LogError("session {Id} could not be restored and has ended: {Error}", session.Id, e.Status.Detail);
-            throw new RpcException(new Status(StatusCode.Unavailable,
+            throw new RpcException(new Status(StatusCode.Aborted,
                 $"its worker stopped and restoring the session failed ({e.Status.Detail}), so it has ended"));
         }
     }

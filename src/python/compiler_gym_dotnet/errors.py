@@ -27,9 +27,16 @@ class SessionRestoredError(CompilerGymError, RuntimeError):
     """A request on a session crashed LLVM, ran past the time limit or the memory limit.
 
     The server restored the session in a new worker to its state before the request, so the
-    environment can still be used and the failing actions are not part of the episode. (Should the
-    restoring itself fail, the message says so and the session has ended.)
+    environment can still be used and the failing actions are not part of the episode.
     """
+
+
+class SessionLostError(SessionNotFoundError):
+    """A session's worker failed and the server could not restore the session: it has ended."""
+
+
+class BenchmarkExistsError(CompilerGymError, FileExistsError):
+    """An upload's name is taken by another program."""
 
 
 class AuthenticationError(CompilerGymError, PermissionError):
@@ -43,6 +50,8 @@ class ServerUnavailableError(CompilerGymError, ConnectionError):
 _BY_CODE = {
     grpc.StatusCode.INVALID_ARGUMENT: InvalidArgumentError,
     grpc.StatusCode.NOT_FOUND: SessionNotFoundError,
+    grpc.StatusCode.ABORTED: SessionLostError,
+    grpc.StatusCode.ALREADY_EXISTS: BenchmarkExistsError,
     grpc.StatusCode.UNAUTHENTICATED: AuthenticationError,
     grpc.StatusCode.PERMISSION_DENIED: AuthenticationError,
     grpc.StatusCode.UNAVAILABLE: ServerUnavailableError,

@@ -1,0 +1,26 @@
+using CompilerGym.Service.Hosting;
+using Microsoft.AspNetCore.Builder;
+
+namespace CompilerGym.Benchmarks.Measurements;
+
+/// <summary>A <c>cgym serve</c> server on a free loopback port, in this process (its workers are processes of their own).</summary>
+internal sealed class LocalServer : IDisposable
+{
+    private readonly WebApplication _app;
+
+    public string Address { get; }
+
+    public LocalServer(int warmWorkers = 2)
+    {
+        _app = ServiceHost.Build([], [new("Service:Port", "0"), new("Service:WarmWorkers", warmWorkers.ToString()),
+            new("Logging:LogLevel:Default", "Warning")]);
+        _app.StartAsync().GetAwaiter().GetResult();
+        Address = _app.Urls.Single();
+    }
+
+    public void Dispose()
+    {
+        _app.StopAsync().GetAwaiter().GetResult();
+        ((IDisposable)_app).Dispose();
+    }
+}
