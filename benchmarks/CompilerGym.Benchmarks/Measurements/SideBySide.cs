@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CompilerGym.Client;
+using CompilerGym.Service.Workers;
 using CompilerGym.Llvm.Actions;
 using CompilerGym.Llvm.Core;
 using CompilerGym.Llvm.Datasets;
@@ -48,6 +49,10 @@ internal static class SideBySide
         AnsiConsole.Write(table);
         Console.WriteLine($"in-process overhead beyond the pass: {env.Mean - bare.Mean:F1} µs/step mean, {env.Median - bare.Median:F1} µs/step median");
         Console.WriteLine($"remote overhead beyond the in-process step: {remote.Mean - env.Mean:F1} µs/step mean, {remote.Median - env.Median:F1} µs/step median");
+        var (rpc, channel, roundTrip) = RemoteFloor(server.Address, target);
+        Console.WriteLine($"where remote time goes (median): a gRPC call answered by the server alone {rpc.Median:F1} µs; " +
+            $"the worker channel alone (a request the worker answers at once) {channel.Median:F1} µs; " +
+            $"a step without actions (gRPC + worker round trip, cached observation) {roundTrip.Median:F1} µs");
     }
 
     private static Stats Bare(LlvmBenchmark target, IEnumerable<LlvmAction[]> sequences)
@@ -99,6 +104,39 @@ internal static class SideBySide
             }
         }
         return Stats.Of(times);
+    }
+
+    // The floors under a remote step: a call the front end answers itself, and a call through the worker that computes nothing.
+    private static (Stats Rpc, Stats Channel, Stats RoundTrip) RemoteFloor(string address, LlvmBenchmark target)
+    {
+        var channelTimes = new List<double>();
+        using (var worker = WorkerProcess.StartAsync(WorkerLaunch.Beside(Path.GetTempPath()), TimeSpan.FromMinutes(1),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance).GetAwaiter().GetResult())
+        {
+            var request = new Protocol.Worker.WorkerRequest { Session = "none", State = new Protocol.V1.GetStateRequest() };
+            for (int i = 0; i < 2000; i++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                worker.CallAsync(request, TimeSpan.FromMinutes(1), long.MaxValue).GetAwaiter().GetResult();
+                channelTimes.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+            }
+        }
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(address);
+        var client = new Protocol.V1.CompilerGym.CompilerGymClient(channel);
+        using var env = new RemoteEnv(address, observationSpace: "IrInstructionCount");
+        env.Reset(target.Uri);
+        var rpc = new List<double>();
+        var roundTrip = new List<double>();
+        for (int i = 0; i < 2000; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            client.GetVersion(new Protocol.V1.GetVersionRequest());
+            rpc.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+            start = Stopwatch.GetTimestamp();
+            env.Step([]);
+            roundTrip.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+        }
+        return (Stats.Of(rpc), Stats.Of(channelTimes), Stats.Of(roundTrip));
     }
 
     private static Stats Subprocess(LlvmBenchmark target, IEnumerable<LlvmAction[]> sequences)
