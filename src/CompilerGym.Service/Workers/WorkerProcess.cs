@@ -23,6 +23,7 @@ public sealed class WorkerProcess : IDisposable
     private readonly SemaphoreSlim _turn = new(1, 1);
     private WorkerFailure? _killedFor;
     private int _sessions;
+    private int _calls;
 
     public int Pid { get; }
     public string LlvmVersion { get; private set; } = "";
@@ -119,9 +120,11 @@ public sealed class WorkerProcess : IDisposable
         {
             throw await FailureAsync(); // the worker was already gone
         }
+        long started = Stopwatch.GetTimestamp();
         var reply = await ReadAsync(timeLimit);
-        // A short request can finish between two polls of the memory watch.
-        if (ResidentBytes() > memoryLimitBytes)
+        // A request can finish between two polls of the memory watch; reading /proc costs more than
+        // a cheap step, so short requests are checked only now and then (they cannot grow much).
+        if ((Stopwatch.GetElapsedTime(started) > s_memoryPollInterval / 50 || ++_calls % 16 == 0) && ResidentBytes() > memoryLimitBytes)
         {
             Kill(WorkerFailure.OutOfMemory);
             throw await FailureAsync();
