@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using System.Threading.Channels;
 using CompilerGym.Protocol.Worker;
 using Microsoft.Extensions.Logging;
 
@@ -21,6 +22,10 @@ public sealed class WorkerProcess : IDisposable
     private readonly StringBuilder _stderr = new();
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _turn = new(1, 1);
+    // Replies, read by a thread of this worker's own: blocking reads on a pipe answer sooner than
+    // asynchronous ones, which hop through the thread pool; null marks the end of the stream.
+    private readonly Channel<WorkerReply?> _replies = Channel.CreateUnbounded<WorkerReply?>(
+        new UnboundedChannelOptions { SingleReader = true, SingleWriter = true, AllowSynchronousContinuations = true });
     private WorkerFailure? _killedFor;
     private int _sessions;
     private int _calls;
@@ -56,6 +61,21 @@ public sealed class WorkerProcess : IDisposable
             }
         };
         process.BeginErrorReadLine();
+        new Thread(ReadReplies) { IsBackground = true, Name = $"worker {Pid} replies" }.Start();
+    }
+
+    private void ReadReplies()
+    {
+        try
+        {
+            while (Framing.Read(_output, WorkerReply.Parser) is { } reply) _replies.Writer.TryWrite(reply);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or ObjectDisposedException or Google.Protobuf.InvalidProtocolBufferException)
+        {
+            _logger.LogDebug("worker {Pid}: reply stream ended: {Error}", Pid, e.Message);
+        }
+        _replies.Writer.TryWrite(null);
+        _replies.Writer.TryComplete();
     }
 
     /// <summary>Starts a worker and waits for it to say it is ready.</summary>
@@ -114,7 +134,8 @@ public sealed class WorkerProcess : IDisposable
         }, null, s_memoryPollInterval, s_memoryPollInterval);
         try
         {
-            await Framing.WriteAsync(_input, request, CancellationToken.None);
+            // Small requests fit the pipe's buffer: a plain write returns at once.
+            Framing.Write(_input, request);
         }
         catch (IOException)
         {
@@ -162,15 +183,8 @@ public sealed class WorkerProcess : IDisposable
         // On time-out the process is killed, which ends the read with end-of-stream.
         using var deadline = new CancellationTokenSource(timeLimit);
         using var onDeadline = deadline.Token.Register(() => Kill(WorkerFailure.TimedOut));
-        WorkerReply? reply;
-        try
-        {
-            reply = await Framing.ReadAsync(_output, WorkerReply.Parser, CancellationToken.None);
-        }
-        catch (IOException)
-        {
-            reply = null;
-        }
+        WorkerReply? reply = null;
+        if (await _replies.Reader.WaitToReadAsync()) _replies.Reader.TryRead(out reply);
         return reply ?? throw await FailureAsync();
     }
 
