@@ -15,6 +15,7 @@ namespace CompilerGym.Client;
 /// same exception types the in-process environment throws; a step that crashed LLVM, ran past the
 /// server's time limit or its memory limit arrives as an <see cref="RpcException"/> (Internal,
 /// DeadlineExceeded, ResourceExhausted), and the session is then as it was before that step.
+/// Session calls go over one stream per environment (see <see cref="CallStream"/>).
 /// </summary>
 public sealed class RemoteEnv : ICompilerEnv
 {
@@ -26,6 +27,7 @@ public sealed class RemoteEnv : ICompilerEnv
     private string? _observationSpace;
     private string? _rewardSpace;
     private CoreSpace _actionSpace;
+    private CallStream? _stream;
 
     /// <summary>Connects to a server (<c>http://127.0.0.1:50051</c>); the session starts at the first reset.</summary>
     public RemoteEnv(string address, string? token = null, string? actionSpace = null, string? observationSpace = null, string? rewardSpace = null)
@@ -94,7 +96,7 @@ public sealed class RemoteEnv : ICompilerEnv
             RewardSpace = options?.RewardSpace ?? "",
         };
         request.CustomActions.AddRange(options?.CustomActions ?? []);
-        var reply = Call(() => _connection.Client.Reset(request, _connection.Headers));
+        var reply = Call(() => Stream.Call(new CallRequest { Reset = request }).Reset);
         Adopt(reply.Benchmark, reply.ActionSpace, request.ObservationSpace.OrNull() ?? _observationSpace, request.RewardSpace.OrNull() ?? _rewardSpace,
             respace ? options!.CustomActions : _customActions);
         return new ResetResult(reply.Observation?.ToCore(), new ResetInfo(reply.Benchmark, reply.ActionSpace.Name, reply.Seconds));
@@ -108,7 +110,7 @@ public sealed class RemoteEnv : ICompilerEnv
         request.Actions.AddRange(actions);
         request.ObservationSpaces.AddRange(options?.ObservationSpaces ?? []);
         request.RewardSpaces.AddRange(options?.RewardSpaces ?? []);
-        var reply = Call(() => _connection.Client.Step(request, _connection.Headers));
+        var reply = Call(() => Stream.Call(new CallRequest { Step = request }).Step);
         return new StepResult(reply.Observation?.ToCore(), reply.Reward, reply.Terminated, reply.Truncated, new StepInfo(
             reply.IrChanged,
             reply.Observations.ToDictionary(p => p.Key, p => p.Value.ToCore()),
@@ -119,12 +121,12 @@ public sealed class RemoteEnv : ICompilerEnv
     public CoreObservation Observe(string observationSpace)
     {
         var request = new StepRequest { SessionId = Session(), ObservationSpaces = { observationSpace } };
-        return Call(() => _connection.Client.Step(request, _connection.Headers)).Observations[observationSpace].ToCore();
+        return Call(() => Stream.Call(new CallRequest { Step = request }).Step).Observations[observationSpace].ToCore();
     }
 
     public ICompilerEnv Fork()
     {
-        var reply = Call(() => _connection.Client.Fork(new ForkRequest { SessionId = Session() }, _connection.Headers));
+        var reply = Call(() => Stream.Call(new CallRequest { Fork = new ForkRequest { SessionId = Session() } }).Fork);
         _connection.AddRef();
         return new RemoteEnv(_connection, _spaces, _actionSpaceName, _observationSpace, _rewardSpace)
         {
@@ -152,14 +154,18 @@ public sealed class RemoteEnv : ICompilerEnv
         {
             _sessionId = null;
             // The server reclaims the session anyway if this fails (it idles, or the connection closes).
-            try { _connection.Client.EndSession(new EndSessionRequest { SessionId = id }, _connection.Headers); }
+            try { Stream.Call(new CallRequest { EndSession = new EndSessionRequest { SessionId = id } }); }
             catch (RpcException) { }
         }
+        _stream?.Dispose();
         _connection.Release();
     }
 
     private GetStateReply StateReply() =>
-        Call(() => _connection.Client.GetState(new GetStateRequest { SessionId = Session() }, _connection.Headers));
+        Call(() => Stream.Call(new CallRequest { GetState = new GetStateRequest { SessionId = Session() } }).GetState);
+
+    // Opened at the first session call: an env that never resets needs none.
+    private CallStream Stream => _stream ??= new CallStream(_connection.Client, _connection.Headers);
 
     private void Adopt(string benchmark, Protocol.V1.Space actionSpace, string? observationSpace, string? rewardSpace, IReadOnlyList<string>? customActions)
     {

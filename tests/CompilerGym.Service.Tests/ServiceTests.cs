@@ -90,6 +90,31 @@ public class ServiceTests(TestServer server)
     }
 
     [Fact]
+    public async Task The_call_stream_answers_in_order_and_survives_a_failed_call()
+    {
+        var session = await Client.StartSessionAsync(new Proto.StartSessionRequest { Benchmark = "benchmark://builtin-v0/crc32", ObservationSpace = "IrInstructionCount" });
+        using var calls = Client.Calls();
+        async Task<Proto.CallReply> Call(Proto.CallRequest request)
+        {
+            await calls.RequestStream.WriteAsync(request);
+            Assert.True(await calls.ResponseStream.MoveNext(CancellationToken.None));
+            return calls.ResponseStream.Current;
+        }
+        var stepped = await Call(new() { Step = new Proto.StepRequest { SessionId = session.SessionId, ActionNames = { "mem2reg" } } });
+        Assert.True(stepped.Step.Observation.Int64Scalar < session.Observation.Int64Scalar);
+        var failed = await Call(new() { Step = new Proto.StepRequest { SessionId = session.SessionId, Actions = { 5000 } } });
+        Assert.Equal((int)StatusCode.InvalidArgument, failed.Error.Code);
+        Assert.Contains("out of range", failed.Error.Message);
+        var state = await Call(new() { GetState = new Proto.GetStateRequest { SessionId = session.SessionId } });
+        Assert.Equal(["mem2reg"], state.GetState.State.Actions);
+        var unknown = await Call(new() { Step = new Proto.StepRequest { SessionId = "no-such-session" } });
+        Assert.Equal((int)StatusCode.NotFound, unknown.Error.Code);
+        await Call(new() { EndSession = new Proto.EndSessionRequest { SessionId = session.SessionId } });
+        await calls.RequestStream.CompleteAsync();
+        Assert.False(await calls.ResponseStream.MoveNext(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task An_uploaded_program_becomes_a_benchmark_under_its_name()
     {
         const string program = """

@@ -76,6 +76,32 @@ public sealed class CompilerGymService(SessionManager sessions, BenchmarkUploads
         return reply.Validate;
     }
 
+    public override async Task Calls(IAsyncStreamReader<CallRequest> requests, IServerStreamWriter<CallReply> replies, ServerCallContext context)
+    {
+        string connection = Connection(context);
+        await foreach (var request in requests.ReadAllAsync(context.CancellationToken))
+        {
+            CallReply reply;
+            try
+            {
+                reply = request.KindCase switch
+                {
+                    CallRequest.KindOneofCase.Step => new CallReply { Step = await sessions.StepAsync(request.Step, connection) },
+                    CallRequest.KindOneofCase.Reset => new CallReply { Reset = await sessions.ResetAsync(request.Reset, connection) },
+                    CallRequest.KindOneofCase.GetState => new CallReply { GetState = await sessions.GetStateAsync(request.GetState, connection) },
+                    CallRequest.KindOneofCase.Fork => new CallReply { Fork = await sessions.ForkAsync(request.Fork, connection) },
+                    CallRequest.KindOneofCase.EndSession => new CallReply { EndSession = await EndSession(request.EndSession, context) },
+                    _ => throw new RpcException(new Status(StatusCode.InvalidArgument, "empty call")),
+                };
+            }
+            catch (RpcException e)
+            {
+                reply = new CallReply { Error = new CallError { Code = (int)e.StatusCode, Message = e.Status.Detail } };
+            }
+            await replies.WriteAsync(reply);
+        }
+    }
+
     private static string Connection(ServerCallContext context) => context.GetHttpContext().Connection.Id;
 
     private static GetSpacesReply BuildSpaces()
