@@ -210,3 +210,28 @@ public class ReclaimTests(ShortLivedServer server) : IClassFixture<ShortLivedSer
         Assert.Equal(StatusCode.NotFound, error.StatusCode);
     }
 }
+
+public sealed class OrphanServer() : TestServer(new()
+{
+    ["Service:OrphanTimeoutSeconds"] = "0.5",
+    ["Service:ReapIntervalSeconds"] = "0.2",
+    ["Service:WarmWorkers"] = "0",
+});
+
+public class OrphanTests(OrphanServer server) : IClassFixture<OrphanServer>
+{
+    [Fact]
+    public async Task Sessions_of_a_client_that_went_away_are_reclaimed()
+    {
+        using (var channel = Grpc.Net.Client.GrpcChannel.ForAddress(server.Address))
+        {
+            var client = new Proto.CompilerGym.CompilerGymClient(channel);
+            await client.StartSessionAsync(new Proto.StartSessionRequest { Benchmark = "benchmark://builtin-v0/crc32" });
+            Assert.Equal(1, server.Sessions.Count);
+        }
+        var deadline = Stopwatch.StartNew();
+        while (server.Sessions.Count > 0 && deadline.Elapsed < TimeSpan.FromSeconds(20)) await Task.Delay(100);
+        Assert.Equal(0, server.Sessions.Count);
+        Assert.Equal(0, server.Workers.LiveCount);
+    }
+}
