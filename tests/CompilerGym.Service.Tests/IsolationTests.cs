@@ -65,6 +65,29 @@ public class CrashTests(TestServer server)
     }
 }
 
+/// <summary>A segmentation fault, not just a reported LLVM error, is survived the same way.</summary>
+[Collection(ServerCollection.Name)]
+public class SegfaultTests(TestServer server)
+{
+    [Fact]
+    public async Task A_segmentation_fault_in_a_pass_is_reported_with_its_signal()
+    {
+        // The scalarizer segfaults on llvm-stress's vector code (why it is not in llvm-22-passes).
+        var session = await server.Client.StartSessionAsync(new Proto.StartSessionRequest
+        {
+            Benchmark = "generator://llvm-stress-v0/1",
+            CustomActions = { "function(scalarizer)", "function(sroa)" },
+        });
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+            await server.Client.StepAsync(new Proto.StepRequest { SessionId = session.SessionId, Actions = { 0 } }));
+        Assert.Equal(StatusCode.Internal, error.StatusCode);
+        Assert.Contains("'function(scalarizer)' crashed LLVM", error.Status.Detail);
+        Assert.Contains("signal", error.Status.Detail);
+        await server.Client.StepAsync(new Proto.StepRequest { SessionId = session.SessionId, Actions = { 1 } });
+        await server.Client.EndSessionAsync(new Proto.EndSessionRequest { SessionId = session.SessionId });
+    }
+}
+
 public sealed class TimeLimitedServer() : TestServer(new() { ["Service:StepTimeLimitSeconds"] = "3" });
 
 /// <summary>A step past the time limit is stopped, reported, and leaves the session as it was.</summary>
