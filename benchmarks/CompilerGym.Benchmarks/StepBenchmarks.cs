@@ -1,14 +1,16 @@
 using BenchmarkDotNet.Attributes;
+using CompilerGym.Benchmarks.Measurements;
+using CompilerGym.Client;
 using CompilerGym.Llvm.Core;
 using CompilerGym.Llvm.Env;
 
 namespace CompilerGym.Benchmarks;
 
 /// <summary>
-/// One in-process step from a freshly reset episode, against the bare LLVMRunPasses call on the
-/// same program: a cheap pass (adce) and an expensive one (gvn), on a small and a large built-in
-/// program. Each measured call starts from the unoptimized program, so every iteration resets
-/// outside the measurement and times a single call.
+/// One step from a freshly reset episode, in process and through a server on loopback, against
+/// the bare LLVMRunPasses call on the same program: a cheap pass (adce) and an expensive one
+/// (gvn), on a small and a large built-in program. Each measured call starts from the
+/// unoptimized program, so every iteration resets outside the measurement and times a single call.
 /// </summary>
 [InvocationCount(1, unrollFactor: 1)]
 [IterationCount(60)]
@@ -16,6 +18,8 @@ namespace CompilerGym.Benchmarks;
 public class StepBenchmarks
 {
     private LlvmEnv _env = null!;
+    private LocalServer? _server;
+    private RemoteEnv? _remote;
     private TargetMachine _machine = null!;
     private LlvmModule? _module;
     private int _action;
@@ -37,8 +41,20 @@ public class StepBenchmarks
         _machine = new TargetMachine(_env.CurrentBenchmark!.TargetTriple);
     }
 
+    [GlobalSetup(Target = nameof(RemoteStep))]
+    public void SetupRemote()
+    {
+        Setup();
+        _server = new LocalServer();
+        _remote = new RemoteEnv(_server.Address);
+        _remote.Reset($"benchmark://builtin-v0/{Program}");
+    }
+
     [IterationSetup(Target = nameof(Step))]
     public void ResetEpisode() => _env.Reset();
+
+    [IterationSetup(Target = nameof(RemoteStep))]
+    public void ResetRemoteEpisode() => _remote!.Reset();
 
     [IterationSetup(Targets = [nameof(BareRunPasses), nameof(RunPassesWithChangeReport)])]
     public void ReloadModule()
@@ -49,6 +65,9 @@ public class StepBenchmarks
 
     [Benchmark]
     public bool Step() => _env.Step(_action).Info.IrChanged;
+
+    [Benchmark]
+    public bool RemoteStep() => _remote!.Step(_action).Info.IrChanged;
 
     [Benchmark(Baseline = true)]
     public void BareRunPasses() => _machine.RunPassesBare(_module!, _pipeline);
@@ -63,5 +82,7 @@ public class StepBenchmarks
         _module?.Dispose();
         _machine.Dispose();
         _env.Dispose();
+        _remote?.Dispose();
+        _server?.Dispose();
     }
 }
