@@ -29,8 +29,9 @@ var sideBySide = new Command("side-by-side", "The same action sequences through 
 sideBySide.SetAction(r => SideBySide.Run(r.GetValue(benchmark)!, r.GetValue(episodes), r.GetValue(length), r.GetValue(seed), r.GetValue(subprocessEpisodes)));
 var throughput = new Command("throughput", "Steps per second with several sessions in parallel") { benchmark, sessions, seconds, length };
 throughput.SetAction(r => Throughput.Run(r.GetValue(benchmark)!, r.GetValue(sessions)!, r.GetValue(seconds), r.GetValue(length)));
-var memory = new Command("memory", "Memory of one env over many steps") { benchmark, steps, length };
-memory.SetAction(r => MemoryGrowth.Run(r.GetValue(benchmark)!, r.GetValue(steps), r.GetValue(length)));
+var remote = new Option<bool>("--remote") { Description = "Through a server on loopback (its workers' memory is shown too)" };
+var memory = new Command("memory", "Memory of one env over many steps") { benchmark, steps, length, remote };
+memory.SetAction(r => MemoryGrowth.Run(r.GetValue(benchmark)!, r.GetValue(steps), r.GetValue(length), r.GetValue(remote)));
 
 var sessionCount = new Option<int>("--count") { DefaultValueFactory = _ => 100, Description = "Sessions to open" };
 var sessionMemory = new Command("session-memory", "Resident memory per open session") { benchmark, sessionCount };

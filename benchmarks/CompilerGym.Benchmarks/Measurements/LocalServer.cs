@@ -1,5 +1,7 @@
 using CompilerGym.Service.Hosting;
+using CompilerGym.Service.Workers;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CompilerGym.Benchmarks.Measurements;
 
@@ -9,6 +11,9 @@ internal sealed class LocalServer : IDisposable
     private readonly WebApplication _app;
 
     public string Address { get; }
+
+    /// <summary>The resident memory of the server's worker processes.</summary>
+    public long WorkerResidentBytes => _app.Services.GetRequiredService<WorkerPool>().ResidentBytes();
 
     public LocalServer(int warmWorkers = 2)
     {

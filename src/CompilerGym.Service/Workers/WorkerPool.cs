@@ -38,6 +38,9 @@ public sealed class WorkerPool : IDisposable
     /// <summary>Worker processes alive now (warm and in use).</summary>
     public int LiveCount => _live.Count;
 
+    /// <summary>The resident memory of all live workers together.</summary>
+    public long ResidentBytes() => _live.Values.Sum(w => w.ResidentBytes());
+
     /// <summary>The LLVM version the workers report (starts one if none has run yet).</summary>
     public async Task<string> LlvmVersionAsync()
     {
