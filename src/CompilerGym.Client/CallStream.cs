@@ -25,7 +25,12 @@ internal sealed class CallStream(Protocol.V1.CompilerGym.CompilerGymClient clien
 
     public void Dispose()
     {
-        try { _call.RequestStream.CompleteAsync().Wait(TimeSpan.FromSeconds(5)); }
+        // Close our side and let the server end the call, rather than resetting it under the server.
+        try
+        {
+            if (_call.RequestStream.CompleteAsync().Wait(TimeSpan.FromSeconds(5)))
+                _call.ResponseStream.MoveNext(CancellationToken.None).Wait(TimeSpan.FromSeconds(5));
+        }
         catch (AggregateException) { } // the stream had already failed
         catch (InvalidOperationException) { }
         _call.Dispose();

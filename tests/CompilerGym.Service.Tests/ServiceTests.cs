@@ -202,7 +202,7 @@ public class ReclaimTests(ShortLivedServer server) : IClassFixture<ShortLivedSer
         var session = await server.Client.StartSessionAsync(new Proto.StartSessionRequest { Benchmark = "benchmark://builtin-v0/crc32" });
         Assert.Equal(1, server.Workers.LiveCount);
         var deadline = Stopwatch.StartNew();
-        while (server.Sessions.Count > 0 && deadline.Elapsed < TimeSpan.FromSeconds(20)) await Task.Delay(100);
+        while ((server.Sessions.Count > 0 || server.Workers.LiveCount > 0) && deadline.Elapsed < TimeSpan.FromSeconds(20)) await Task.Delay(100);
         Assert.Equal(0, server.Sessions.Count);
         Assert.Equal(0, server.Workers.LiveCount);
         var error = await Assert.ThrowsAsync<RpcException>(async () =>
@@ -230,7 +230,7 @@ public class OrphanTests(OrphanServer server) : IClassFixture<OrphanServer>
             Assert.Equal(1, server.Sessions.Count);
         }
         var deadline = Stopwatch.StartNew();
-        while (server.Sessions.Count > 0 && deadline.Elapsed < TimeSpan.FromSeconds(20)) await Task.Delay(100);
+        while ((server.Sessions.Count > 0 || server.Workers.LiveCount > 0) && deadline.Elapsed < TimeSpan.FromSeconds(20)) await Task.Delay(100);
         Assert.Equal(0, server.Sessions.Count);
         Assert.Equal(0, server.Workers.LiveCount);
     }

@@ -79,6 +79,18 @@ public sealed class CompilerGymService(SessionManager sessions, BenchmarkUploads
     public override async Task Calls(IAsyncStreamReader<CallRequest> requests, IServerStreamWriter<CallReply> replies, ServerCallContext context)
     {
         string connection = Connection(context);
+        try
+        {
+            await ServeCallsAsync(requests, replies, connection, context);
+        }
+        catch (IOException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            // The client went away mid-stream: an ordinary end for a stream of calls.
+        }
+    }
+
+    private async Task ServeCallsAsync(IAsyncStreamReader<CallRequest> requests, IServerStreamWriter<CallReply> replies, string connection, ServerCallContext context)
+    {
         await foreach (var request in requests.ReadAllAsync(context.CancellationToken))
         {
             CallReply reply;
