@@ -191,6 +191,8 @@ public sealed class LlvmEnv : ICompilerEnv
             replayed = state.RewardSpace is null ? null : replay._episodeReward;
             if (state.RewardSpace is not null && !RewardsMatch(state.Reward, replayed))
                 errors.Add($"reward {state.Reward} does not reproduce: replaying the actions gives {replayed}");
+            if (replay.OutputDifference() is { } difference)
+                errors.Add($"the program built after the actions [{string.Join(", ", state.Actions)}] does not behave as the unoptimized one: {difference}");
         }
         catch (Exception e) when (e is ArgumentException or LlvmException or InvalidOperationException)
         {
@@ -217,6 +219,19 @@ public sealed class LlvmEnv : ICompilerEnv
             foreach (var action in space.Actions) machine.CheckPipeline(action.Pipeline);
         }
         return space;
+    }
+
+    /// <summary>
+    /// Differential testing, for a runnable benchmark: builds and runs the current state's program
+    /// and compares what it computed (exit, stdout, output files) with the unoptimized build's run.
+    /// Null when they agree or the benchmark cannot be run.
+    /// </summary>
+    private string? OutputDifference()
+    {
+        var (module, machine, benchmark) = Session();
+        if (benchmark.RunSpec is not { } spec || !benchmark.IsRunnable) return null;
+        using var executable = Executable.Build(module, machine, spec, benchmark.ProgramName);
+        return executable.Run().DifferenceFrom(benchmark.Reference);
     }
 
     private static bool RewardsMatch(double? expected, double? actual) =>
