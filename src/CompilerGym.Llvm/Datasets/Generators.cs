@@ -51,6 +51,7 @@ public sealed class CsmithGenerator : Generator
     {
         Limits = new RunLimits(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(10), 1L << 30, 16L << 20),
     };
+
     protected override string Fingerprint => $"csmith 2.3|{string.Join(' ', LlvmTools.UnoptimizedIrFlags)}|{IncludeFlag}";
 
     public override void Generate(ulong seed, string output)
