@@ -75,8 +75,8 @@ public class CliTests
         var spaces = CgymProcess.Run("spaces", "--json");
         Assert.True(spaces.ExitCode == 0, spaces.Stderr);
         var root = JsonNode.Parse(spaces.Stdout)!;
-        Assert.Equal(13, root["observation_spaces"]!.AsArray().Count);
-        Assert.Equal(8, root["reward_spaces"]!.AsArray().Count);
+        Assert.Equal(28, root["observation_spaces"]!.AsArray().Count);
+        Assert.Equal(20, root["reward_spaces"]!.AsArray().Count);
 
         var actions = JsonNode.Parse(CgymProcess.Run("spaces", "--actions", "llvm-22-passes", "--json").Stdout)!.AsArray();
         Assert.True(actions.Count >= 100);

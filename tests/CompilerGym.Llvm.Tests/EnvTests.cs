@@ -262,6 +262,6 @@ public class EnvTests
         var autophase = env.ObservationSpaces.Single(s => s.Name == "Autophase");
         Assert.Equal([56], autophase.Shape);
         Assert.True(env.ObservationSpaces.Single(s => s.Name == "ObjectTextSizeBytes").PlatformDependent);
-        Assert.Equal(8, env.RewardSpaces.Count);
+        Assert.Equal(20, env.RewardSpaces.Count);
     }
 }

@@ -3,11 +3,12 @@
 import json
 import subprocess
 
+import grpc
 import numpy as np
 import pytest
 from conftest import cli_command
 
-from compiler_gym_dotnet import Box, Bytes, Discrete, Text
+from compiler_gym_dotnet import Box, Bytes, CompilerGymError, Discrete, Text
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +45,13 @@ def test_sample_is_in_range_and_reproducible(env):
 def test_observations_fit_their_spaces(env):
     env.step(env.action_space.names.index("mem2reg"))
     for name, space in env.spaces.observation.items():
-        value = env.observe(name)
+        try:
+            value = env.observe(name)
+        except CompilerGymError as error:
+            # Many virtual machines have no hardware counters: the server says so rather than guess.
+            assert name == "Cycles" and error.code == grpc.StatusCode.FAILED_PRECONDITION, (name, error)
+            assert "perf_event_open" in str(error)
+            continue
         if isinstance(space, Box) and space.shape:
             assert isinstance(value, np.ndarray) and value.dtype == np.int64 and value.shape == space.shape, name
         elif isinstance(space, Box):

@@ -31,7 +31,7 @@ internal static class PipelineCommand
             using var machine = new TargetMachine(target.TargetTriple);
             using var module = target.Load();
             bool changed = machine.RunPasses(module, r.GetValue(pipeline)!);
-            var source = new ObservationSource(module, target, machine);
+            using var source = new ObservationSource(module, target, machine);
             var values = spaces.ToDictionary(s => s.Space.Name, s => s.Compute(source));
             if (r.GetValue(json))
                 Console.WriteLine(new JsonObject

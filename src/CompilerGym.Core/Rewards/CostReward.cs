@@ -15,11 +15,13 @@ public enum RewardScale
 
 /// <summary>
 /// A reward defined as CompilerGym defines its cost rewards: the cost saved since the previous
-/// reward, optionally scaled. Summed over an episode it is the scaled cost saved in total.
+/// reward, optionally scaled. Summed over an episode it is the scaled cost saved in total. It is
+/// deterministic when its cost is (a measured run time is not).
 /// </summary>
-public sealed record CostReward(string Name, string CostSpace, RewardScale Scale, string? BaselineSpace, string Description, bool PlatformDependent)
+public sealed record CostReward(string Name, string CostSpace, RewardScale Scale, string? BaselineSpace, string Description, bool PlatformDependent,
+    bool Deterministic = true)
 {
-    public Space Space => new(Name, SpaceKind.Float64Scalar, [], null, null, true, PlatformDependent, Description);
+    public Space Space => new(Name, SpaceKind.Float64Scalar, [], null, null, Deterministic, PlatformDependent, Description);
 
     /// <summary>The divisor for a benchmark; never below 1 so that a baseline no better than the start cannot blow up or flip the reward.</summary>
     public double Divisor(double initial, double baseline) => Scale switch

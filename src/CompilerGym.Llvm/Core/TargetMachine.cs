@@ -69,8 +69,30 @@ public sealed class TargetMachine : IDisposable
     {
         using var clone = module.CloneInContext();
         using var buffer = EmitToBuffer(clone);
-        using var binary = LibLlvm.LLVMCreateBinary(buffer, clone.Handle.Context, out nint message);
-        if (binary.IsInvalid) throw LlvmRuntime.Error("could not read the emitted object file", MessageHandle.Take(message));
+        return TextSizeBytes(buffer, clone.Handle.Context);
+    }
+
+    /// <summary>The module's object code, emitted from a clone.</summary>
+    public byte[] EmitObject(LlvmModule module)
+    {
+        using var clone = module.CloneInContext();
+        using var buffer = EmitToBuffer(clone);
+        return buffer.Span.ToArray();
+    }
+
+    /// <summary>The total size of the <c>.text</c> sections of an object file or executable.</summary>
+    public static unsafe long TextSizeBytes(ReadOnlySpan<byte> file)
+    {
+        using var context = LibLlvm.LLVMContextCreate();
+        MemoryBufferHandle buffer;
+        fixed (byte* p = file) buffer = LibLlvm.LLVMCreateMemoryBufferWithMemoryRangeCopy(p, (nuint)file.Length, "binary");
+        using (buffer) return TextSizeBytes(buffer, context);
+    }
+
+    private static long TextSizeBytes(MemoryBufferHandle buffer, ContextHandle context)
+    {
+        using var binary = LibLlvm.LLVMCreateBinary(buffer, context, out nint message);
+        if (binary.IsInvalid) throw LlvmRuntime.Error("could not read the object file", MessageHandle.Take(message));
         long total = 0;
         using var section = LibLlvm.LLVMObjectFileCopySectionIterator(binary);
         for (; LibLlvm.LLVMObjectFileIsSectionIteratorAtEnd(binary, section) == 0; LibLlvm.LLVMMoveToNextSection(section))

@@ -7,13 +7,15 @@ namespace CompilerGym.Llvm.Datasets;
 /// <summary>
 /// Resolves benchmark URIs to loaded benchmarks: dataset benchmarks, generated programs and files
 /// (<c>.c</c>, <c>.ll</c>, <c>.bc</c>). Loaded benchmarks, and so their baselines, are shared by
-/// every session of the process.
+/// every session of the process. A user's file or folder with a <c>main</c> function is runnable,
+/// without arguments unless <see cref="SetRunSpec"/> says otherwise.
 /// </summary>
 public sealed class BenchmarkStore
 {
     private readonly Dictionary<string, IDataset> _datasets;
     private readonly Dictionary<string, Generator> _generators;
     private readonly ConcurrentDictionary<string, Lazy<LlvmBenchmark>> _loaded = new();
+    private readonly ConcurrentDictionary<string, RunSpec> _runSpecs = new();
 
     public static BenchmarkStore Default { get; } = new([new BuiltinDataset()], [new CsmithGenerator(), new LlvmStressGenerator()]);
 
@@ -43,6 +45,20 @@ public sealed class BenchmarkStore
         }
     }
 
+    /// <summary>
+    /// How to run a user's program (a <c>file://</c> benchmark: a C, IR or bitcode file, a folder
+    /// or a compile_commands.json): its arguments, inputs, link flags and limits. It applies from
+    /// the next <see cref="Get"/> on.
+    /// </summary>
+    public void SetRunSpec(string uriText, RunSpec spec)
+    {
+        var uri = BenchmarkUri.Parse(uriText);
+        if (uri.Scheme != "file") throw new ArgumentException($"{uriText}: only a user's file benchmark takes a run spec; datasets say how their programs run");
+        spec.Check();
+        _runSpecs[uri.Name] = spec;
+        _loaded.TryRemove(FileKey(uri.Name), out _);
+    }
+
     private LlvmBenchmark Load(BenchmarkUri uri)
     {
         switch (uri.Scheme)
@@ -60,35 +76,40 @@ public sealed class BenchmarkStore
         }
     }
 
-    private static LlvmBenchmark LoadFile(string path)
+    private LlvmBenchmark LoadFile(string path)
     {
         string uri = $"file://{path}";
         string name = Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(path));
+        var runSpec = _runSpecs.GetValueOrDefault(path) ?? new RunSpec();
         if (Directory.Exists(path))
-            return new LlvmBenchmark(uri, CProject.Build(name, CProject.FromDirectory(path)), $"C files under {path}");
+            return new LlvmBenchmark(uri, CProject.Build(name, CProject.FromDirectory(path)), $"C files under {path}", runSpec);
         if (!File.Exists(path)) throw new UnknownBenchmarkException($"no such file: {path}");
         switch (Path.GetExtension(path).ToLowerInvariant())
         {
             case ".json":
                 var units = CProject.FromCompileCommands(path);
                 return new LlvmBenchmark(uri, CProject.Build(Path.GetFileName(Path.GetDirectoryName(path)) ?? "project", units),
-                    $"{units.Count} C files of {Path.GetFileName(path)}");
+                    $"{units.Count} C files of {Path.GetFileName(path)}", runSpec);
             case ".bc" or ".ll" or ".c":
-                return LoadProgramFile(uri, path);
+                return LoadProgramFile(uri, path, runSpec);
             default:
                 throw new UnknownBenchmarkException($"{path}: expected a .c, .ll or .bc file, a folder of C files or a compile_commands.json");
         }
     }
 
-    /// <summary>A benchmark from one .bc, .ll or .c file (C is compiled to unoptimized IR, cached by content).</summary>
-    public static LlvmBenchmark LoadProgramFile(string uri, string path)
+    /// <summary>
+    /// A benchmark from one .bc, .ll or .c file (C is compiled to unoptimized IR, cached by
+    /// content); runnable only with a run spec (programs uploaded to a server get none: running
+    /// a client's code there would need more isolation than resource limits).
+    /// </summary>
+    public static LlvmBenchmark LoadProgramFile(string uri, string path, RunSpec? runSpec = null)
     {
         if (Path.GetExtension(path).ToLowerInvariant() != ".c")
-            return new LlvmBenchmark(uri, path, $"LLVM module {Path.GetFileName(path)}");
+            return new LlvmBenchmark(uri, path, $"LLVM module {Path.GetFileName(path)}", runSpec);
         string hash = Cache.Hash(File.ReadAllText(path), path, string.Join(' ', LlvmTools.UnoptimizedIrFlags));
         string bitcode = Cache.GetOrCreate(Path.Combine("benchmarks", "file", $"{Path.GetFileNameWithoutExtension(path)}-{hash}.bc"),
             output => LlvmTools.CompileC(path, output));
-        return new LlvmBenchmark(uri, bitcode, $"C file {Path.GetFileName(path)}");
+        return new LlvmBenchmark(uri, bitcode, $"C file {Path.GetFileName(path)}", runSpec);
     }
 
     // A changed file, or a folder with a changed file, is a new benchmark.

@@ -35,7 +35,8 @@ public sealed class BuiltinDataset : IDataset
             }
             finally { Directory.Delete(dir, recursive: true); }
         });
-        return new LlvmBenchmark(uri, path, Benchmarks.First(b => b.Uri == uri).Description);
+        // Every program runs without arguments and prints its result.
+        return new LlvmBenchmark(uri, path, Benchmarks.First(b => b.Uri == uri).Description, new RunSpec());
     }
 
     /// <summary>The C source of a built-in program.</summary>

@@ -1,36 +1,76 @@
 using CompilerGym.Llvm.Core;
+using CompilerGym.Llvm.Execution;
 
 namespace CompilerGym.Llvm.Datasets;
 
 /// <summary>
 /// A benchmark ready to use: its URI, its unoptimized bitcode (in memory and on disk, so that
-/// opt-22 can reproduce a state from the same file), and its baseline costs, computed once.
+/// opt-22 can reproduce a state from the same file), its baseline costs, computed once, and —
+/// when it defines <c>main</c> and its dataset says how to run it — its run spec and the run of its
+/// unoptimized build, the reference that optimized builds must reproduce.
 /// </summary>
 public sealed class LlvmBenchmark
 {
+    private readonly string? _noRunSpecReason;
+    private readonly Lazy<RunResult> _reference;
+
     public string Uri { get; }
     public string BitcodePath { get; }
     public byte[] Bitcode { get; }
     public string Description { get; }
     /// <summary>The target triple the benchmark's file names (empty if none: it then runs on the default target).</summary>
     public string TargetTriple { get; }
+    /// <summary>How to run the program, or null if it cannot be built into one.</summary>
+    public RunSpec? RunSpec { get; }
 
-    public LlvmBenchmark(string uri, string bitcodePath, string description)
+    public LlvmBenchmark(string uri, string bitcodePath, string description, RunSpec? runSpec = null)
     {
         Uri = uri;
         BitcodePath = bitcodePath;
         Description = description;
         Bitcode = File.ReadAllBytes(bitcodePath);
+        bool hasMain;
         // Fail now, with LLVM's message, rather than at every reset.
         using (var module = LlvmModule.Parse(Bitcode, Uri))
         {
             module.Verify();
             TargetTriple = module.TargetTriple;
+            hasMain = module.DefinesFunction("main");
         }
+        runSpec?.Check();
+        RunSpec = hasMain ? runSpec : null;
+        _noRunSpecReason = !hasMain ? "it defines no main function" : runSpec is null ? "its dataset does not say how to run it" : null;
         Baselines = new Baselines(this);
+        _reference = new(RunUnoptimized);
     }
 
     public Baselines Baselines { get; }
+
+    /// <summary>A file name for the benchmark's executable: the last part of its URI, without extension.</summary>
+    public string ProgramName
+    {
+        get
+        {
+            string name = Path.GetFileNameWithoutExtension(Uri.TrimEnd('/').Split('/')[^1]);
+            name = new string([.. name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_')]);
+            return name.Length > 0 ? name : "program";
+        }
+    }
+
+    /// <summary>The run of the unoptimized build, made once (it needs a run spec).</summary>
+    public RunResult Reference => _reference.Value;
+
+    /// <summary>Whether the program can be run: it has a run spec, and its unoptimized build exits by itself within the limits.</summary>
+    public bool IsRunnable => RunSpec is not null && Reference.Termination == RunTermination.Exited;
+
+    public RunSpec RequireRunSpec() => RunSpec
+        ?? throw new ObservationUnavailableException($"{Uri} cannot be built into a program: {_noRunSpecReason}");
+
+    public void RequireRunnable()
+    {
+        RequireRunSpec();
+        if (!IsRunnable) throw new ObservationUnavailableException($"{Uri} is not runnable: its unoptimized build {Reference.Describe()}");
+    }
 
     /// <summary>A fresh module of the unoptimized program, in its own context, on the default target if it names none.</summary>
     public LlvmModule Load()
@@ -38,5 +78,14 @@ public sealed class LlvmBenchmark
         var module = LlvmModule.Parse(Bitcode, Uri);
         module.SetDefaultTargetIfMissing();
         return module;
+    }
+
+    private RunResult RunUnoptimized()
+    {
+        var spec = RequireRunSpec();
+        using var machine = new TargetMachine(TargetTriple);
+        using var module = Load();
+        using var executable = Executable.Build(module, machine, spec, ProgramName);
+        return executable.Run();
     }
 }

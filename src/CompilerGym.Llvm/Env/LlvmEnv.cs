@@ -4,6 +4,7 @@ using CompilerGym.Core.Spaces;
 using CompilerGym.Llvm.Actions;
 using CompilerGym.Llvm.Core;
 using CompilerGym.Llvm.Datasets;
+using CompilerGym.Llvm.Execution;
 using CompilerGym.Llvm.Interop;
 using CompilerGym.Llvm.Observations;
 using CompilerGym.Llvm.Rewards;
@@ -14,11 +15,13 @@ namespace CompilerGym.Llvm.Env;
 /// <summary>
 /// The LLVM 22 pass-ordering environment, in process: each step runs one action's pipeline on the
 /// session's module with the new pass manager. Observations are computed on request and cached
-/// until a pass changes the module; rewards are cost differences (see <see cref="LlvmRewards"/>).
+/// until a pass changes the module (so is the program built from it, for the observations that
+/// run it); rewards are cost differences (see <see cref="LlvmRewards"/>).
 /// </summary>
 public sealed class LlvmEnv : ICompilerEnv
 {
     private readonly BenchmarkStore _store;
+    private readonly RuntimeOptions _runtime;
     private readonly Dictionary<string, Observation> _cache = [];
     private readonly Dictionary<string, double> _lastCost = [];
     private readonly List<LlvmAction> _actions = [];
@@ -28,20 +31,24 @@ public sealed class LlvmEnv : ICompilerEnv
     private LlvmBenchmark? _benchmark;
     private LlvmModule? _module;
     private TargetMachine? _machine;
+    private ObservationSource? _source;
     private double _episodeReward;
     private long _episodeStart;
 
+    /// <param name="runtime">How the Runtime and Cycles observations measure (warm-up and measured runs).</param>
     public LlvmEnv(BenchmarkStore? store = null, string actionSpace = LlvmActionSpace.Passes,
-        string? observationSpace = null, string? rewardSpace = null)
+        string? observationSpace = null, string? rewardSpace = null, RuntimeOptions? runtime = null)
     {
         _store = store ?? BenchmarkStore.Default;
+        _runtime = runtime ?? RuntimeOptions.Default;
+        ObservationSpaces = LlvmObservations.SpacesFor(_runtime);
         _actionSpace = LlvmActionSpace.Get(actionSpace);
         _observationSpace = observationSpace is null ? null : LlvmObservations.Get(observationSpace);
         _rewardSpace = rewardSpace is null ? null : LlvmRewards.Get(rewardSpace);
     }
 
     public IReadOnlyList<Space> ActionSpaces { get; } = [.. LlvmActionSpace.All.Select(s => s.Space)];
-    public IReadOnlyList<Space> ObservationSpaces { get; } = [.. LlvmObservations.All.Select(o => o.Space)];
+    public IReadOnlyList<Space> ObservationSpaces { get; }
     public IReadOnlyList<Space> RewardSpaces { get; } = [.. LlvmRewards.All.Select(r => r.Reward.Space)];
 
     public Space ActionSpace => _actionSpace.Space;
@@ -67,6 +74,7 @@ public sealed class LlvmEnv : ICompilerEnv
         var rewardSpace = options?.RewardSpace is { } r ? LlvmRewards.Get(r) : _rewardSpace;
         var module = target.Load();
 
+        ForgetState();
         _module?.Dispose();
         _module = module;
         if (_machine is null || _machine.Triple != TargetMachine.TripleFor(target.TargetTriple))
@@ -79,7 +87,6 @@ public sealed class LlvmEnv : ICompilerEnv
         _observationSpace = observationSpace;
         _rewardSpace = rewardSpace;
         _actions.Clear();
-        _cache.Clear();
         _lastCost.Clear();
         _episodeReward = 0;
         _episodeStart = Stopwatch.GetTimestamp();
@@ -107,7 +114,7 @@ public sealed class LlvmEnv : ICompilerEnv
                 changed = machine.RunPasses(module, pipeline);
             _actions.AddRange(chosen);
         }
-        if (changed) _cache.Clear();
+        if (changed) ForgetState();
 
         var observation = _observationSpace is null ? null : Observe(_observationSpace);
         double? reward = _rewardSpace is null ? null : Reward(_rewardSpace);
@@ -128,7 +135,7 @@ public sealed class LlvmEnv : ICompilerEnv
     public ICompilerEnv Fork()
     {
         var (module, _, benchmark) = Session();
-        var fork = new LlvmEnv(_store)
+        var fork = new LlvmEnv(_store, runtime: _runtime)
         {
             _actionSpace = _actionSpace,
             _observationSpace = _observationSpace,
@@ -184,6 +191,8 @@ public sealed class LlvmEnv : ICompilerEnv
             replayed = state.RewardSpace is null ? null : replay._episodeReward;
             if (state.RewardSpace is not null && !RewardsMatch(state.Reward, replayed))
                 errors.Add($"reward {state.Reward} does not reproduce: replaying the actions gives {replayed}");
+            if (replay.OutputDifference() is { } difference)
+                errors.Add($"the program built after the actions [{string.Join(", ", state.Actions)}] does not behave as the unoptimized one: {difference}");
         }
         catch (Exception e) when (e is ArgumentException or LlvmException or InvalidOperationException)
         {
@@ -194,6 +203,7 @@ public sealed class LlvmEnv : ICompilerEnv
 
     public void Dispose()
     {
+        ForgetState();
         _module?.Dispose();
         _machine?.Dispose();
         _module = null;
@@ -211,6 +221,19 @@ public sealed class LlvmEnv : ICompilerEnv
         return space;
     }
 
+    /// <summary>
+    /// Differential testing, for a runnable benchmark: builds and runs the current state's program
+    /// and compares what it computed (exit, stdout, output files) with the unoptimized build's run.
+    /// Null when they agree or the benchmark cannot be run.
+    /// </summary>
+    private string? OutputDifference()
+    {
+        var (module, machine, benchmark) = Session();
+        if (benchmark.RunSpec is not { } spec || !benchmark.IsRunnable) return null;
+        using var executable = Executable.Build(module, machine, spec, benchmark.ProgramName);
+        return executable.Run().DifferenceFrom(benchmark.Reference);
+    }
+
     private static bool RewardsMatch(double? expected, double? actual) =>
         expected is { } e && actual is { } a && Math.Abs(e - a) <= 1e-9 * Math.Max(1, Math.Abs(e));
 
@@ -219,9 +242,18 @@ public sealed class LlvmEnv : ICompilerEnv
         var (module, machine, benchmark) = Session();
         string name = observation.Space.Name;
         if (_cache.TryGetValue(name, out var cached)) return cached;
-        var value = observation.Compute(new ObservationSource(module, benchmark, machine));
+        _source ??= new ObservationSource(module, benchmark, machine, _runtime);
+        var value = observation.Compute(_source);
         _cache[name] = value;
         return value;
+    }
+
+    /// <summary>Drops what was computed from the current IR: cached observations and the program built from it.</summary>
+    private void ForgetState()
+    {
+        _cache.Clear();
+        _source?.Dispose();
+        _source = null;
     }
 
     private double Reward(LlvmRewards.Definition definition)
@@ -229,7 +261,7 @@ public sealed class LlvmEnv : ICompilerEnv
         var reward = definition.Reward;
         double initial = Observe(definition.InitialCostSpace).AsDouble();
         double baseline = reward.BaselineSpace is null ? 0 : Observe(reward.BaselineSpace).AsDouble();
-        double now = Observe(reward.CostSpace).AsDouble();
+        double now = definition.Cost(Observe(reward.CostSpace));
         double previous = _lastCost.GetValueOrDefault(reward.Name, initial);
         _lastCost[reward.Name] = now;
         return reward.Reward(previous, now, reward.Divisor(initial, baseline));

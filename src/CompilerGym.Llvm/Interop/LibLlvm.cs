@@ -45,6 +45,7 @@ internal static partial class LibLlvm
     [LibraryImport(Lib)] internal static partial nint LLVMGetDataLayoutStr(LlvmModuleHandle module);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial void LLVMSetTarget(LlvmModuleHandle module, string triple);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial void LLVMSetDataLayout(LlvmModuleHandle module, string layout);
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial nint LLVMGetNamedFunction(LlvmModuleHandle module, string name);
 
     // Targets.
     [LibraryImport(Lib)] internal static partial void LLVMInitializeX86TargetInfo();

@@ -40,6 +40,14 @@ public static class LlvmTools
             throw new LlvmException($"llvm-link-22 could not link the program into one module:\n{result.Stderr.Trim()}");
     }
 
+    /// <summary>Links an object file into an executable with clang-22 (the C runtime and libc, plus <paramref name="flags"/> such as <c>-lm</c>).</summary>
+    public static void LinkExecutable(string objectFile, string output, IEnumerable<string> flags)
+    {
+        var result = ProcessRunner.Run(Clang, [objectFile, "-o", output, .. flags], TimeSpan.FromMinutes(5));
+        if (result.ExitCode != 0)
+            throw new LlvmException($"clang-22 could not link the program:\n{result.Stderr.Trim()}");
+    }
+
     /// <summary>Quotes a word for a POSIX shell command line.</summary>
     public static string ShellQuote(string word) =>
         word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:,+@%".Contains(c)) ? word : "'" + word.Replace("'", "'\\''") + "'";
