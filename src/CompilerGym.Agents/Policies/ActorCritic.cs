@@ -14,6 +14,9 @@ public sealed class ActorCritic : nn.Module<Tensor, (Tensor Logits, Tensor Value
     private readonly Sequential _actor;
     private readonly Sequential _critic;
 
+    // Before the first network's first tensor operation, so MKL starts in its reproducible mode.
+    static ActorCritic() => TorchReproducibility.Ensure();
+
     public ActorCritic(int inputs, int actions, int hidden) : base(nameof(ActorCritic))
     {
         _actor = nn.Sequential(Layer(inputs, hidden, Math.Sqrt(2)), nn.Tanh(), Layer(hidden, hidden, Math.Sqrt(2)), nn.Tanh(),

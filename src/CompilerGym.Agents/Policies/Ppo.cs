@@ -53,7 +53,7 @@ public static class Ppo
 
         using var model = new ActorCritic(featureSize, actions, o.Hidden);
         using var optimizer = optim.Adam(model.parameters(), o.LearningRate, eps: 1e-5);
-        var checkpoint = new PpoCheckpoint(o, o.ActionSpace, actionSpace.Names!, PpoFeatures.Encoding, featureSize, 0, 0, 0);
+        var checkpoint = new PpoCheckpoint(o, o.ActionSpace, actionSpace.Names!, PpoFeatures.Encoding, featureSize, benchmarks, 0, 0, 0);
         if (resumeFrom is not null)
         {
             var saved = PpoCheckpoint.Load(resumeFrom);

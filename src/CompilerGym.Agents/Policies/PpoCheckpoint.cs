@@ -6,8 +6,8 @@ namespace CompilerGym.Agents.Policies;
 /// <summary>
 /// A saved PPO run, as a folder: the network's weights (<c>model.dat</c>, TorchSharp's format),
 /// the optimizer's state (<c>optimizer.dat</c>, to resume training), and <c>checkpoint.json</c>:
-/// the options, the action space with its action names, the feature encoding, and how far the
-/// run had got (updates, environment steps and seconds of training). Everything a policy needs to act, and a run needs to continue.
+/// the options, the action space with its action names, the feature encoding, the benchmarks
+/// trained on, and how far the run had got (updates, environment steps and seconds of training). Everything a policy needs to act, and a run needs to continue.
 /// </summary>
 public sealed record PpoCheckpoint(
     PpoOptions Options,
@@ -15,6 +15,7 @@ public sealed record PpoCheckpoint(
     IReadOnlyList<string> Actions,
     string Features,
     int FeatureSize,
+    IReadOnlyList<string> Benchmarks,
     int Update,
     long Steps,
     double Seconds)

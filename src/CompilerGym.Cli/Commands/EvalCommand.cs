@@ -83,6 +83,8 @@ internal static class EvalCommand
             for (int i = 0; i < benchmarks.Count; i++)
             {
                 env.Reset(benchmarks[i], new ResetOptions(options.ActionSpace, RewardSpace: RewardSpace));
+                // The baselines are computed once per benchmark, on first use: not by the agent's clock.
+                long unoptimized = Count(env, "IrInstructionCountO0"), oz = Count(env, "IrInstructionCountOz");
                 // Each agent and benchmark draws its own numbers, so adding one changes no other's result.
                 var random = new Random(ActionSampling.SeedFor(seed, Array.IndexOf([.. s_agents.Keys], agent), i));
                 var result = agent switch
@@ -94,8 +96,7 @@ internal static class EvalCommand
                 };
                 env.Reset();
                 env.Step(result.Actions);
-                results.Add(new Result(agent, env.Benchmark!, result.Steps, Count(env, "IrInstructionCountO0"), Count(env, "IrInstructionCountOz"),
-                    Count(env, "IrInstructionCount"), result.Reward, result.Elapsed.TotalSeconds,
+                results.Add(new Result(agent, env.Benchmark!, result.Steps, unoptimized, oz, Count(env, "IrInstructionCount"), result.Reward, result.Elapsed.TotalSeconds,
                     [.. result.Actions.Select(a => env.ActionSpace.Names![a])], env.Commandline()));
             }
         }

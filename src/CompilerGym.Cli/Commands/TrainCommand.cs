@@ -9,7 +9,8 @@ namespace CompilerGym.Cli.Commands;
 /// <c>cgym train</c>: trains a PPO policy on a set of benchmarks and writes, in its output folder,
 /// the learning curve (<c>learning-curve.csv</c>, <c>learning-curve.png</c>) and the checkpoint
 /// (<c>checkpoint/</c>, saved every few updates and at the end or on Ctrl+C). <c>--resume</c>
-/// continues a run from its checkpoint with its saved options; only its total steps can change.
+/// continues a run from its checkpoint with its saved options and benchmarks; only its total
+/// steps (and, if given, the benchmarks) can change.
 /// </summary>
 internal static class TrainCommand
 {
@@ -44,8 +45,13 @@ internal static class TrainCommand
         };
         command.SetAction((r, cancellation) => Task.FromResult(CommonOptions.Run(() =>
         {
+            string? resumeFrom = r.GetValue(resume);
+            Option[] hyperparameters = [envs, seed, episodeLength, episodesPerUpdate, minibatches, learningRate];
+            if (resumeFrom is not null && hyperparameters.Any(h => r.GetResult(h) is not null))
+                throw new ArgumentException("--resume continues a run with its saved options; only --steps and the benchmarks can be given with it");
+            var saved = resumeFrom is null ? null : PpoCheckpoint.Load(resumeFrom);
             var defaults = new PpoOptions();
-            var overrides = new PpoOptions
+            var options = saved?.Options ?? defaults with
             {
                 Seed = r.GetValue(seed) ?? defaults.Seed,
                 Envs = r.GetValue(envs) ?? defaults.Envs,
@@ -54,28 +60,25 @@ internal static class TrainCommand
                 Minibatches = r.GetValue(minibatches) ?? defaults.Minibatches,
                 LearningRate = r.GetValue(learningRate) ?? defaults.LearningRate,
             };
-            string? resumeFrom = r.GetValue(resume);
-            if (resumeFrom is not null && overrides != defaults)
-                throw new ArgumentException("--resume continues a run with its saved options; only --steps can be given with it");
-            var options = (resumeFrom is null ? overrides : PpoCheckpoint.Load(resumeFrom).Options) is var o && r.GetValue(steps) is { } total
-                ? o with { TotalSteps = total } : o;
-            var set = (r.GetValue(benchmarks) is { Length: > 0 } given ? given : BenchmarkSets.Training).Concat(BenchmarkSets.Csmith(r.GetValue(csmith))).ToList();
+            if (r.GetValue(steps) is { } total) options = options with { TotalSteps = total };
+            // A resumed run keeps its benchmarks unless others are given.
+            var set = (r.GetValue(benchmarks) is { Length: > 0 } given ? given : saved?.Benchmarks ?? BenchmarkSets.Training)
+                .Concat(BenchmarkSets.Csmith(r.GetValue(csmith))).Distinct().ToList();
             var env = new EnvOptions(r.GetValue(remote), r.GetValue(token), options.ActionSpace, RewardSpace: options.RewardSpace);
-            return Execute(options, set, env, r.GetValue(output)!, resumeFrom, r.GetValue(checkpointEvery), cancellation);
+            return Execute(options, set, env, r.GetValue(output)!, resumeFrom, saved?.Update ?? 0, r.GetValue(checkpointEvery), cancellation);
         })));
         return command;
     }
 
     private static int Execute(PpoOptions options, List<string> benchmarks, EnvOptions env, string output, string? resumeFrom,
-        int checkpointEvery, CancellationToken cancellation)
+        int resumedAt, int checkpointEvery, CancellationToken cancellation)
     {
         options.Validate();
         if (checkpointEvery < 1) throw new ArgumentException("--checkpoint-every must be at least 1");
         Directory.CreateDirectory(output);
-        int resumedAt = resumeFrom is null ? 0 : PpoCheckpoint.Load(resumeFrom).Update;
         string where = env.Remote is null ? "in process" : $"on {env.Remote}";
-        AnsiConsole.MarkupLine(Markup.Escape($"PPO: {benchmarks.Count} benchmarks, {options.Envs} envs {where}, {options.Updates} updates of {options.StepsPerUpdate} steps, seed {options.Seed}" +
-            (resumeFrom is null ? "" : $", resuming after update {resumedAt}")));
+        Console.WriteLine($"PPO: {benchmarks.Count} benchmarks, {options.Envs} envs {where}, {options.Updates} updates of {options.StepsPerUpdate} steps, seed {options.Seed}" +
+            (resumeFrom is null ? "" : $", resuming after update {resumedAt}"));
 
         string csv = Path.Combine(output, CurveCsv), checkpointFolder = Path.Combine(output, CheckpointFolder);
         PpoCheckpoint final;
