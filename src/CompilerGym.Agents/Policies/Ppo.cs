@@ -43,6 +43,7 @@ public static class Ppo
         var o = options;
         o.Validate();
         if (benchmarks.Count == 0) throw new ArgumentException("training needs at least one benchmark");
+        if (checkpointEvery < 1) throw new ArgumentException("checkpoints are saved every 1 or more updates");
         torch.set_num_threads(o.TorchThreads);
         torch.manual_seed(o.Seed);
 

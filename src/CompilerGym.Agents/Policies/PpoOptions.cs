@@ -13,7 +13,7 @@ public sealed record PpoOptions
     public int Seed { get; init; } = 1;
 
     /// <summary>Environment steps to train for, over all environments.</summary>
-    public long TotalSteps { get; init; } = 300_000;
+    public long TotalSteps { get; init; } = 360_000;
 
     public string ActionSpace { get; init; } = "llvm-22-passes";
     public string RewardSpace { get; init; } = "IrInstructionCountOz";

@@ -17,23 +17,23 @@ internal static class EvalCommand
     private const string RewardSpace = "IrInstructionCountOz";
 
     /// <summary>The agents, by the name <c>--agent</c> takes.</summary>
-    private static readonly Dictionary<string, string> s_agents = new()
-    {
-        ["policy"] = "the policy alone: one rollout of its most probable actions",
-        ["policy-sample"] = "the policy alone: one rollout of actions drawn from it",
-        ["policy-best"] = "the best state of rollouts drawn from the policy, within --budget steps",
-        ["random"] = "random search: the best state of uniformly random rollouts, within --budget steps",
-    };
+    private static readonly (string Name, string Description)[] s_agents =
+    [
+        ("policy", "the policy alone: one rollout of its most probable actions"),
+        ("policy-sample", "the policy alone: one rollout of actions drawn from it"),
+        ("policy-best", "the best state of rollouts drawn from the policy, within --budget steps"),
+        ("random", "random search: the best state of uniformly random rollouts, within --budget steps"),
+    ];
 
     public static Command Create()
     {
         var checkpoint = new Option<string?>("--checkpoint", "-c") { Description = "A checkpoint folder of cgym train (needed by the policy agents)" };
         var agents = new Option<string[]>("--agent")
         {
-            Description = "Agents to evaluate: " + string.Join("; ", s_agents.Select(a => $"{a.Key} = {a.Value}")) + " (default: policy and random with a checkpoint, random without)",
+            Description = "Agents to evaluate: " + string.Join("; ", s_agents.Select(a => $"{a.Name} = {a.Description}")) + " (default: policy and random with a checkpoint, random without)",
             AllowMultipleArgumentsPerToken = true,
         };
-        agents.AcceptOnlyFromAmong([.. s_agents.Keys]);
+        agents.AcceptOnlyFromAmong([.. s_agents.Select(a => a.Name)]);
         var benchmarks = new Option<string[]>("--benchmarks", "-b") { Description = "Benchmarks to evaluate on (instead of --set)", AllowMultipleArgumentsPerToken = true };
         var set = new Option<string>("--set") { Description = $"Benchmark set: {string.Join(", ", BenchmarkSets.Names)}", DefaultValueFactory = _ => "held-out" };
         set.AcceptOnlyFromAmong([.. BenchmarkSets.Names]);
@@ -86,7 +86,7 @@ internal static class EvalCommand
                 // The baselines are computed once per benchmark, on first use: not by the agent's clock.
                 long unoptimized = Count(env, "IrInstructionCountO0"), oz = Count(env, "IrInstructionCountOz");
                 // Each agent and benchmark draws its own numbers, so adding one changes no other's result.
-                var random = new Random(ActionSampling.SeedFor(seed, Array.IndexOf([.. s_agents.Keys], agent), i));
+                var random = new Random(ActionSampling.SeedFor(seed, Array.FindIndex(s_agents, a => a.Name == agent), i));
                 var result = agent switch
                 {
                     "policy" => PolicyRollout.Run(env, policy!, steps, ActionChoice.Greedy, random),

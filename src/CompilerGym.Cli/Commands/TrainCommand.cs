@@ -74,7 +74,6 @@ internal static class TrainCommand
         int resumedAt, int checkpointEvery, CancellationToken cancellation)
     {
         options.Validate();
-        if (checkpointEvery < 1) throw new ArgumentException("--checkpoint-every must be at least 1");
         Directory.CreateDirectory(output);
         string where = env.Remote is null ? "in process" : $"on {env.Remote}";
         Console.WriteLine($"PPO: {benchmarks.Count} benchmarks, {options.Envs} envs {where}, {options.Updates} updates of {options.StepsPerUpdate} steps, seed {options.Seed}" +
