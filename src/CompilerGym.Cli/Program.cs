@@ -9,6 +9,8 @@ var root = new RootCommand("CompilerGym for .NET: LLVM 22 pass-ordering environm
     CommandlineCommand.Create(),
     PipelineCommand.Create(),
     SearchCommand.Create(),
+    TrainCommand.Create(),
+    EvalCommand.Create(),
     ValidateCommand.Create(),
     ServeCommand.Create(),
 };

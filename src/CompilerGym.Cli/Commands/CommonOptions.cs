@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CompilerGym.Client;
 using CompilerGym.Core.Benchmarks;
 using CompilerGym.Core.Spaces;
 using CompilerGym.Llvm;
@@ -28,6 +29,19 @@ internal static class CommonOptions
     {
         Description = "Actions by name or id, separated by commas or spaces; 'all' for every action of the space in order",
         DefaultValueFactory = _ => "",
+    };
+
+    /// <summary>The server to run environments on; by default CGYM_REMOTE, else in this process.</summary>
+    public static Option<string?> Remote() => new("--remote")
+    {
+        Description = "Address of a cgym serve server (http://HOST:PORT) to run the environments on; default $CGYM_REMOTE, else in process",
+        DefaultValueFactory = _ => EnvOptions.FromEnvironment().Remote,
+    };
+
+    public static Option<string?> Token() => new("--token")
+    {
+        Description = "Bearer token for --remote; default $CGYM_TOKEN",
+        DefaultValueFactory = _ => EnvOptions.FromEnvironment().Token,
     };
 
     public static Option<bool> Json() => new("--json") { Description = "Print JSON instead of tables" };

@@ -1,0 +1,71 @@
+using CompilerGym.Core.Envs;
+using CompilerGym.Core.Spaces;
+
+namespace CompilerGym.Agents.Policies;
+
+/// <summary>
+/// Several environments stepped together, each in its own session and its own thread for the
+/// step, so LLVM works on all cores. Each keeps its episode's actions and returns the
+/// <see cref="PpoFeatures"/> of its state. Results are in env order whatever the threads do.
+/// </summary>
+public sealed class VectorEnv : IDisposable
+{
+    private readonly ICompilerEnv[] _envs;
+    private readonly List<int>[] _histories;
+    private readonly int _episodeLength;
+
+    public VectorEnv(Func<ICompilerEnv> createEnv, int count, int episodeLength)
+    {
+        _envs = new ICompilerEnv[count];
+        try
+        {
+            for (int i = 0; i < count; i++) _envs[i] = createEnv();
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+        _histories = [.. Enumerable.Range(0, count).Select(_ => new List<int>(episodeLength))];
+        _episodeLength = episodeLength;
+    }
+
+    public int Count => _envs.Length;
+
+    /// <summary>One of the action spaces the envs offer, by name.</summary>
+    public Space ActionSpace(string name) => _envs[0].ActionSpaces.FirstOrDefault(s => s.Name == name)
+        ?? throw new UnknownNameException($"the environment has no action space '{name}'");
+
+    /// <summary>Starts an episode in env i on benchmarks[i]; returns each env's features.</summary>
+    public float[][] Reset(IReadOnlyList<string> benchmarks, ResetOptions options)
+    {
+        var features = new float[_envs.Length][];
+        Parallel.For(0, _envs.Length, i =>
+        {
+            _envs[i].Reset(benchmarks[i], options);
+            _histories[i].Clear();
+            features[i] = PpoFeatures.Encode(_envs[i], _histories[i], _episodeLength);
+        });
+        return features;
+    }
+
+    /// <summary>Applies actions[i] in env i; returns each env's reward and new features.</summary>
+    public (double[] Rewards, float[][] Features) Step(IReadOnlyList<int> actions)
+    {
+        var rewards = new double[_envs.Length];
+        var features = new float[_envs.Length][];
+        Parallel.For(0, _envs.Length, i =>
+        {
+            var step = _envs[i].Step(actions[i]);
+            rewards[i] = step.Reward ?? throw new InvalidOperationException("the env has no reward space");
+            _histories[i].Add(actions[i]);
+            features[i] = PpoFeatures.Encode(_envs[i], _histories[i], _episodeLength);
+        });
+        return (rewards, features);
+    }
+
+    public void Dispose()
+    {
+        foreach (var env in _envs) env?.Dispose();
+    }
+}
