@@ -5,6 +5,8 @@ set -euo pipefail
 [ "${CGYM_SKIP_SYSTEM_DEPS:-0}" = "1" ] && exit 0
 
 packages=(llvm-22 llvm-22-dev clang-22 lld-22 make csmith libcsmith-dev patchelf
+  # MLIR (the mlir-v0 environment): libMLIR.so and its headers, mlir-opt-22, mlir-translate-22.
+  libmlir-22-dev mlir-22-tools
   # The Python client and its tests, run with Debian's /usr/bin/python3.
   python3-grpcio python3-grpc-tools python3-protobuf python3-numpy python3-pytest)
 
