@@ -29,7 +29,7 @@ public class ActionTests(ITestOutputHelper output)
         // Some actions need a prepared root: inside a loop (unroll), with the output row and the
         // window row tiled to 1 (decompose), decomposed (vectorizing a convolution or pooling).
         var starts = new List<MlirEnv> { env };
-        foreach (string[] prefix in new[] { ["tile-d0-4"], ["tile-d1-1", "tile-d4-1"], ["tile-d1-1", "tile-d4-1", "decompose"] })
+        foreach (string[] prefix in new string[][] { ["tile-d0-4"], ["tile-d1-1", "tile-d4-1"], ["tile-d1-1", "tile-d4-1", "decompose"] })
         {
             var start = (MlirEnv)env.Fork();
             try { start.Step(prefix); starts.Add(start); }

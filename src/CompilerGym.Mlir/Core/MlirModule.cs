@@ -39,10 +39,11 @@ public sealed class MlirModule : IDisposable
             throw new MlirException(LibCgymMlir.Take(error));
     }
 
+    /// <summary>The module as text, exactly as mlir-opt-22 writes it (with its final newline).</summary>
     public string ToText()
     {
         LibCgymMlir.cgym_mlir_print(_handle, 0, out nint text, out _);
-        return LibCgymMlir.Take(text);
+        return LibCgymMlir.Take(text) + "\n";
     }
 
     /// <summary>An independent copy in a new context.</summary>
