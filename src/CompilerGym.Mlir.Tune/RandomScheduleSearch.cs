@@ -16,7 +16,7 @@ public sealed class RandomScheduleSearch(MlirEnv env, Random random, Action<stri
     public Found Run(int samples)
     {
         var start = env.State;
-        var best = new Found([], env.Observe(MlirSpaces.Runtime).AsInt64Scalar());
+        var best = new Found([], (long)env.Observe(MlirSpaces.Runtime).AsDouble());
         var seen = new HashSet<string>();
         for (int i = 0; i < samples; i++)
         {
@@ -28,7 +28,7 @@ public sealed class RandomScheduleSearch(MlirEnv env, Random random, Action<stri
                 catch (InapplicableActionException) { }
             }
             if (!seen.Add(env.Observe(MlirSpaces.Mlir).AsText())) continue;
-            long runtime = env.Observe(MlirSpaces.Runtime).AsInt64Scalar();
+            long runtime = (long)env.Observe(MlirSpaces.Runtime).AsDouble();
             log($"  {i,3}: {runtime / 1e6,9:F3} ms  {string.Join(" ", applied)}");
             if (runtime < best.RuntimeNs) best = new Found(applied, runtime);
         }
