@@ -7,6 +7,8 @@ set -euo pipefail
 packages=(llvm-22 llvm-22-dev clang-22 lld-22 make csmith libcsmith-dev patchelf
   # CyclesEstimate runs programs under callgrind (the sandbox's setsid and prlimit are util-linux, always present).
   valgrind
+  # MLIR (the mlir-v0 environment): libMLIR.so and its headers, mlir-opt-22, mlir-translate-22.
+  libmlir-22-dev mlir-22-tools
   # The Python client and its tests, run with Debian's /usr/bin/python3.
   python3-grpcio python3-grpc-tools python3-protobuf python3-numpy python3-pytest)
 

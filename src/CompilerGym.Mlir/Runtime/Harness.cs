@@ -1,0 +1,124 @@
+using System.Globalization;
+using System.Text;
+using CompilerGym.Llvm.Datasets;
+using CompilerGym.Llvm.Tools;
+using CompilerGym.Mlir.Benchmarks;
+using CompilerGym.Mlir.Core;
+
+namespace CompilerGym.Mlir.Runtime;
+
+/// <summary>What one run of a kernel gave: a checksum of its output and its median time per call.</summary>
+public sealed record RunResult(string Checksum, long MedianNanoseconds, int Calls);
+
+/// <summary>
+/// Runs a lowered kernel natively: a generated C program allocates its arguments, fills the inputs
+/// with small integers (exact in f32, so any summation order gives the same output bit for bit),
+/// calls the kernel once to warm up, then times calls until a time budget is spent, and prints a
+/// checksum of the output and the median time. Executables are cached by content.
+/// </summary>
+public static class Harness
+{
+    public const string Clang = "clang-22";
+
+    /// <summary>The back end's optimization level for the states of an episode (the <c>default lowering</c>).</summary>
+    public const string Optimized = "-O3";
+
+    /// <summary>No optimization by LLVM either: the untransformed kernel.</summary>
+    public const string Unoptimized = "-O0";
+
+    public static RunResult Run(string llvmIr, KernelSignature signature, string optimization, TimeSpan budget)
+    {
+        string source = Source(signature);
+        string executable = Cache.GetOrCreate(Path.Combine("mlir", "kernels", Cache.Hash(llvmIr, source, optimization) + ".exe"), output =>
+        {
+            string dir = Directory.CreateTempSubdirectory("cgym-mlir-").FullName;
+            try
+            {
+                File.WriteAllText(Path.Combine(dir, "kernel.ll"), llvmIr);
+                File.WriteAllText(Path.Combine(dir, "harness.c"), source);
+                // -march=native: the kernel is timed on this machine, with its vector units.
+                var compile = ProcessRunner.Run(Clang, [optimization, "-march=native", "-Wno-override-module", "harness.c", "kernel.ll", "-o", output],
+                    TimeSpan.FromMinutes(5), dir);
+                if (compile.ExitCode != 0) throw new MlirException($"{Clang} could not build the kernel:\n{compile.Stderr.Trim()}");
+            }
+            finally
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        });
+        var run = ProcessRunner.Run(executable, [((long)budget.TotalNanoseconds).ToString(CultureInfo.InvariantCulture)], budget * 20 + TimeSpan.FromSeconds(60));
+        if (run.ExitCode != 0) throw new MlirException($"the kernel failed (exit code {run.ExitCode}):\n{run.Stderr.Trim()}");
+        return Parse(run.Stdout);
+    }
+
+    private static RunResult Parse(string output)
+    {
+        var fields = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(l => l.Split(' ', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
+        if (!fields.TryGetValue("checksum", out var checksum) || !fields.TryGetValue("median_ns", out var median) || !fields.TryGetValue("calls", out var calls))
+            throw new MlirException($"unexpected output from the kernel harness: {output}");
+        return new RunResult(checksum, long.Parse(median, CultureInfo.InvariantCulture), int.Parse(calls, CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The C program for a signature: memref descriptors as MLIR's C interface lays them out, by rank.</summary>
+    internal static string Source(KernelSignature signature)
+    {
+        var c = new StringBuilder("""
+            #define _POSIX_C_SOURCE 200809L
+            #include <stdint.h>
+            #include <stdio.h>
+            #include <stdlib.h>
+            #include <time.h>
+
+            static double now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec * 1e9 + t.tv_nsec; }
+            static int compare(const void *a, const void *b) { double x = *(const double *)a, y = *(const double *)b; return (x > y) - (x < y); }
+
+            /* Small integers: exact in f32, and so are sums and products of a few thousand of them. */
+            static float *input(int64_t n, int seed) {
+              float *p = aligned_alloc(64, (size_t)((n * 4 + 63) / 64 * 64));
+              for (int64_t i = 0; i < n; i++) p[i] = (float)((i * 7 + seed * 3) % 5 - 2);
+              return p;
+            }
+
+            """);
+        foreach (int rank in signature.Args.Select(a => a.Shape.Count).Distinct())
+            c.Append($"typedef struct {{ float *allocated, *aligned; int64_t offset, sizes[{rank}], strides[{rank}]; }} memref{rank};\n");
+        c.Append($"void _mlir_ciface_{KernelSignature.FunctionName}({string.Join(", ", signature.Args.Select(a => $"memref{a.Shape.Count} *"))});\n\n");
+        c.Append("int main(int argc, char **argv) {\n  double budget = argc > 1 ? atof(argv[1]) : 5e8;\n");
+        for (int i = 0; i < signature.Args.Count; i++)
+        {
+            var arg = signature.Args[i];
+            long stride = 1;
+            var strides = new long[arg.Shape.Count];
+            for (int d = arg.Shape.Count - 1; d >= 0; d--) { strides[d] = stride; stride *= arg.Shape[d]; }
+            c.Append($"  memref{arg.Shape.Count} a{i} = {{ 0, 0, 0, {{{string.Join(", ", arg.Shape)}}}, {{{string.Join(", ", strides)}}} }};\n");
+            c.Append($"  a{i}.allocated = a{i}.aligned = input({arg.Elements}, {i + 1});\n");
+        }
+        string call = $"_mlir_ciface_{KernelSignature.FunctionName}({string.Join(", ", Enumerable.Range(0, signature.Args.Count).Select(i => $"&a{i}"))})";
+        int output = signature.Args.Count - 1;
+        c.Append($$"""
+              {{call}};
+              enum { MaxCalls = 101 };
+              double times[MaxCalls], spent = 0;
+              int calls = 0;
+              while (calls < MaxCalls && (calls < 3 || spent < budget)) {
+                double start = now();
+                {{call}};
+                times[calls] = now() - start;
+                spent += times[calls++];
+              }
+              qsort(times, calls, sizeof times[0], compare);
+              /* The sum, and a sum weighted by position so that misplaced values show too. */
+              double sum = 0, weighted = 0;
+              for (int64_t i = 0; i < {{signature.Output.Elements}}; i++) {
+                sum += a{{output}}.aligned[i];
+                weighted += a{{output}}.aligned[i] * (double)(i % 7 + 1);
+              }
+              printf("checksum %.17g %.17g\nmedian_ns %.0f\ncalls %d\n", sum, weighted, times[calls / 2], calls);
+              return 0;
+            }
+
+            """);
+        return c.ToString();
+    }
+}

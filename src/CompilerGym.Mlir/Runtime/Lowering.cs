@@ -1,0 +1,29 @@
+using CompilerGym.Mlir.Core;
+
+namespace CompilerGym.Mlir.Runtime;
+
+/// <summary>The fixed pipeline from any state of a kernel (linalg on tensors, loops, vectors) to the LLVM dialect.</summary>
+public static class Lowering
+{
+    public const string Pipeline =
+        "builtin.module(" +
+        "one-shot-bufferize{bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map}," +
+        "canonicalize,cse,buffer-deallocation-pipeline,convert-linalg-to-loops," +
+        "func.func(convert-vector-to-scf{full-unroll=true},lower-vector-multi-reduction)," +
+        "convert-vector-to-llvm,expand-strided-metadata,lower-affine,convert-scf-to-cf,convert-to-llvm,reconcile-unrealized-casts)";
+
+    /// <summary>LLVM IR of the module lowered by <see cref="Pipeline"/> (on a copy: the module is left as it is).</summary>
+    public static string ToLlvmIr(MlirModule module)
+    {
+        using var copy = module.Clone();
+        try
+        {
+            copy.RunPipeline(Pipeline);
+        }
+        catch (MlirException e)
+        {
+            throw new MlirException($"lowering '{module.Name}' to the LLVM dialect failed:\n{e.Message}");
+        }
+        return copy.ToLlvmIr();
+    }
+}

@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using CompilerGym.Core.Benchmarks;
+using CompilerGym.Core.Envs;
+using CompilerGym.Mlir.Benchmarks;
+using CompilerGym.Mlir.Core;
+using CompilerGym.Mlir.Env;
+
+namespace CompilerGym.Mlir.Tests;
+
+public class EnvTests
+{
+    private const string Matmul = "benchmark://mlir-linalg-v0/matmul?m=16&n=16&k=16";
+
+    [Fact]
+    public void BenchmarkUrisAreCanonicalAndCheckTheirParameters()
+    {
+        Assert.Equal("benchmark://mlir-linalg-v0/matmul?m=512&n=256&k=256", MlirBenchmark.Get("mlir-linalg-v0/matmul?m=512").Uri);
+        Assert.Contains("unknown kernel 'gemm'", Assert.Throws<ArgumentException>(() => MlirBenchmark.Get("benchmark://mlir-linalg-v0/gemm")).Message);
+        Assert.Contains("no parameter 'q'", Assert.Throws<UnknownBenchmarkException>(() => MlirBenchmark.Get("benchmark://mlir-linalg-v0/matmul?q=3")).Message);
+        Assert.Throws<UnknownBenchmarkException>(() => MlirBenchmark.Get("benchmark://mlir-linalg-v0/matmul?m=0"));
+    }
+
+    [Fact]
+    public void MalformedMlirFileGivesAClearError()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"cgym-bad-{Guid.NewGuid():N}.mlir");
+        File.WriteAllText(path, "func.func @kernel(%a: memref<4xf32>, %out: memref<4xf32>) {\n  %0 = arith.addf %a, %a : f32\n  return\n}\n");
+        try
+        {
+            using var env = new MlirEnv();
+            var error = Assert.Throws<MlirException>(() => env.Reset(path));
+            Assert.Contains("invalid MLIR", error.Message);
+            Assert.Contains(":2:", error.Message); // the line of the error
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void UserFileNeedsACallableKernel()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"cgym-nokernel-{Guid.NewGuid():N}.mlir");
+        File.WriteAllText(path, "func.func @main(%a: memref<4xf32>) {\n  return\n}\n");
+        try
+        {
+            using var env = new MlirEnv();
+            Assert.Contains("no 'func.func @kernel", Assert.Throws<FormatException>(() => env.Reset(path)).Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void UserFileIsABenchmark()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"cgym-user-{Guid.NewGuid():N}.mlir");
+        File.WriteAllText(path, MlirBenchmark.Get(Matmul).Text);
+        try
+        {
+            using var env = new MlirEnv(runtimeBudget: TimeSpan.Zero);
+            env.Reset(path);
+            Assert.Equal($"file://{path}", env.Benchmark);
+            string reference = env.Observe(MlirSpaces.OutputChecksum).AsText();
+            env.Step(["tile-d1-8", "vectorize"]);
+            Assert.Equal(reference, env.Observe(MlirSpaces.OutputChecksum).AsText());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void InapplicableTransformationGivesAClearErrorAndChangesNothing()
+    {
+        using var env = new MlirEnv();
+        env.Reset("benchmark://mlir-linalg-v0/matmul?m=512&n=512&k=512");
+        env.Step(["tile-d0-32"]);
+        string before = env.Observe(MlirSpaces.Mlir).AsText();
+
+        Assert.Contains("more than 16384 (tile it first)", Assert.Throws<InapplicableActionException>(() => env.Step(["vectorize"])).Message);
+        Assert.Contains("needs 6 loops, and the root operation has 3", Assert.Throws<InapplicableActionException>(() => env.Step(["tile-d5-8"])).Message);
+        // Rejected by MLIR itself (a matmul is no convolution), after a transformation that applied in the same step.
+        var decompose = Assert.Throws<InapplicableActionException>(() => env.Step(["tile-d1-8", "decompose"]));
+        Assert.Contains("'decompose' does not apply", decompose.Message);
+        Assert.Contains("error", decompose.Message);
+
+        Assert.Equal(before, env.Observe(MlirSpaces.Mlir).AsText());
+        Assert.Equal(["tile-d0-32"], env.State.Actions);
+        env.Step(["tile-d1-16"]);
+        Assert.Equal(["tile-d0-32", "tile-d1-16"], env.State.Actions);
+    }
+
+    [Fact]
+    public void AnActionThatChangesNothingIsReportedAsSuch()
+    {
+        using var env = new MlirEnv();
+        env.Reset(Matmul);
+        Assert.True(env.Step(["canonicalize"]).Info.IrChanged);
+        Assert.False(env.Step(["canonicalize"]).Info.IrChanged);
+        Assert.True(env.Step(["tile-d0-4"]).Info.IrChanged);
+    }
+
+    [Fact]
+    public void CommandlineReproducesTheStateWithMlirOpt()
+    {
+        using var env = new MlirEnv();
+        env.Reset("benchmark://mlir-linalg-v0/mlp?m=16&n=32&k=16");
+        env.Step(["fuse-d0-8", "swap-d0-d1", "tile-d0-16", "canonicalize", "unroll-2", "cse"]);
+        string dir = Directory.CreateTempSubdirectory("cgym-mlir-test-").FullName;
+        try
+        {
+            var shell = Process.Start(new ProcessStartInfo("bash", ["-c", env.Commandline()]) { WorkingDirectory = dir, RedirectStandardError = true })!;
+            string stderr = shell.StandardError.ReadToEnd();
+            shell.WaitForExit();
+            Assert.True(shell.ExitCode == 0, stderr);
+            Assert.Equal(env.Observe(MlirSpaces.Mlir).AsText(), File.ReadAllText(Path.Combine(dir, "output.mlir")));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void LoopFeaturesDescribeTheRootAndTheTransformations()
+    {
+        using var env = new MlirEnv();
+        env.Reset("benchmark://mlir-linalg-v0/matmul?m=32&n=48&k=16");
+        var names = LoopFeatures.Names.ToList();
+        long Feature(string name) => env.Observe(MlirSpaces.LoopFeatures).AsInt64Vector()[names.IndexOf(name)];
+        Assert.Equal(names.Count, env.Observe(MlirSpaces.LoopFeatures).AsInt64Vector().Length);
+        Assert.Equal([32, 48, 16, 3, 2, 1], new[] { "root.range_d0", "root.range_d1", "root.range_d2", "root.loops", "root.parallel_loops", "root.reduction_loops" }.Select(Feature));
+        // A[m,k], B[k,n], C[m,n] along the innermost loop k: A contiguous, B strided, C invariant.
+        Assert.Equal([1, 1, 1], new[] { "root.contiguous_operands", "root.strided_operands", "root.invariant_operands" }.Select(Feature));
+
+        env.Step(["tile-d0-8", "swap-d1-d2"]);
+        Assert.Equal([8, 16, 48, 1, 1, 1], new[] { "root.range_d0", "root.range_d1", "root.range_d2", "root.enclosing_for_loops", "applied.tile", "applied.interchange" }.Select(Feature));
+        env.Step(["tile-d1-4", "tile-d2-16", "vectorize"]);
+        Assert.Equal(0, Feature("roots"));
+        Assert.True(Feature("module.vector_ops") > 0);
+    }
+
+    [Fact]
+    public void ForksAreIndependentAndStatesValidate()
+    {
+        using var env = new MlirEnv(runtimeBudget: TimeSpan.Zero);
+        env.Reset(Matmul);
+        env.Step(["tile-d0-8"]);
+        using var fork = (MlirEnv)env.Fork();
+        fork.Step(["tile-d1-8", "vectorize"]);
+        Assert.Equal(["tile-d0-8"], env.State.Actions);
+        Assert.NotEqual(env.Observe(MlirSpaces.Mlir).AsText(), fork.Observe(MlirSpaces.Mlir).AsText());
+
+        var valid = fork.Validate();
+        Assert.True(valid.Ok, string.Join("; ", valid.Errors));
+        var invalid = env.Validate(env.State with { Actions = ["tile-d0-8", "vectorize", "unroll-2"] });
+        Assert.False(invalid.Ok);
+        Assert.Contains("'unroll-2' does not apply", invalid.Errors[0]);
+    }
+
+    [Fact]
+    public void RuntimeObservationsAndRewards()
+    {
+        using var env = new MlirEnv(rewardSpace: MlirSpaces.SpeedupDefault, runtimeBudget: TimeSpan.FromMilliseconds(20));
+        env.Reset("benchmark://mlir-linalg-v0/matmul?m=64&n=64&k=64");
+        var step = env.Step(["tile-d0-8", "tile-d1-32", "tile-d2-1", "vectorize"], new StepOptions([MlirSpaces.Runtime, MlirSpaces.RuntimeDefault]));
+        double now = step.Info.Observations[MlirSpaces.Runtime].AsDouble(), reference = step.Info.Observations[MlirSpaces.RuntimeDefault].AsDouble();
+        Assert.True(now > 0 && reference > 0);
+        Assert.Equal(reference / now - 1, step.Reward!.Value, 6);
+        Assert.True(env.Observe(MlirSpaces.LlvmInstructionCount).AsDouble() > 0);
+        Assert.True(env.Observe(MlirSpaces.ObjectTextSizeBytes).AsDouble() > 0);
+    }
+}
