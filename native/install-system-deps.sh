@@ -4,6 +4,10 @@
 set -euo pipefail
 [ "${CGYM_SKIP_SYSTEM_DEPS:-0}" = "1" ] && exit 0
 
+# Several projects of one parallel build call this at once; apt allows one install at a time.
+exec 9>"${TMPDIR:-/tmp}/cgym-install-system-deps.lock"
+flock 9
+
 packages=(llvm-22 llvm-22-dev clang-22 lld-22 make csmith libcsmith-dev patchelf
   # CyclesEstimate runs programs under callgrind (the sandbox's setsid and prlimit are util-linux, always present).
   valgrind
