@@ -99,7 +99,7 @@ public class RemoteEnvTests(TestServer server)
         {
             using var env = EnvFactory.Create(envOptions);
             env.Reset("benchmark://builtin-v0/crc32");
-            ISearch method = search switch { "random" => new RandomSearch(), "greedy" => new GreedySearch(), _ => new BeamSearch(2) };
+            ISearch method = search switch { "random" => new RandomSearch(), "greedy" => new GreedySearch(), _ => new BeamSearch(maxWidth: 2) };
             var result = method.Run(env, options);
             Assert.Equal(result.ActionNames, env.State.Actions);
             return result;

@@ -15,6 +15,7 @@ public sealed record SearchOptions
     /// <summary>Most wall-clock time to search; null for no limit.</summary>
     public TimeSpan? TimeLimit { get; init; }
 
+    /// <summary>Seeds random search's draws (greedy and beam search draw nothing).</summary>
     public int Seed { get; init; }
 
     /// <summary>Longest action sequence (and random episode) to consider.</summary>

@@ -31,7 +31,7 @@ internal static class TuneCommand
         var seconds = new Option<double>("--time") { Description = "Seconds of search per program (0: no time limit)", DefaultValueFactory = _ => 10 };
         var maxSteps = new Option<int?>("--max-steps") { Description = "Most steps to try per program (with --time 0, a run is deterministic for its seed)" };
         var maxLength = new Option<int>("--max-length") { Description = "Most actions in a sequence", DefaultValueFactory = _ => 40 };
-        var beamWidth = new Option<int>("--beam-width") { Description = "States kept at each depth by beam search", DefaultValueFactory = _ => 4 };
+        var beamWidth = new Option<int>("--beam-width") { Description = "Widest beam: beam search widens 1, 2, 4, ... up to it while the budget lasts", DefaultValueFactory = _ => 8 };
         var seed = new Option<int>("--seed") { Description = "Seed of random search", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--output", "-o") { Description = "Folder for the results store, the optimized files and the plot", DefaultValueFactory = _ => "cgym-tune" };
         var actionSpace = CommonOptions.ActionSpace();
@@ -56,7 +56,7 @@ internal static class TuneCommand
         Directory.CreateDirectory(a.Output);
         using var store = new ResultsStore(Path.Combine(a.Output, ResultsStore.FileName));
 
-        List<(TuneTarget, TuneRecord)> TuneAll(ITuneProgress progress) => [.. targets.Select(target =>
+        List<(TuneTarget Target, TuneRecord Record)> TuneAll(ITuneProgress progress) => [.. targets.Select(target =>
         {
             var record = store.Find(target.Program, target.InputHash, a.Cost, a.Search);
             bool skipped = record is not null;
@@ -78,7 +78,7 @@ internal static class TuneCommand
         string plot = Path.Combine(a.Output, TuneReport.PlotFileName);
         Console.WriteLine(TuneReport.Plot(results, plot) ? $"plot: {plot}" : $"no plot: {a.Cost} has no -Oz baseline");
         Console.WriteLine($"results: {Path.Combine(a.Output, ResultsStore.FileName)}; optimized bitcode and object files in {a.Output}");
-        int invalid = results.Count(x => !x.Item2.Valid);
+        int invalid = results.Count(x => !x.Record.Valid);
         if (invalid == 0) return 0;
         Console.Error.WriteLine($"cgym: error: {invalid} result(s) did not validate");
         return 1;
@@ -101,7 +101,7 @@ internal static class TuneCommand
             _ => new BeamSearch(a.BeamWidth),
         };
         string budget = string.Join(" and ", new[] { options.TimeLimit is { } t ? $"{t.TotalSeconds:G} s" : null, a.MaxSteps is { } n ? $"{n} steps" : null }.OfType<string>());
-        string description = $"{(search is BeamSearch beam ? $"beam search of width {beam.Width}" : $"{search.Name} search")}" +
+        string description = $"{(search is BeamSearch beam ? $"beam search of width up to {beam.MaxWidth}" : $"{search.Name} search")}" +
             $"{(search is RandomSearch ? $" (seed {a.Seed})" : "")}, {(budget.Length > 0 ? budget : "no budget")} per program, at most {a.MaxLength} actions";
         return new TuneSettings(a.Cost, search, options, description, a.Output);
     }

@@ -9,15 +9,12 @@ using CompilerGym.Llvm.Datasets;
 namespace CompilerGym.Cli.Tuning;
 
 /// <summary>
-/// A program to tune: its name in the results store (its benchmark URI), a hash of its unoptimized
-/// bitcode (a changed file is a new program to tune), the benchmark the env is reset to, and the
-/// stem of its output files.
+/// A program to tune: its name in the results store (its benchmark URI) and in reports, a hash of
+/// its unoptimized bitcode (a changed file is a new program to tune), the benchmark the env is reset
+/// to, and the stem of its output files.
 /// </summary>
-internal sealed partial record TuneTarget(string Program, string InputHash, string EnvBenchmark, string FileStem)
+internal sealed partial record TuneTarget(string Program, string Name, string InputHash, string EnvBenchmark, string FileStem)
 {
-    /// <summary>The program's short name in reports: the last part of its URI.</summary>
-    public string Name => Path.GetFileName(Path.TrimEndingDirectorySeparator(Program));
-
     /// <summary>
     /// Resolves a command-line input (a URI, a C file, a folder, a compile_commands.json) with the
     /// local benchmark store. A user's file is uploaded to a remote env: a server opens no file a client names.
@@ -27,12 +24,13 @@ internal sealed partial record TuneTarget(string Program, string InputHash, stri
         var benchmark = BenchmarkStore.Default.Get(input);
         var uri = BenchmarkUri.Parse(benchmark.Uri);
         bool isFile = uri.Scheme == "file";
+        string name = isFile ? FileName(uri.Name) : uri.Name;
         string inputHash = Convert.ToHexStringLower(SHA256.HashData(benchmark.Bitcode));
         // Files of the same name in different folders must not overwrite each other's output.
-        string stem = isFile ? $"{FileName(uri.Name)}-{Hash(benchmark.Uri)[..8]}" : $"{uri.Dataset}-{uri.Name}";
+        string stem = isFile ? $"{name}-{Hash(benchmark.Uri)[..8]}" : $"{uri.Dataset}-{name}";
         // A name on a server always means the same program, so an upload is named by its content.
-        string envBenchmark = isFile && env is RemoteEnv remote ? remote.AddBenchmark(Safe($"{FileName(uri.Name)}-{inputHash[..16]}"), benchmark.Bitcode) : benchmark.Uri;
-        return new(benchmark.Uri, inputHash, envBenchmark, Safe(stem));
+        string envBenchmark = isFile && env is RemoteEnv remote ? remote.AddBenchmark(Safe($"{name}-{inputHash[..16]}"), benchmark.Bitcode) : benchmark.Uri;
+        return new(benchmark.Uri, name, inputHash, envBenchmark, Safe(stem));
     }
 
     // A compile_commands.json is named by its project's folder.
