@@ -100,6 +100,19 @@ public class TuneCommandTests(TestServer server) : IClassFixture<TestServer>, ID
     }
 
     [Fact]
+    public void Tune_lowers_object_code_size_against_its_baselines()
+    {
+        var run = CgymProcess.Run(["tune", Crc32, "--cost", "ObjectTextSizeBytes", "--search", "greedy", "--max-length", "1", "--time", "0", "-o", _output]);
+        Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
+        var row = Assert.Single(Rows());
+        Assert.True(row.Valid);
+        Assert.True(row.Best < row.O0);
+        Assert.NotNull(row.Oz); // from ObjectTextSizeOz: the baselines of a cost may be named by a prefix of it
+        Assert.Single(row.Actions);
+        Assert.Contains("ObjectTextSizeBytes", run.Stdout);
+    }
+
+    [Fact]
     public void A_cost_that_is_not_a_scalar_observation_is_refused()
     {
         var run = CgymProcess.Run(["tune", Crc32, "--cost", "Autophase", "-o", _output]);
