@@ -112,11 +112,14 @@ public class TuneCommandTests(TestServer server) : IClassFixture<TestServer>, ID
         Assert.Contains("ObjectTextSizeBytes", run.Stdout);
     }
 
-    [Fact]
-    public void A_cost_that_is_not_a_scalar_observation_is_refused()
+    [Theory]
+    [InlineData("--cost", "Autophase", "the cost must be a scalar observation")]
+    [InlineData("--remote", "http://127.0.0.1:1", "cgym: error:")] // nothing listens on port 1
+    public void Bad_options_exit_with_a_clear_message(string option, string value, string message)
     {
-        var run = CgymProcess.Run(["tune", Crc32, "--cost", "Autophase", "-o", _output]);
+        var run = CgymProcess.Run(["tune", Crc32, option, value, "-o", _output]);
         Assert.Equal(1, run.ExitCode);
-        Assert.Contains("the cost must be a scalar observation", run.Stderr);
+        Assert.StartsWith("cgym: error:", run.Stderr);
+        Assert.Contains(message, run.Stderr);
     }
 }
