@@ -9,7 +9,5 @@ public sealed record SearchStep(int Action, string ActionName, double Cost);
 /// </summary>
 public sealed record SearchResult(double InitialCost, double BestCost, IReadOnlyList<SearchStep> Steps, int Evaluations, TimeSpan Elapsed)
 {
-    public IReadOnlyList<int> Actions => [.. Steps.Select(s => s.Action)];
-
     public IReadOnlyList<string> ActionNames => [.. Steps.Select(s => s.ActionName)];
 }
