@@ -9,6 +9,7 @@ var root = new RootCommand("CompilerGym for .NET: LLVM 22 pass-ordering environm
     CommandlineCommand.Create(),
     PipelineCommand.Create(),
     SearchCommand.Create(),
+    TuneCommand.Create(),
     TrainCommand.Create(),
     EvalCommand.Create(),
     ValidateCommand.Create(),

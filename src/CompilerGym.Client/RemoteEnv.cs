@@ -69,6 +69,15 @@ public sealed class RemoteEnv : ICompilerEnv
     /// <summary>The server's id of this session (null before the first reset).</summary>
     public string? SessionId => _sessionId;
 
+    /// <summary>
+    /// Uploads a program (bitcode, IR text or C source, told apart by the server) under a name of
+    /// letters, digits, '-', '_' and '.'; returns its URI, <c>benchmark://user-v0/NAME</c>. A server
+    /// opens no file a client names, so this is how a client's own programs reach it.
+    /// </summary>
+    public string AddBenchmark(string name, byte[] program) =>
+        Call(() => _connection.Client.AddBenchmark(new AddBenchmarkRequest { Name = name, Program = Google.Protobuf.ByteString.CopyFrom(program) },
+            _connection.Headers)).Benchmark;
+
     public ResetResult Reset(string? benchmark = null, ResetOptions? options = null)
     {
         bool respace = options?.ActionSpace is not null || options?.CustomActions is { Count: > 0 };

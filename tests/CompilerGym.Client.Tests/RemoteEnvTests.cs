@@ -87,18 +87,28 @@ public class RemoteEnvTests(TestServer server)
         Assert.Equal(["function(sroa)"], remote.State.Actions);
     }
 
-    [Fact]
-    public void An_agent_switches_to_the_server_by_configuration_alone()
+    public static TheoryData<string> Searches => ["random", "greedy", "beam"];
+
+    [Theory]
+    [MemberData(nameof(Searches))]
+    public void An_agent_switches_to_the_server_by_configuration_alone(string search)
     {
-        SearchResult Search(EnvOptions options)
+        // A step budget makes every search deterministic, so both envs must give the same result.
+        var options = new SearchOptions { MaxEvaluations = 250, MaxEpisodeLength = 4, Seed = 3 };
+        SearchResult Search(EnvOptions envOptions)
         {
-            using var env = EnvFactory.Create(options);
+            using var env = EnvFactory.Create(envOptions);
             env.Reset("benchmark://builtin-v0/crc32");
-            return GreedySearch.Run(env, "IrInstructionCount", maxSteps: 3);
+            ISearch method = search switch { "random" => new RandomSearch(), "greedy" => new GreedySearch(), _ => new BeamSearch(maxWidth: 2) };
+            var result = method.Run(env, options);
+            Assert.Equal(result.ActionNames, env.State.Actions);
+            return result;
         }
         var local = Search(new EnvOptions());
         var remote = Search(new EnvOptions(Remote: server.Address));
-        Assert.Equal(local.Steps.Select(s => s.ActionName), remote.Steps.Select(s => s.ActionName));
-        Assert.Equal(local.FinalCost, remote.FinalCost);
+        Assert.NotEmpty(local.Steps);
+        Assert.Equal(local.ActionNames, remote.ActionNames);
+        Assert.Equal(local.BestCost, remote.BestCost);
+        Assert.Equal(local.Evaluations, remote.Evaluations);
     }
 }

@@ -1,46 +1,49 @@
-using System.Diagnostics;
+using CompilerGym.Agents.Policies;
 using CompilerGym.Core.Envs;
 
 namespace CompilerGym.Agents.Search;
 
-/// <summary>One accepted step of a search: the action and the cost after it.</summary>
-public sealed record SearchStep(int Action, string ActionName, double Cost);
-
-/// <summary>What a search found: the cost before and after, the steps taken, and how long it took.</summary>
-public sealed record SearchResult(double InitialCost, double FinalCost, IReadOnlyList<SearchStep> Steps, int Evaluations, TimeSpan Elapsed);
-
 /// <summary>
-/// Greedy search: at each step try every action on a fork of the current state, keep the one
-/// that lowers the cost most, and stop when none lowers it (or at the step limit). Works on any
-/// <see cref="ICompilerEnv"/>, in process or remote; the env is left in the best state found.
+/// Greedy search: in each state try every action (or, with a policy, its
+/// <see cref="SearchOptions.PolicyTopK"/> most probable ones) on a fork, take the one that lowers
+/// the cost most, and stop when none lowers it, at the longest sequence or when the budget runs out.
 /// </summary>
-public static class GreedySearch
+public sealed class GreedySearch : ISearch
 {
-    public static SearchResult Run(ICompilerEnv env, string costObservation, int maxSteps, Action<SearchStep>? onStep = null)
+    public string Name => "greedy";
+
+    public SearchResult Run(ICompilerEnv env, SearchOptions options, IActionPolicy? policy = null, Action<SearchProgress>? progress = null)
     {
-        var clock = Stopwatch.StartNew();
-        double initial = env.Observe(costObservation).AsDouble();
-        double current = initial;
+        using var run = new SearchRun(env, options, policy, progress);
         var steps = new List<SearchStep>();
-        int evaluations = 0;
-        for (int i = 0; i < maxSteps; i++)
+        var current = env; // the caller's env until a step is taken, then a fork this search owns
+        try
         {
-            (int Action, double Cost) best = (-1, current);
-            for (int action = 0; action < env.ActionSpace.N; action++)
+            while (steps.Count < options.MaxEpisodeLength && !run.Exhausted)
             {
-                using var trial = env.Fork();
-                trial.Step(action);
-                evaluations++;
-                double cost = trial.Observe(costObservation).AsDouble();
-                if (cost < best.Cost) best = (action, cost);
+                (ICompilerEnv? Env, int Action, double Cost) best = (null, -1, run.BestCost);
+                foreach (int action in run.Candidates(current, [.. steps.Select(s => s.Action)]))
+                {
+                    if (run.Exhausted) break;
+                    if (run.Try(current, action) is not { } trial) continue;
+                    if (trial.Cost < best.Cost)
+                    {
+                        best.Env?.Dispose();
+                        best = (trial.Child, action, trial.Cost);
+                    }
+                    else trial.Child.Dispose();
+                }
+                if (best.Env is null) break;
+                if (!ReferenceEquals(current, env)) current.Dispose();
+                current = best.Env;
+                steps.Add(new SearchStep(best.Action, run.ActionNames[best.Action], best.Cost));
+                run.Offer(steps, best.Cost);
             }
-            if (best.Action < 0) break;
-            env.Step(best.Action);
-            current = best.Cost;
-            var step = new SearchStep(best.Action, env.ActionSpace.Names![best.Action], current);
-            steps.Add(step);
-            onStep?.Invoke(step);
         }
-        return new SearchResult(initial, current, steps, evaluations, clock.Elapsed);
+        finally
+        {
+            if (!ReferenceEquals(current, env)) current.Dispose();
+        }
+        return run.Finish();
     }
 }

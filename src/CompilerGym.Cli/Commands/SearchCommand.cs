@@ -38,10 +38,12 @@ internal static class SearchCommand
         using var env = new LlvmEnv(actionSpace: actionSpace);
         env.Reset(benchmark);
         string prefix = s_baselinePrefix[cost];
-        var result = GreedySearch.Run(env, cost, maxSteps, json ? null : step => Console.WriteLine($"  {step.ActionName,-32} {cost} = {step.Cost}"));
+        var result = new GreedySearch().Run(env, new SearchOptions { CostObservation = cost, MaxEpisodeLength = maxSteps });
+        if (!json)
+            foreach (var step in result.Steps) Console.WriteLine($"  {step.ActionName,-32} {cost} = {step.Cost}");
         double o0 = env.Observe(prefix + "O0").AsDouble(), oz = env.Observe(prefix + "Oz").AsDouble(), o3 = env.Observe(prefix + "O3").AsDouble();
         // CompilerGym's leaderboard score: the share of -Oz's saving reached; above 1 beats -Oz.
-        double score = (o0 - result.FinalCost) / Math.Max(o0 - oz, 1);
+        double score = (o0 - result.BestCost) / Math.Max(o0 - oz, 1);
 
         if (json)
         {
@@ -49,7 +51,7 @@ internal static class SearchCommand
             {
                 ["benchmark"] = env.Benchmark,
                 ["cost"] = cost,
-                ["o0"] = o0, ["oz"] = oz, ["o3"] = o3, ["found"] = result.FinalCost,
+                ["o0"] = o0, ["oz"] = oz, ["o3"] = o3, ["found"] = result.BestCost,
                 ["score_vs_oz"] = score,
                 ["actions"] = new JsonArray([.. result.Steps.Select(s => (JsonNode)s.ActionName)]),
                 ["evaluations"] = result.Evaluations,
@@ -64,7 +66,7 @@ internal static class SearchCommand
             ["unoptimized (O0)", o0.ToString(), (o0 / oz).ToString("F3")],
             ["-O3", o3.ToString(), (o3 / oz).ToString("F3")],
             ["-Oz", oz.ToString(), "1.000"],
-            [$"greedy search ({result.Steps.Count} actions)", result.FinalCost.ToString(), (result.FinalCost / oz).ToString("F3")],
+            [$"greedy search ({result.Steps.Count} actions)", result.BestCost.ToString(), (result.BestCost / oz).ToString("F3")],
         ]);
         Console.WriteLine($"score (O0 - found) / (O0 - Oz): {score:F3}   ({result.Evaluations} actions tried in {result.Elapsed.TotalSeconds:F1} s)");
         Console.WriteLine("reproduce with:");

@@ -104,6 +104,14 @@ public sealed class TargetMachine : IDisposable
         return total;
     }
 
+    /// <summary>The module's object file (ELF for x86-64 Linux), emitted from a clone as <see cref="TextSizeBytes"/> is.</summary>
+    public byte[] ObjectCode(LlvmModule module)
+    {
+        using var clone = module.CloneInContext();
+        using var buffer = EmitToBuffer(clone);
+        return buffer.Span.ToArray();
+    }
+
     private MemoryBufferHandle EmitToBuffer(LlvmModule module)
     {
         Diagnostics.TakeErrors();

@@ -1,0 +1,108 @@
+using System.CommandLine;
+using CompilerGym.Agents.Search;
+using CompilerGym.Cli.Tuning;
+using CompilerGym.Client;
+using CompilerGym.Core.Envs;
+using Spectre.Console;
+
+namespace CompilerGym.Cli.Commands;
+
+/// <summary>
+/// <c>cgym tune</c>: batch tuning of programs. For each, a search within a budget finds the pass
+/// sequence with the lowest cost; the result is validated by replay, its bitcode and object file are
+/// written, and a row goes to the SQLite results store, which also lets an interrupted run resume.
+/// Ends with a table and a plot against -Oz.
+/// </summary>
+internal static class TuneCommand
+{
+    private sealed record Arguments(string[] Programs, string Cost, string Search, double Seconds, int? MaxSteps, int MaxLength,
+        int BeamWidth, int Seed, string Output, string ActionSpace, string? Remote, string? Token);
+
+    public static Command Create()
+    {
+        var programs = new Argument<string[]>("programs")
+        {
+            Description = "Programs: benchmark URIs (benchmark://builtin-v0/qsort), C, .ll or .bc files, folders of C files, compile_commands.json files",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var cost = new Option<string>("--cost") { Description = "Scalar observation to lower (IrInstructionCount, ObjectTextSizeBytes, ...)", DefaultValueFactory = _ => "IrInstructionCount" };
+        var search = new Option<string>("--search") { Description = "Search method", DefaultValueFactory = _ => "beam" };
+        search.AcceptOnlyFromAmong("random", "greedy", "beam");
+        var seconds = new Option<double>("--time") { Description = "Seconds of search per program (0: no time limit)", DefaultValueFactory = _ => 10 };
+        var maxSteps = new Option<int?>("--max-steps") { Description = "Most steps to try per program (with --time 0, a run is deterministic for its seed)" };
+        var maxLength = new Option<int>("--max-length") { Description = "Most actions in a sequence", DefaultValueFactory = _ => 40 };
+        var beamWidth = new Option<int>("--beam-width") { Description = "Widest beam: beam search widens 1, 2, 4, ... up to it while the budget lasts", DefaultValueFactory = _ => 8 };
+        var seed = new Option<int>("--seed") { Description = "Seed of random search", DefaultValueFactory = _ => 0 };
+        var output = new Option<string>("--output", "-o") { Description = "Folder for the results store, the optimized files and the plot", DefaultValueFactory = _ => "cgym-tune" };
+        var actionSpace = CommonOptions.ActionSpace();
+        var remote = new Option<string?>("--remote") { Description = "Run the env on this server (http://HOST:PORT); default $CGYM_REMOTE, else in process" };
+        var token = new Option<string?>("--token") { Description = "Bearer token for the server; default $CGYM_TOKEN" };
+        var command = new Command("tune", "Find the best pass pipeline of each program within a budget; write validated results, optimized files and a report")
+            { programs, cost, search, seconds, maxSteps, maxLength, beamWidth, seed, output, actionSpace, remote, token };
+        command.SetAction(r => CommonOptions.Run(() => Execute(new Arguments(r.GetValue(programs)!, r.GetValue(cost)!, r.GetValue(search)!,
+            r.GetValue(seconds), r.GetValue(maxSteps), r.GetValue(maxLength), r.GetValue(beamWidth), r.GetValue(seed), r.GetValue(output)!,
+            r.GetValue(actionSpace)!, r.GetValue(remote), r.GetValue(token)))));
+        return command;
+    }
+
+    private static int Execute(Arguments a)
+    {
+        var environment = EnvOptions.FromEnvironment();
+        using var env = EnvFactory.Create(new EnvOptions(a.Remote ?? environment.Remote, a.Token ?? environment.Token, a.ActionSpace));
+        CostBaselines.CheckCost(env, a.Cost);
+        var settings = Settings(a);
+        // Every input is resolved (and C compiled) before any tuning, so a typo fails at once.
+        var targets = a.Programs.Select(p => TuneTarget.Resolve(p, env)).ToList();
+        Directory.CreateDirectory(a.Output);
+        using var store = new ResultsStore(Path.Combine(a.Output, ResultsStore.FileName));
+
+        List<(TuneTarget Target, TuneRecord Record)> TuneAll(ITuneProgress progress) => [.. targets.Select(target =>
+        {
+            var record = store.Find(target.Program, target.InputHash, a.Cost, a.Search);
+            bool skipped = record is not null;
+            if (record is null)
+            {
+                record = ProgramTuner.Tune(env, target, settings, progress.Start(target));
+                store.Save(record);
+            }
+            progress.Finish(target, record, skipped);
+            return (target, record);
+        })];
+        var results = AnsiConsole.Profile.Capabilities.Interactive
+            ? AnsiConsole.Progress().AutoClear(false)
+                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                .Start(context => TuneAll(new LiveProgress(context, settings.Options)))
+            : TuneAll(new LineProgress());
+
+        TuneReport.PrintTable($"{a.Cost}, {settings.Description}", results);
+        string plot = Path.Combine(a.Output, TuneReport.PlotFileName);
+        Console.WriteLine(TuneReport.Plot(results, plot) ? $"plot: {plot}" : $"no plot: {a.Cost} has no -Oz baseline");
+        Console.WriteLine($"results: {Path.Combine(a.Output, ResultsStore.FileName)}; optimized bitcode and object files in {a.Output}");
+        int invalid = results.Count(x => !x.Record.Valid);
+        if (invalid == 0) return 0;
+        Console.Error.WriteLine($"cgym: error: {invalid} result(s) did not validate");
+        return 1;
+    }
+
+    private static TuneSettings Settings(Arguments a)
+    {
+        var options = new SearchOptions
+        {
+            CostObservation = a.Cost,
+            TimeLimit = a.Seconds > 0 ? TimeSpan.FromSeconds(a.Seconds) : null,
+            MaxEvaluations = a.MaxSteps,
+            MaxEpisodeLength = a.MaxLength,
+            Seed = a.Seed,
+        };
+        ISearch search = a.Search switch
+        {
+            "random" => new RandomSearch(),
+            "greedy" => new GreedySearch(),
+            _ => new BeamSearch(a.BeamWidth),
+        };
+        string budget = string.Join(" and ", new[] { options.TimeLimit is { } t ? $"{t.TotalSeconds:G} s" : null, a.MaxSteps is { } n ? $"{n} steps" : null }.OfType<string>());
+        string description = $"{(search is BeamSearch beam ? $"beam search of width up to {beam.MaxWidth}" : $"{search.Name} search")}" +
+            $"{(search is RandomSearch ? $" (seed {a.Seed})" : "")}, {(budget.Length > 0 ? budget : "no budget")} per program, at most {a.MaxLength} actions";
+        return new TuneSettings(a.Cost, search, options, description, a.Output);
+    }
+}

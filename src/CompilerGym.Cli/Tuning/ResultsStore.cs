@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+
+namespace CompilerGym.Cli.Tuning;
+
+/// <summary>
+/// The SQLite file of tuning results. A program counts as done for a cost and a search once its row
+/// is here with the same input (its unoptimized bitcode's hash), and a row is written only after the
+/// program's files, so an interrupted run resumes where it stopped.
+/// </summary>
+internal sealed class ResultsStore : IDisposable
+{
+    public const string FileName = "results.db";
+
+    private const string Columns = "program, input_hash, cost, search, settings, o0, oz, o3, best, pipeline, commandline, actions, " +
+        "evaluations, seconds, valid, validation, bitcode_file, object_file, finished_at";
+
+    private readonly SqliteConnection _connection;
+
+    public ResultsStore(string path)
+    {
+        _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        _connection.Open();
+        Execute("""
+            CREATE TABLE IF NOT EXISTS results (
+                program TEXT NOT NULL, input_hash TEXT NOT NULL, cost TEXT NOT NULL, search TEXT NOT NULL, settings TEXT NOT NULL,
+                o0 REAL NOT NULL, oz REAL, o3 REAL, best REAL NOT NULL,
+                pipeline TEXT NOT NULL, commandline TEXT NOT NULL, actions TEXT NOT NULL,
+                evaluations INTEGER NOT NULL, seconds REAL NOT NULL, valid INTEGER NOT NULL, validation TEXT NOT NULL,
+                bitcode_file TEXT NOT NULL, object_file TEXT NOT NULL, finished_at TEXT NOT NULL,
+                PRIMARY KEY (program, cost, search))
+            """);
+    }
+
+    /// <summary>The stored result of a program, as it is now, for a cost and search, if it was tuned before.</summary>
+    public TuneRecord? Find(string program, string inputHash, string cost, string search)
+    {
+        using var command = Command($"SELECT {Columns} FROM results WHERE program = $program AND input_hash = $input_hash AND cost = $cost AND search = $search",
+            ("$program", program), ("$input_hash", inputHash), ("$cost", cost), ("$search", search));
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? Read(reader) : null;
+    }
+
+    public void Save(TuneRecord r)
+    {
+        using var command = Command($"INSERT OR REPLACE INTO results ({Columns}) VALUES " +
+            "($program, $input_hash, $cost, $search, $settings, $o0, $oz, $o3, $best, $pipeline, $commandline, $actions, " +
+            "$evaluations, $seconds, $valid, $validation, $bitcode_file, $object_file, $finished_at)",
+            ("$program", r.Program), ("$input_hash", r.InputHash), ("$cost", r.Cost), ("$search", r.Search), ("$settings", r.Settings),
+            ("$o0", r.O0), ("$oz", r.Oz), ("$o3", r.O3), ("$best", r.Best),
+            ("$pipeline", r.Pipeline), ("$commandline", r.Commandline), ("$actions", JsonSerializer.Serialize(r.Actions)),
+            ("$evaluations", r.Evaluations), ("$seconds", r.Seconds), ("$valid", r.Valid), ("$validation", r.Validation),
+            ("$bitcode_file", r.BitcodeFile), ("$object_file", r.ObjectFile), ("$finished_at", r.FinishedAt.ToString("O", CultureInfo.InvariantCulture)));
+        command.ExecuteNonQuery();
+    }
+
+    public void Dispose() => _connection.Dispose();
+
+    private static TuneRecord Read(SqliteDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4),
+        r.GetDouble(5), r.IsDBNull(6) ? null : r.GetDouble(6), r.IsDBNull(7) ? null : r.GetDouble(7), r.GetDouble(8),
+        r.GetString(9), r.GetString(10), JsonSerializer.Deserialize<string[]>(r.GetString(11)) ?? [],
+        r.GetInt32(12), r.GetDouble(13), r.GetBoolean(14), r.GetString(15),
+        r.GetString(16), r.GetString(17), DateTimeOffset.Parse(r.GetString(18), CultureInfo.InvariantCulture));
+
+    private SqliteCommand Command(string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        return command;
+    }
+
+    private void Execute(string sql)
+    {
+        using var command = Command(sql);
+        command.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,125 @@
+using System.Text.Json;
+using CompilerGym.Llvm.Core;
+using CompilerGym.Llvm.Datasets;
+using CompilerGym.Llvm.Features;
+using CompilerGym.Llvm.Tools;
+using CompilerGym.Llvm.Tests;
+using CompilerGym.Service.Tests;
+using Microsoft.Data.Sqlite;
+
+namespace CompilerGym.Cli.Tests;
+
+public class TuneCommandTests(TestServer server) : IClassFixture<TestServer>, IDisposable
+{
+    private const string Crc32 = "benchmark://builtin-v0/crc32", Qsort = "benchmark://builtin-v0/qsort";
+
+    private readonly string _output = Directory.CreateTempSubdirectory("cgym-tune-").FullName;
+
+    public void Dispose() => Directory.Delete(_output, recursive: true);
+
+    // A step budget and no time limit keep each run short and the same on any machine.
+    private string[] Tune(params string[] programs) =>
+        ["tune", .. programs, "--search", "beam", "--beam-width", "2", "--time", "0", "--max-steps", "300", "-o", _output];
+
+    private sealed record Row(string Program, double O0, double? Oz, double Best, string Pipeline, string[] Actions,
+        bool Valid, string BitcodeFile, string ObjectFile, string FinishedAt);
+
+    private List<Row> Rows()
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(_output, "results.db")};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT program, o0, oz, best, pipeline, actions, valid, bitcode_file, object_file, finished_at FROM results ORDER BY program";
+        using var r = command.ExecuteReader();
+        var rows = new List<Row>();
+        while (r.Read())
+            rows.Add(new(r.GetString(0), r.GetDouble(0 + 1), r.IsDBNull(2) ? null : r.GetDouble(2), r.GetDouble(3), r.GetString(4),
+                JsonSerializer.Deserialize<string[]>(r.GetString(5))!, r.GetBoolean(6), r.GetString(7), r.GetString(8), r.GetString(9)));
+        return rows;
+    }
+
+    // What every stored result must be: better than unoptimized, valid, its files written, and its
+    // pipeline giving its instruction count with the stock opt-22 on the benchmark's bitcode.
+    private void CheckResult(Row row)
+    {
+        Assert.True(row.Valid, row.Program);
+        Assert.True(row.Best < row.O0, $"{row.Program}: {row.O0} -> {row.Best}");
+        Assert.NotNull(row.Oz);
+        Assert.NotEmpty(row.Actions);
+        Assert.Equal(row.Best, OptTool.InstructionCount(BenchmarkStore.Default.Get(row.Program).BitcodePath, row.Pipeline));
+        using var module = LlvmModule.ParseBitcode(File.ReadAllBytes(Path.Combine(_output, row.BitcodeFile)), row.BitcodeFile);
+        Assert.Equal(row.Best, InstCount.InstructionCount(module));
+        Assert.Equal("\u007fELF"u8.ToArray(), File.ReadAllBytes(Path.Combine(_output, row.ObjectFile))[..4]);
+    }
+
+    [Fact]
+    public void Tune_stores_validated_results_that_opt_reproduces_and_a_second_run_skips_finished_programs()
+    {
+        var first = CgymProcess.Run(Tune(Crc32));
+        Assert.True(first.ExitCode == 0, first.Stdout + first.Stderr);
+        var crc32 = Assert.Single(Rows());
+
+        var second = CgymProcess.Run(Tune(Crc32, Qsort));
+        Assert.True(second.ExitCode == 0, second.Stdout + second.Stderr);
+        Assert.Contains("crc32: IrInstructionCount", second.Stdout);
+        Assert.Contains("skipped", second.Stdout.Split('\n').Single(l => l.StartsWith("crc32: ")));
+        Assert.DoesNotContain("skipped", second.Stdout.Split('\n').Single(l => l.StartsWith("qsort: IrInstructionCount")));
+        var rows = Rows();
+        Assert.Equal([Crc32, Qsort], rows.Select(r => r.Program));
+        // Untouched by the second run.
+        Assert.Equal(crc32 with { Actions = [] }, rows[0] with { Actions = [] });
+        Assert.Equal(crc32.Actions, rows[0].Actions);
+        Assert.All(rows, CheckResult);
+
+        // The report: both programs in the table, and the plot.
+        Assert.Contains("geometric mean of best / -Oz", second.Stdout);
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(Path.Combine(_output, "report.png"))[..4]);
+    }
+
+    [Fact]
+    public void Tune_runs_on_a_server_uploads_a_users_c_file_and_tunes_it_again_once_changed()
+    {
+        string source = Path.Combine(_output, "sum.c");
+        ProcessResult Run(string body)
+        {
+            File.WriteAllText(source, body + "int main(void) { int a[4] = {1, 2, 3, 4}; return sum(a, 4) != 10; }\n");
+            var run = CgymProcess.Run([.. Tune(source), "--remote", server.Address]);
+            Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
+            var row = Assert.Single(Rows());
+            Assert.Equal($"file://{source}", row.Program);
+            CheckResult(row);
+            return run;
+        }
+        Run("int sum(int *a, int n) { int s = 0; for (int i = 0; i < n; i++) s += a[i]; return s; }\n");
+        // The server got the program as an upload (a server opens no file a client names).
+        Assert.Single(Directory.EnumerateFiles(server.UserBenchmarks, "sum-*"));
+
+        var again = Run("int sum(int *a, int n) { int s = 0; for (int i = n - 1; i >= 0; i--) s += a[i]; return s; }\n");
+        Assert.DoesNotContain("skipped", again.Stdout);
+        Assert.Equal(2, Directory.EnumerateFiles(server.UserBenchmarks, "sum-*").Count());
+    }
+
+    [Fact]
+    public void Tune_lowers_object_code_size_against_its_baselines()
+    {
+        var run = CgymProcess.Run(["tune", Crc32, "--cost", "ObjectTextSizeBytes", "--search", "greedy", "--max-length", "1", "--time", "0", "-o", _output]);
+        Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
+        var row = Assert.Single(Rows());
+        Assert.True(row.Valid);
+        Assert.True(row.Best < row.O0);
+        Assert.NotNull(row.Oz); // from ObjectTextSizeOz: the baselines of a cost may be named by a prefix of it
+        Assert.Single(row.Actions);
+        Assert.Contains("ObjectTextSizeBytes", run.Stdout);
+    }
+
+    [Theory]
+    [InlineData("--cost", "Autophase", "the cost must be a scalar observation")]
+    [InlineData("--remote", "http://127.0.0.1:1", "cgym: error:")] // nothing listens on port 1
+    public void Bad_options_exit_with_a_clear_message(string option, string value, string message)
+    {
+        var run = CgymProcess.Run(["tune", Crc32, option, value, "-o", _output]);
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith("cgym: error:", run.Stderr);
+        Assert.Contains(message, run.Stderr);
+    }
+}
