@@ -145,7 +145,7 @@ public sealed class WorkerProcess : IDisposable
         var reply = await ReadAsync(timeLimit);
         // A request can finish between two polls of the memory watch; reading /proc costs more than
         // a cheap step, so short requests are checked only now and then (they cannot grow much).
-        if ((Stopwatch.GetElapsedTime(started) > s_memoryPollInterval / 50 || ++_calls % 16 == 0) && ResidentBytes() > memoryLimitBytes)
+        if ((Stopwatch.GetElapsedTime(started) > s_memoryPollInterval / 50 || _calls++ % 16 == 0) && ResidentBytes() > memoryLimitBytes)
         {
             Kill(WorkerFailure.OutOfMemory);
             throw await FailureAsync();
