@@ -5,6 +5,8 @@ set -euo pipefail
 [ "${CGYM_SKIP_SYSTEM_DEPS:-0}" = "1" ] && exit 0
 
 packages=(llvm-22 llvm-22-dev clang-22 lld-22 make csmith libcsmith-dev patchelf
+  # debian-v0: Debian source packages (dpkg-source, the archive's key) and their builds (CMake, tclsh for SQLite).
+  dpkg-dev debian-archive-keyring cmake tcl
   # The Python client and its tests, run with Debian's /usr/bin/python3.
   python3-grpcio python3-grpc-tools python3-protobuf python3-numpy python3-pytest)
 

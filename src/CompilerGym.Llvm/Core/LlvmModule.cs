@@ -88,6 +88,13 @@ public sealed class LlvmModule : IDisposable
             LibLlvm.LLVMSetDataLayout(Handle, TargetMachine.DefaultDataLayout);
     }
 
+    /// <summary>Whether the module defines (not only declares) a function of this name.</summary>
+    public bool DefinesFunction(string name)
+    {
+        nint function = LibLlvm.LLVMGetNamedFunction(Handle, name);
+        return function != 0 && LibLlvm.LLVMIsDeclaration(function) == 0;
+    }
+
     /// <summary>Throws when the module is not valid IR (LLVM's verifier).</summary>
     public void Verify()
     {

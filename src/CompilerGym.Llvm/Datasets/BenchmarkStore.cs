@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using CompilerGym.Core.Benchmarks;
+using CompilerGym.Llvm.Datasets.Debian;
 using CompilerGym.Llvm.Tools;
 
 namespace CompilerGym.Llvm.Datasets;
@@ -15,7 +16,7 @@ public sealed class BenchmarkStore
     private readonly Dictionary<string, Generator> _generators;
     private readonly ConcurrentDictionary<string, Lazy<LlvmBenchmark>> _loaded = new();
 
-    public static BenchmarkStore Default { get; } = new([new BuiltinDataset()], [new CsmithGenerator(), new LlvmStressGenerator()]);
+    public static BenchmarkStore Default { get; } = new([new BuiltinDataset(), new DebianDataset()], [new CsmithGenerator(), new LlvmStressGenerator()]);
 
     public BenchmarkStore(IEnumerable<IDataset> datasets, IEnumerable<Generator> generators)
     {
