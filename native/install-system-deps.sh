@@ -13,6 +13,8 @@ packages=(llvm-22 llvm-22-dev clang-22 lld-22 make csmith libcsmith-dev patchelf
   valgrind
   # MLIR (the mlir-v0 environment): libMLIR.so and its headers, mlir-opt-22, mlir-translate-22.
   libmlir-22-dev mlir-22-tools
+  # debian-v0: Debian source packages (dpkg-source, the archive's key) and their builds (CMake, tclsh for SQLite).
+  dpkg-dev debian-archive-keyring cmake tcl
   # The Python client and its tests, run with Debian's /usr/bin/python3.
   python3-grpcio python3-grpc-tools python3-protobuf python3-numpy python3-pytest
   # A font for the text of `cgym tune`'s plot.

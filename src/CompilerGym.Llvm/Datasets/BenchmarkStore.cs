@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using CompilerGym.Core.Benchmarks;
+using CompilerGym.Llvm.Datasets.Debian;
 using CompilerGym.Llvm.Tools;
 
 namespace CompilerGym.Llvm.Datasets;
@@ -17,7 +18,7 @@ public sealed class BenchmarkStore
     private readonly ConcurrentDictionary<string, Lazy<LlvmBenchmark>> _loaded = new();
     private readonly ConcurrentDictionary<string, RunSpec> _runSpecs = new();
 
-    public static BenchmarkStore Default { get; } = new([new BuiltinDataset()], [new CsmithGenerator(), new LlvmStressGenerator()]);
+    public static BenchmarkStore Default { get; } = new([new BuiltinDataset(), new DebianDataset()], [new CsmithGenerator(), new LlvmStressGenerator()]);
 
     public BenchmarkStore(IEnumerable<IDataset> datasets, IEnumerable<Generator> generators)
     {

@@ -40,4 +40,25 @@ public static class Cache
         }
         return path;
     }
+
+    /// <summary>Returns the cached folder, producing it first with <paramref name="produce"/> (given a temporary folder) if absent.</summary>
+    public static string GetOrCreateDirectory(string relativePath, Action<string> produce)
+    {
+        string path = Path.Combine(Root, relativePath);
+        if (Directory.Exists(path)) return path;
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        string temp = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            Directory.CreateDirectory(temp);
+            produce(temp);
+            try { Directory.Move(temp, path); }
+            catch (IOException) when (Directory.Exists(path)) { } // another process made it first
+        }
+        finally
+        {
+            if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
+        }
+        return path;
+    }
 }

@@ -38,6 +38,8 @@ internal static partial class LibLlvm
     [LibraryImport(Lib)] internal static partial int LLVMParseBitcodeInContext2(ContextHandle context, MemoryBufferHandle buffer, out nint module);
     [LibraryImport(Lib)] internal static partial void LLVMDisposeModule(nint module);
     [LibraryImport(Lib)] internal static partial nint LLVMCloneModule(LlvmModuleHandle module);
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial nint LLVMGetNamedFunction(LlvmModuleHandle module, string name);
     [LibraryImport(Lib)] internal static partial nint LLVMPrintModuleToString(LlvmModuleHandle module);
     [LibraryImport(Lib)] internal static partial MemoryBufferHandle LLVMWriteBitcodeToMemoryBuffer(LlvmModuleHandle module);
     [LibraryImport(Lib)] internal static partial int LLVMVerifyModule(LlvmModuleHandle module, int action, out nint message);
@@ -45,7 +47,6 @@ internal static partial class LibLlvm
     [LibraryImport(Lib)] internal static partial nint LLVMGetDataLayoutStr(LlvmModuleHandle module);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial void LLVMSetTarget(LlvmModuleHandle module, string triple);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial void LLVMSetDataLayout(LlvmModuleHandle module, string layout);
-    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial nint LLVMGetNamedFunction(LlvmModuleHandle module, string name);
 
     // Targets.
     [LibraryImport(Lib)] internal static partial void LLVMInitializeX86TargetInfo();
