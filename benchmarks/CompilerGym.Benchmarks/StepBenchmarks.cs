@@ -9,7 +9,7 @@ namespace CompilerGym.Benchmarks;
 /// <summary>
 /// One step from a freshly reset episode, in process and through a server on loopback, against
 /// the bare LLVMRunPasses call on the same program: a cheap pass (adce) and an expensive one
-/// (gvn), on a small and a large built-in program. Each measured call starts from the
+/// (gvn), on a small, a mid-sized and a large program. Each measured call starts from the
 /// unoptimized program, so every iteration resets outside the measurement and times a single call.
 /// </summary>
 [InvocationCount(1, unrollFactor: 1)]
@@ -25,7 +25,8 @@ public class StepBenchmarks
     private int _action;
     private string _pipeline = "";
 
-    [Params("crc32", "interp")]
+    // Small (558 IR instructions), mid-sized (4,208) and large (97,946).
+    [Params("builtin-v0/crc32", "builtin-v0/interp", "debian-v0/tiff2rgba")]
     public string Program { get; set; } = "";
 
     [Params("adce", "gvn")]
@@ -35,7 +36,7 @@ public class StepBenchmarks
     public void Setup()
     {
         _env = new LlvmEnv();
-        _env.Reset($"benchmark://builtin-v0/{Program}");
+        _env.Reset($"benchmark://{Program}");
         _action = _env.Actions[Pass].Id;
         _pipeline = _env.Actions[Pass].Pipeline;
         _machine = new TargetMachine(_env.CurrentBenchmark!.TargetTriple);
@@ -47,7 +48,7 @@ public class StepBenchmarks
         Setup();
         _server = new LocalServer();
         _remote = new RemoteEnv(_server.Address);
-        _remote.Reset($"benchmark://builtin-v0/{Program}");
+        _remote.Reset($"benchmark://{Program}");
     }
 
     [IterationSetup(Target = nameof(Step))]

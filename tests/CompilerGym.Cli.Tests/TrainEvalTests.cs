@@ -54,6 +54,25 @@ public class TrainEvalTests : IDisposable
     }
 
     [Fact]
+    public void Tune_searches_guided_by_a_trained_policy()
+    {
+        string run = Path.Combine(_dir, "run"), output = Path.Combine(_dir, "tune");
+        var train = CgymProcess.Run(["train", "-o", run, "--steps", "10", .. s_tiny, .. s_benchmarks]);
+        Assert.True(train.ExitCode == 0, train.Stdout + train.Stderr);
+        string checkpoint = Path.Combine(run, "checkpoint");
+
+        var tune = CgymProcess.Run("tune", "benchmark://builtin-v0/crc32", "--policy", checkpoint, "--search", "greedy",
+            "--max-length", "3", "--time", "0", "-o", output);
+        Assert.True(tune.ExitCode == 0, tune.Stdout + tune.Stderr);
+        Assert.Contains($"greedy search guided by the policy in {checkpoint}", tune.Stdout);
+        Assert.Single(Directory.GetFiles(output, "*.bc"));
+
+        var mismatch = CgymProcess.Run("tune", "benchmark://builtin-v0/crc32", "--policy", checkpoint, "--action-space", "llvm-22-oz-subsequences", "-o", output);
+        Assert.Equal(1, mismatch.ExitCode);
+        Assert.Contains("the policy was trained on llvm-22-passes", mismatch.Stderr);
+    }
+
+    [Fact]
     public void Eval_reports_geometric_means_and_every_count_reproduces_with_opt()
     {
         string run = Path.Combine(_dir, "run"), csv = Path.Combine(_dir, "eval.csv");

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CompilerGym.Agents.Policies;
 using CompilerGym.Agents.Search;
 using CompilerGym.Cli.Tuning;
 using CompilerGym.Client;
@@ -16,7 +17,11 @@ namespace CompilerGym.Cli.Commands;
 internal static class TuneCommand
 {
     private sealed record Arguments(string[] Programs, string Cost, string Search, double Seconds, int? MaxSteps, int MaxLength,
-        int BeamWidth, int Seed, string Output, string ActionSpace, string? Remote, string? Token);
+        int BeamWidth, int Seed, string Output, string ActionSpace, string? Remote, string? Token, string? Policy)
+    {
+        /// <summary>The search as results are stored under it: a policy-guided search is another search.</summary>
+        public string SearchName => Policy is null ? Search : $"{Search}+policy";
+    }
 
     public static Command Create()
     {
@@ -37,11 +42,12 @@ internal static class TuneCommand
         var actionSpace = CommonOptions.ActionSpace();
         var remote = new Option<string?>("--remote") { Description = "Run the env on this server (http://HOST:PORT); default $CGYM_REMOTE, else in process" };
         var token = new Option<string?>("--token") { Description = "Bearer token for the server; default $CGYM_TOKEN" };
+        var policy = new Option<string?>("--policy") { Description = "A checkpoint folder of cgym train: its policy orders (greedy, beam) or samples (random) the candidates" };
         var command = new Command("tune", "Find the best pass pipeline of each program within a budget; write validated results, optimized files and a report")
-            { programs, cost, search, seconds, maxSteps, maxLength, beamWidth, seed, output, actionSpace, remote, token };
+            { programs, cost, search, seconds, maxSteps, maxLength, beamWidth, seed, output, actionSpace, remote, token, policy };
         command.SetAction(r => CommonOptions.Run(() => Execute(new Arguments(r.GetValue(programs)!, r.GetValue(cost)!, r.GetValue(search)!,
             r.GetValue(seconds), r.GetValue(maxSteps), r.GetValue(maxLength), r.GetValue(beamWidth), r.GetValue(seed), r.GetValue(output)!,
-            r.GetValue(actionSpace)!, r.GetValue(remote), r.GetValue(token)))));
+            r.GetValue(actionSpace)!, r.GetValue(remote), r.GetValue(token), r.GetValue(policy)))));
         return command;
     }
 
@@ -50,7 +56,10 @@ internal static class TuneCommand
         var environment = EnvOptions.FromEnvironment();
         using var env = EnvFactory.Create(new EnvOptions(a.Remote ?? environment.Remote, a.Token ?? environment.Token, a.ActionSpace));
         CostBaselines.CheckCost(env, a.Cost);
-        var settings = Settings(a);
+        using var policy = a.Policy is null ? null : PpoPolicy.Load(a.Policy);
+        if (policy is not null && policy.ActionSpace != env.ActionSpace.Name)
+            throw new ArgumentException($"the policy was trained on {policy.ActionSpace}, not {env.ActionSpace.Name}");
+        var settings = Settings(a, policy);
         // Every input is resolved (and C compiled) before any tuning, so a typo fails at once.
         var targets = a.Programs.Select(p => TuneTarget.Resolve(p, env)).ToList();
         Directory.CreateDirectory(a.Output);
@@ -58,7 +67,7 @@ internal static class TuneCommand
 
         List<(TuneTarget Target, TuneRecord Record)> TuneAll(ITuneProgress progress) => [.. targets.Select(target =>
         {
-            var record = store.Find(target.Program, target.InputHash, a.Cost, a.Search);
+            var record = store.Find(target.Program, target.InputHash, a.Cost, a.SearchName);
             bool skipped = record is not null;
             if (record is null)
             {
@@ -84,7 +93,7 @@ internal static class TuneCommand
         return 1;
     }
 
-    private static TuneSettings Settings(Arguments a)
+    private static TuneSettings Settings(Arguments a, IActionPolicy? policy)
     {
         var options = new SearchOptions
         {
@@ -102,7 +111,8 @@ internal static class TuneCommand
         };
         string budget = string.Join(" and ", new[] { options.TimeLimit is { } t ? $"{t.TotalSeconds:G} s" : null, a.MaxSteps is { } n ? $"{n} steps" : null }.OfType<string>());
         string description = $"{(search is BeamSearch beam ? $"beam search of width up to {beam.MaxWidth}" : $"{search.Name} search")}" +
+            $"{(policy is null ? "" : $" guided by the policy in {a.Policy}")}" +
             $"{(search is RandomSearch ? $" (seed {a.Seed})" : "")}, {(budget.Length > 0 ? budget : "no budget")} per program, at most {a.MaxLength} actions";
-        return new TuneSettings(a.Cost, search, options, description, a.Output);
+        return new TuneSettings(a.Cost, search, a.SearchName, policy, options, description, a.Output);
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CompilerGym.Agents.Policies;
 using CompilerGym.Agents.Search;
 using CompilerGym.Core.Envs;
 using CompilerGym.Llvm.Actions;
@@ -8,7 +9,8 @@ using CompilerGym.Llvm.Observations;
 namespace CompilerGym.Cli.Tuning;
 
 /// <summary>How every program of a run is tuned, and where its files go.</summary>
-internal sealed record TuneSettings(string Cost, ISearch Search, SearchOptions Options, string Description, string OutputDirectory);
+internal sealed record TuneSettings(string Cost, ISearch Search, string SearchName, IActionPolicy? Policy, SearchOptions Options,
+    string Description, string OutputDirectory);
 
 /// <summary>Tunes one program: search, validation by replay, the optimized bitcode and object file.</summary>
 internal static class ProgramTuner
@@ -17,7 +19,7 @@ internal static class ProgramTuner
     {
         var clock = Stopwatch.StartNew();
         env.Reset(target.EnvBenchmark);
-        var result = settings.Search.Run(env, settings.Options, progress: progress);
+        var result = settings.Search.Run(env, settings.Options, settings.Policy, progress);
         var baselines = CostBaselines.Of(env, settings.Cost);
         var validation = env.Validate(Claim(env, settings.Cost, result));
 
@@ -27,7 +29,7 @@ internal static class ProgramTuner
         File.WriteAllBytes(Path.Combine(settings.OutputDirectory, objectFile), ObjectCode(bitcode, target.FileStem));
 
         var space = LlvmActionSpace.Get(env.ActionSpace.Name);
-        return new TuneRecord(target.Program, target.InputHash, settings.Cost, settings.Search.Name, settings.Description,
+        return new TuneRecord(target.Program, target.InputHash, settings.Cost, settings.SearchName, settings.Description,
             baselines.O0 ?? result.InitialCost, baselines.Oz, baselines.O3, result.BestCost,
             string.Join(",", result.ActionNames.Select(name => space[name].Pipeline)), env.Commandline(), result.ActionNames,
             result.Evaluations, clock.Elapsed.TotalSeconds, validation.Ok, validation.ToString(), bitcodeFile, objectFile, DateTimeOffset.UtcNow);
