@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CompilerGym.Client;
+using CompilerGym.Core.Envs;
 using CompilerGym.Service.Workers;
 using CompilerGym.Llvm.Actions;
 using CompilerGym.Llvm.Core;
@@ -74,25 +75,20 @@ internal static class SideBySide
 
     private static Stats InProcess(LlvmBenchmark target, IEnumerable<LlvmAction[]> sequences)
     {
-        var times = new List<double>();
         using var env = new LlvmEnv(observationSpace: "IrInstructionCount");
-        foreach (var sequence in sequences)
-        {
-            env.Reset(target.Uri);
-            foreach (var action in sequence)
-            {
-                long start = Stopwatch.GetTimestamp();
-                env.Step(action.Id);
-                times.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
-            }
-        }
-        return Stats.Of(times);
+        return Steps(env, target, sequences);
     }
 
     private static Stats Remote(string address, LlvmBenchmark target, IEnumerable<LlvmAction[]> sequences)
     {
-        var times = new List<double>();
         using var env = new RemoteEnv(address, observationSpace: "IrInstructionCount");
+        return Steps(env, target, sequences);
+    }
+
+    // Each step of the sequences, timed alone; a reset (untimed) before each sequence.
+    private static Stats Steps(ICompilerEnv env, LlvmBenchmark target, IEnumerable<LlvmAction[]> sequences)
+    {
+        var times = new List<double>();
         foreach (var sequence in sequences)
         {
             env.Reset(target.Uri);
