@@ -14,7 +14,8 @@ for (int i = 0; i < args.Length; i++)
 }
 
 var channel = StandardStreams.TakeStdout();
-var datasets = new List<IDataset> { new BuiltinDataset() };
+// The same datasets as in process, plus the server's uploads.
+var datasets = BenchmarkStore.Default.Datasets.ToList();
 if (userBenchmarks is not null) datasets.Add(new UserDataset(userBenchmarks));
 var store = new BenchmarkStore(datasets, BenchmarkStore.Default.Generators);
 new WorkerLoop(store).Run(Console.OpenStandardInput(), channel);

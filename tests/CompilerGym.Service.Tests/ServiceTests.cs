@@ -33,6 +33,21 @@ public class ServiceTests(TestServer server)
     }
 
     [Fact]
+    public async Task Every_listed_dataset_can_be_started_from()
+    {
+        var listed = await Client.ListBenchmarksAsync(new Proto.ListBenchmarksRequest());
+        Assert.Contains(listed.Datasets, d => d.Name == "debian-v0");
+        // A small one of each dataset that has benchmarks (debian-v0's toast builds in seconds).
+        foreach (string benchmark in new[] { "benchmark://builtin-v0/crc32", "benchmark://debian-v0/toast" })
+        {
+            Assert.Contains(listed.Datasets, d => d.Benchmarks.Contains(benchmark));
+            var session = await Client.StartSessionAsync(new Proto.StartSessionRequest { Benchmark = benchmark, ObservationSpace = "IrInstructionCount" });
+            Assert.True(session.Observation.Int64Scalar > 0);
+            await Client.EndSessionAsync(new Proto.EndSessionRequest { SessionId = session.SessionId });
+        }
+    }
+
+    [Fact]
     public async Task Health_checking_and_reflection_are_on()
     {
         var health = new Health.HealthClient(server.Channel);
