@@ -250,3 +250,49 @@ public class OrphanTests(OrphanServer server) : IClassFixture<OrphanServer>
         Assert.Equal(0, server.Workers.LiveCount);
     }
 }
+
+/// <summary>A server given a certificate speaks TLS (here a self-signed one made for the test).</summary>
+public sealed class TlsServer() : TestServer(new()
+{
+    ["Service:CertificatePath"] = TlsCertificate.Path,
+    ["Service:CertificatePassword"] = TlsCertificate.Password,
+    ["Service:Token"] = "s3cret",
+    ["Service:WarmWorkers"] = "0",
+});
+
+public static class TlsCertificate
+{
+    public const string Password = "test";
+    public static string Path { get; } = Create();
+
+    private static string Create()
+    {
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=localhost", key,
+            System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        var names = new System.Security.Cryptography.X509Certificates.SubjectAlternativeNameBuilder();
+        names.AddIpAddress(System.Net.IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        string path = System.IO.Path.Combine(Directory.CreateTempSubdirectory("cgym-tls-").FullName, "server.pfx");
+        File.WriteAllBytes(path, certificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx, Password));
+        return path;
+    }
+}
+
+public class TlsTests(TlsServer server) : IClassFixture<TlsServer>
+{
+    [Fact]
+    public async Task A_server_with_a_certificate_speaks_tls()
+    {
+        Assert.StartsWith("https://", server.Address);
+        var handler = new SocketsHttpHandler();
+        // The test's certificate is self-signed: trust exactly it.
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+            certificate is not null && certificate.Subject == "CN=localhost";
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(server.Address, new Grpc.Net.Client.GrpcChannelOptions { HttpHandler = handler });
+        var client = new Proto.CompilerGym.CompilerGymClient(channel);
+        var spaces = await client.GetSpacesAsync(new Proto.GetSpacesRequest(), new Metadata { { "authorization", "Bearer s3cret" } });
+        Assert.NotEmpty(spaces.ActionSpaces);
+    }
+}
