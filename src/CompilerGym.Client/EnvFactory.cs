@@ -1,5 +1,6 @@
 using CompilerGym.Core.Envs;
 using CompilerGym.Llvm.Env;
+using CompilerGym.Mlir.Env;
 
 namespace CompilerGym.Client;
 
@@ -8,20 +9,25 @@ namespace CompilerGym.Client;
 /// (for example from <c>--remote</c> or the <c>CGYM_REMOTE</c> environment variable).
 /// </summary>
 public sealed record EnvOptions(string? Remote = null, string? Token = null, string? ActionSpace = null,
-    string? ObservationSpace = null, string? RewardSpace = null)
+    string? ObservationSpace = null, string? RewardSpace = null, string? Environment = null)
 {
     /// <summary>The options the environment variables CGYM_REMOTE and CGYM_TOKEN give.</summary>
     public static EnvOptions FromEnvironment() =>
-        new(Environment.GetEnvironmentVariable("CGYM_REMOTE").NullIfEmpty(), Environment.GetEnvironmentVariable("CGYM_TOKEN").NullIfEmpty());
+        new(System.Environment.GetEnvironmentVariable("CGYM_REMOTE").NullIfEmpty(), System.Environment.GetEnvironmentVariable("CGYM_TOKEN").NullIfEmpty());
 }
 
 /// <summary>Creates the in-process or the remote environment; agents see only <see cref="ICompilerEnv"/>.</summary>
 public static class EnvFactory
 {
-    public static ICompilerEnv Create(EnvOptions options) => options.Remote is { Length: > 0 } address
-        ? new RemoteEnv(address, options.Token, options.ActionSpace, options.ObservationSpace, options.RewardSpace)
-        : new LlvmEnv(actionSpace: options.ActionSpace ?? Llvm.Actions.LlvmActionSpace.Passes,
-            observationSpace: options.ObservationSpace, rewardSpace: options.RewardSpace);
+    public static ICompilerEnv Create(EnvOptions options) => options switch
+    {
+        { Remote: { Length: > 0 } address } => new RemoteEnv(address, options.Token, options.ActionSpace, options.ObservationSpace,
+            options.RewardSpace, options.Environment),
+        { Environment: "mlir-v0" } => new MlirEnv(options.ObservationSpace, options.RewardSpace),
+        { Environment: null or "" or "llvm-v0" } => new LlvmEnv(actionSpace: options.ActionSpace ?? Llvm.Actions.LlvmActionSpace.Passes,
+            observationSpace: options.ObservationSpace, rewardSpace: options.RewardSpace),
+        _ => throw new ArgumentException($"unknown environment '{options.Environment}' (known: llvm-v0, mlir-v0)"),
+    };
 }
 
 internal static class StringExtensions

@@ -29,18 +29,24 @@ public sealed class RemoteEnv : ICompilerEnv
     private CoreSpace _actionSpace;
     private CallStream? _stream;
 
-    /// <summary>Connects to a server (<c>http://127.0.0.1:50051</c>); the session starts at the first reset.</summary>
-    public RemoteEnv(string address, string? token = null, string? actionSpace = null, string? observationSpace = null, string? rewardSpace = null)
-        : this(RemoteConnection.Open(address, token), null, actionSpace, observationSpace, rewardSpace)
+    /// <summary>
+    /// Connects to a server (<c>http://127.0.0.1:50051</c>); the session starts at the first reset.
+    /// <paramref name="environment"/> is <c>llvm-v0</c> (the default) or <c>mlir-v0</c>: whose spaces
+    /// the env offers (a session's environment follows from its benchmark).
+    /// </summary>
+    public RemoteEnv(string address, string? token = null, string? actionSpace = null, string? observationSpace = null, string? rewardSpace = null,
+        string? environment = null)
+        : this(RemoteConnection.Open(address, token), null, actionSpace, observationSpace, rewardSpace, environment)
     {
     }
 
-    private RemoteEnv(RemoteConnection connection, GetSpacesReply? spaces, string? actionSpace, string? observationSpace, string? rewardSpace)
+    private RemoteEnv(RemoteConnection connection, GetSpacesReply? spaces, string? actionSpace, string? observationSpace, string? rewardSpace,
+        string? environment = null)
     {
         _connection = connection;
         try
         {
-            _spaces = spaces ?? Call(() => _connection.Client.GetSpaces(new GetSpacesRequest(), _connection.Headers));
+            _spaces = spaces ?? Call(() => _connection.Client.GetSpaces(new GetSpacesRequest { Environment = environment ?? "" }, _connection.Headers));
         }
         catch
         {

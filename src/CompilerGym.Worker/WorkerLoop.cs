@@ -4,6 +4,8 @@ using CompilerGym.Llvm.Core;
 using CompilerGym.Llvm.Datasets;
 using CompilerGym.Llvm.Env;
 using CompilerGym.Llvm.Features;
+using CompilerGym.Mlir.Core;
+using CompilerGym.Mlir.Env;
 using CompilerGym.Protocol;
 using CompilerGym.Protocol.V1;
 using CompilerGym.Protocol.Worker;
@@ -18,7 +20,7 @@ namespace CompilerGym.Worker;
 /// </summary>
 internal sealed class WorkerLoop(BenchmarkStore store)
 {
-    private readonly Dictionary<string, LlvmEnv> _envs = [];
+    private readonly Dictionary<string, ICompilerEnv> _envs = [];
 
     public void Run(Stream input, Stream output)
     {
@@ -36,7 +38,7 @@ internal sealed class WorkerLoop(BenchmarkStore store)
             {
                 WorkerRequest.KindOneofCase.Start => new WorkerReply { Start = Start(request.Session, request.Start) },
                 WorkerRequest.KindOneofCase.Step => new WorkerReply { Step = Step(Env(request.Session), request.Step) },
-                WorkerRequest.KindOneofCase.Reset => new WorkerReply { Reset = Reset(Env(request.Session), request.Reset) },
+                WorkerRequest.KindOneofCase.Reset => new WorkerReply { Reset = Reset(request.Session, request.Reset) },
                 WorkerRequest.KindOneofCase.State => new WorkerReply { State = State(Env(request.Session)) },
                 WorkerRequest.KindOneofCase.Fork => new WorkerReply { Fork = Fork(request.Session, request.Fork) },
                 WorkerRequest.KindOneofCase.End => new WorkerReply { End = End(request.Session) },
@@ -45,7 +47,7 @@ internal sealed class WorkerLoop(BenchmarkStore store)
                 _ => Error(StatusCode.Unimplemented, $"unknown worker request {request.KindCase}"),
             };
         }
-        catch (Exception e) when (e is ArgumentException or FormatException or LlvmException or InvalidDataException)
+        catch (Exception e) when (e is ArgumentException or FormatException or LlvmException or MlirException or InvalidDataException)
         {
             return Error(StatusCode.InvalidArgument, e.Message);
         }
@@ -61,13 +63,13 @@ internal sealed class WorkerLoop(BenchmarkStore store)
 
     private StartSessionReply Start(string session, StartSessionRequest request)
     {
-        var env = new LlvmEnv(store);
+        var env = Environments.Create(request.Benchmark, store);
         try
         {
             var reset = env.Reset(request.Benchmark, new ResetOptions(request.ActionSpace.OrNull(),
                 request.ObservationSpace.OrNull(), request.RewardSpace.OrNull(), [.. request.CustomActions]));
             var observation = reset.Observation;
-            if (request.Actions.Count > 0) observation = env.Step(request.Actions).Observation;
+            if (request.Actions.Count > 0) observation = env.Step(Environments.Indices(env, request.Actions)).Observation;
             if (_envs.Remove(session, out var replaced)) replaced.Dispose();
             _envs[session] = env;
             var reply = new StartSessionReply { ActionSpace = env.ActionSpace.ToProto(), Benchmark = reset.Info.Benchmark, Seconds = reset.Info.Seconds };
@@ -81,12 +83,12 @@ internal sealed class WorkerLoop(BenchmarkStore store)
         }
     }
 
-    private static StepReply Step(LlvmEnv env, StepRequest request)
+    private static StepReply Step(ICompilerEnv env, StepRequest request)
     {
         if (request.Actions.Count > 0 && request.ActionNames.Count > 0)
             throw new ArgumentException("give actions by index or by name, not both");
         var options = new StepOptions([.. request.ObservationSpaces], [.. request.RewardSpaces]);
-        var result = request.ActionNames.Count > 0 ? env.Step(request.ActionNames, options) : env.Step([.. request.Actions], options);
+        var result = env.Step(request.ActionNames.Count > 0 ? Environments.Indices(env, request.ActionNames) : [.. request.Actions], options);
         var reply = new StepReply
         {
             Reward = result.Reward,
@@ -101,7 +103,30 @@ internal sealed class WorkerLoop(BenchmarkStore store)
         return reply;
     }
 
-    private static ResetReply Reset(LlvmEnv env, ResetRequest request)
+    private ResetReply Reset(string session, ResetRequest request)
+    {
+        var env = Env(session);
+        // A benchmark of the other environment starts an env of that kind in the session's place.
+        if (request.Benchmark.Length > 0 && Environments.IsMlir(request.Benchmark) != env is MlirEnv)
+        {
+            var replacement = Environments.Create(request.Benchmark, store);
+            try
+            {
+                var reply = Reset(replacement, request);
+                _envs[session] = replacement;
+                env.Dispose();
+                return reply;
+            }
+            catch
+            {
+                replacement.Dispose();
+                throw;
+            }
+        }
+        return Reset(env, request);
+    }
+
+    private static ResetReply Reset(ICompilerEnv env, ResetRequest request)
     {
         bool respace = request.ActionSpace.Length > 0 || request.CustomActions.Count > 0;
         var result = env.Reset(request.Benchmark.OrNull(), new ResetOptions(
@@ -112,12 +137,12 @@ internal sealed class WorkerLoop(BenchmarkStore store)
         return reply;
     }
 
-    private static GetStateReply State(LlvmEnv env) => new GetStateReply { State = env.State.ToProto(), Commandline = env.Commandline() };
+    private static GetStateReply State(ICompilerEnv env) => new GetStateReply { State = env.State.ToProto(), Commandline = env.Commandline() };
 
     private ForkReply Fork(string session, ForkRequest request)
     {
         if (_envs.ContainsKey(request.SessionId)) throw new ArgumentException($"session key {request.SessionId} is taken");
-        _envs[request.SessionId] = (LlvmEnv)Env(session).Fork();
+        _envs[request.SessionId] = Env(session).Fork();
         return new ForkReply { SessionId = request.SessionId };
     }
 
@@ -130,7 +155,7 @@ internal sealed class WorkerLoop(BenchmarkStore store)
     private ValidateReply Validate(ValidateRequest request)
     {
         if (request.State is null) throw new ArgumentException("no state to validate");
-        using var env = new LlvmEnv(store);
+        using var env = Environments.Create(request.State.Benchmark, store);
         var result = env.Validate(request.State.ToCore());
         var reply = new ValidateReply { Ok = result.Ok, ReplayedReward = result.ReplayedReward, Seconds = result.Seconds };
         reply.Errors.AddRange(result.Errors);
@@ -144,7 +169,7 @@ internal sealed class WorkerLoop(BenchmarkStore store)
         return new CheckProgramReply { IrInstructionCount = InstCount.InstructionCount(module) };
     }
 
-    private LlvmEnv Env(string session) => _envs.TryGetValue(session, out var env) ? env
+    private ICompilerEnv Env(string session) => _envs.TryGetValue(session, out var env) ? env
         : throw new InvalidOperationException($"the worker has no session {session}");
 
     private static WorkerReply Error(StatusCode code, string message) =>

@@ -48,6 +48,32 @@ public class ServiceTests(TestServer server)
     }
 
     [Fact]
+    public async Task The_mlir_environment_is_served_beside_the_llvm_one()
+    {
+        var spaces = await Client.GetSpacesAsync(new Proto.GetSpacesRequest { Environment = "mlir-v0" });
+        Assert.Equal(["llvm-v0", "mlir-v0"], spaces.Environments);
+        Assert.Equal("mlir-22-loop-nest", spaces.DefaultActionSpace);
+        Assert.Contains(spaces.ObservationSpaces, s => s.Name == "LoopFeatures");
+        var unknown = await Assert.ThrowsAsync<RpcException>(async () => await Client.GetSpacesAsync(new Proto.GetSpacesRequest { Environment = "gcc-v0" }));
+        Assert.Equal(StatusCode.InvalidArgument, unknown.StatusCode);
+
+        var listed = await Client.ListBenchmarksAsync(new Proto.ListBenchmarksRequest { Dataset = "mlir-linalg-v0" });
+        Assert.Contains("benchmark://mlir-linalg-v0/matmul", listed.Datasets.Single().Benchmarks);
+        var session = await Client.StartSessionAsync(new Proto.StartSessionRequest
+        {
+            Benchmark = "benchmark://mlir-linalg-v0/conv2d?n=1&h=8&w=8&c=4&f=4",
+            ObservationSpace = "LlvmInstructionCount",
+            Actions = { "tile-d0-1" },
+        });
+        Assert.Equal("mlir-22-loop-nest", session.ActionSpace.Name);
+        Assert.True(session.Observation.Int64Scalar > 0);
+        var bad = await Assert.ThrowsAsync<RpcException>(async () =>
+            await Client.StepAsync(new Proto.StepRequest { SessionId = session.SessionId, ActionNames = { "gvn" } }));
+        Assert.Equal(StatusCode.InvalidArgument, bad.StatusCode);
+        await Client.EndSessionAsync(new Proto.EndSessionRequest { SessionId = session.SessionId });
+    }
+
+    [Fact]
     public async Task Health_checking_and_reflection_are_on()
     {
         var health = new Health.HealthClient(server.Channel);

@@ -93,3 +93,14 @@ def test_add_benchmark(env):
     assert uri in env.benchmarks("user-v0")
     observation, _ = env.reset(options={"benchmark": uri, "observation_space": "IrInstructionCount"})
     assert observation == 3
+
+
+def test_an_mlir_episode(address):
+    matmul = "benchmark://mlir-linalg-v0/matmul?m=16&n=16&k=16"
+    with CompilerEnv(address, benchmark=matmul, observation_space="LoopFeatures", environment="mlir-v0") as env:
+        features, _ = env.reset()
+        assert env.action_space.names[0].startswith("tile-")
+        tiled, _, _, _, info = env.step(env.action_space.names.index("tile-d0-8"))
+        assert info["ir_changed"] and not np.array_equal(features, tiled)
+        assert env.state.actions == ["tile-d0-8"]
+        assert env.validate().ok

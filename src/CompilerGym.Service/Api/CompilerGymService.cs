@@ -3,6 +3,9 @@ using CompilerGym.Llvm.Actions;
 using CompilerGym.Llvm.Datasets;
 using CompilerGym.Llvm.Observations;
 using CompilerGym.Llvm.Rewards;
+using CompilerGym.Mlir.Actions;
+using CompilerGym.Mlir.Benchmarks;
+using CompilerGym.Mlir.Env;
 using CompilerGym.Protocol;
 using CompilerGym.Protocol.V1;
 using CompilerGym.Protocol.Worker;
@@ -19,7 +22,15 @@ public sealed class CompilerGymService(SessionManager sessions, BenchmarkUploads
 {
     public const string ProtocolName = "compiler_gym.v1";
 
-    private static readonly GetSpacesReply s_spaces = BuildSpaces();
+    public const string LlvmEnvironment = "llvm-v0";
+    public const string MlirEnvironment = "mlir-v0";
+
+    private static readonly Dictionary<string, GetSpacesReply> s_spaces = new()
+    {
+        [LlvmEnvironment] = Spaces(LlvmEnvironment, LlvmActionSpace.Passes, LlvmActionSpace.All.Select(s => s.Space),
+            LlvmObservations.All.Select(o => o.Space), LlvmRewards.All.Select(r => r.Reward.Space)),
+        [MlirEnvironment] = Spaces(MlirEnvironment, MlirActionSpace.Name, [MlirActionSpace.Instance.Space], MlirSpaces.Observations, MlirSpaces.Rewards),
+    };
 
     public override async Task<GetVersionReply> GetVersion(GetVersionRequest request, ServerCallContext context) => new()
     {
@@ -28,12 +39,15 @@ public sealed class CompilerGymService(SessionManager sessions, BenchmarkUploads
         Protocol = ProtocolName,
     };
 
-    public override Task<GetSpacesReply> GetSpaces(GetSpacesRequest request, ServerCallContext context) => Task.FromResult(s_spaces);
+    public override Task<GetSpacesReply> GetSpaces(GetSpacesRequest request, ServerCallContext context) =>
+        s_spaces.TryGetValue(request.Environment.OrNull() ?? LlvmEnvironment, out var reply) ? Task.FromResult(reply)
+            : throw new RpcException(new Status(StatusCode.InvalidArgument,
+                $"unknown environment '{request.Environment}' (known: {string.Join(", ", s_spaces.Keys)})"));
 
     public override Task<ListBenchmarksReply> ListBenchmarks(ListBenchmarksRequest request, ServerCallContext context)
     {
         var datasets = BenchmarkStore.Default.Datasets.Append(user.Dataset).ToList();
-        if (request.Dataset.Length > 0 && datasets.All(d => d.Name != request.Dataset))
+        if (request.Dataset.Length > 0 && request.Dataset != MlirBenchmark.Dataset && datasets.All(d => d.Name != request.Dataset))
             throw new RpcException(new Status(StatusCode.InvalidArgument,
                 $"unknown dataset '{request.Dataset}' (known: {string.Join(", ", datasets.Select(d => d.Name))})"));
         var reply = new ListBenchmarksReply();
@@ -43,6 +57,13 @@ public sealed class CompilerGymService(SessionManager sessions, BenchmarkUploads
             entry.Benchmarks.AddRange(dataset.Benchmarks.Select(b => b.Uri));
             reply.Datasets.Add(entry);
         }
+        if (request.Dataset.Length == 0 || request.Dataset == MlirBenchmark.Dataset)
+            reply.Datasets.Add(new Dataset
+            {
+                Name = MlirBenchmark.Dataset,
+                Description = "Parametric linalg kernels for mlir-v0, shapes in the URI (e.g. matmul?m=512&n=512&k=512); listed at their default shapes",
+                Benchmarks = { Kernels.All.Select(k => $"benchmark://{MlirBenchmark.Dataset}/{k.Name}") },
+            });
         reply.Generators.AddRange(BenchmarkStore.Default.Generators.Select(g => new Dataset { Name = g.Name, Description = g.Description }));
         return Task.FromResult(reply);
     }
@@ -116,12 +137,13 @@ public sealed class CompilerGymService(SessionManager sessions, BenchmarkUploads
 
     private static string Connection(ServerCallContext context) => context.GetHttpContext().Connection.Id;
 
-    private static GetSpacesReply BuildSpaces()
+    private static GetSpacesReply Spaces(string environment, string defaultActionSpace, IEnumerable<Core.Spaces.Space> actions,
+        IEnumerable<Core.Spaces.Space> observations, IEnumerable<Core.Spaces.Space> rewards)
     {
-        var reply = new GetSpacesReply { DefaultActionSpace = LlvmActionSpace.Passes };
-        reply.ActionSpaces.AddRange(LlvmActionSpace.All.Select(s => s.Space.ToProto()));
-        reply.ObservationSpaces.AddRange(LlvmObservations.All.Select(o => o.Space.ToProto()));
-        reply.RewardSpaces.AddRange(LlvmRewards.All.Select(r => r.Reward.Space.ToProto()));
+        var reply = new GetSpacesReply { Environment = environment, DefaultActionSpace = defaultActionSpace, Environments = { LlvmEnvironment, MlirEnvironment } };
+        reply.ActionSpaces.AddRange(actions.Select(s => s.ToProto()));
+        reply.ObservationSpaces.AddRange(observations.Select(s => s.ToProto()));
+        reply.RewardSpaces.AddRange(rewards.Select(s => s.ToProto()));
         return reply;
     }
 }

@@ -101,7 +101,7 @@ class _Connection:
 
 
 class CompilerEnv:
-    """An LLVM pass-ordering environment served by ``cgym serve`` at ``address`` ("host:port").
+    """A compiler environment (LLVM pass ordering, or MLIR loop nests) served by ``cgym serve`` at ``address`` ("host:port").
 
     The arguments are the defaults for the first ``reset()``, which starts the session; ``token``
     is sent as ``authorization: Bearer TOKEN`` with every call. ``reward`` is None while the
@@ -109,14 +109,15 @@ class CompilerEnv:
     """
 
     def __init__(self, address, token=None, benchmark=None, action_space=None, observation_space=None,
-                 reward_space=None):
+                 reward_space=None, environment=None):
         self._connection = _Connection(address, token)
         self._session_id = None
         self._closed = False
         self._choices = dict(benchmark=benchmark, action_space=action_space, custom_actions=None,
                              observation_space=observation_space, reward_space=reward_space)
         try:
-            reply = self._connection.call("GetSpaces", pb.GetSpacesRequest())
+            # Whose spaces to offer: "llvm-v0" (the default) or "mlir-v0"; a session's follows from its benchmark.
+            reply = self._connection.call("GetSpaces", pb.GetSpacesRequest(environment=environment or ""))
         except Exception:
             self._connection.release()
             raise

@@ -1,0 +1,49 @@
+using CompilerGym.Mlir.Env;
+using CompilerGym.Service.Tests;
+
+namespace CompilerGym.Client.Tests;
+
+/// <summary>mlir-v0 through the server: the same results as in process, and sessions that switch environment at reset.</summary>
+[Collection(ServerCollection.Name)]
+public class MlirRemoteTests(TestServer server)
+{
+    private const string Matmul = "benchmark://mlir-linalg-v0/matmul?m=16&n=16&k=16";
+    private static readonly string[] s_actions = ["tile-d0-8", "tile-d1-4", "canonicalize", "cse"];
+
+    [Fact]
+    public void An_mlir_episode_gives_the_same_results_remotely_and_in_process()
+    {
+        using var local = new MlirEnv(observationSpace: MlirSpaces.LoopFeatures);
+        using var remote = new RemoteEnv(server.Address, observationSpace: MlirSpaces.LoopFeatures, environment: "mlir-v0");
+        Assert.Equal(local.Reset(Matmul).Observation, remote.Reset(Matmul).Observation);
+        Assert.Equal(local.ActionSpace, remote.ActionSpace);
+        foreach (string name in s_actions)
+        {
+            var a = local.Step(local.ActionSpace.IndexOf(name));
+            var b = remote.Step(remote.ActionSpace.IndexOf(name));
+            Assert.Equal(a.Observation, b.Observation);
+            Assert.Equal(a.Info.IrChanged, b.Info.IrChanged);
+        }
+        Assert.Equal(local.Observe(MlirSpaces.Mlir), remote.Observe(MlirSpaces.Mlir));
+        Assert.Equal(local.Observe(MlirSpaces.OutputChecksum), remote.Observe(MlirSpaces.OutputChecksum));
+        Assert.Equal(s_actions, remote.State.Actions);
+        using var fork = remote.Fork();
+        Assert.Equal(remote.Observe(MlirSpaces.Mlir), fork.Observe(MlirSpaces.Mlir));
+        Assert.True(remote.Validate().Ok);
+    }
+
+    [Fact]
+    public void A_session_switches_environment_with_its_benchmark()
+    {
+        using var remote = new RemoteEnv(server.Address);
+        remote.Reset("benchmark://builtin-v0/crc32");
+        Assert.Equal("llvm-22-passes", remote.ActionSpace.Name);
+        remote.Reset(Matmul);
+        Assert.Equal("mlir-22-loop-nest", remote.ActionSpace.Name);
+        remote.Step(remote.ActionSpace.IndexOf("tile-d0-8"));
+        Assert.Equal(["tile-d0-8"], remote.State.Actions);
+        remote.Reset("benchmark://builtin-v0/crc32");
+        Assert.Equal("llvm-22-passes", remote.ActionSpace.Name);
+        Assert.True(remote.Observe("IrInstructionCount").AsDouble() > 0);
+    }
+}
