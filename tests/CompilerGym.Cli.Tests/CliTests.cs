@@ -136,3 +136,18 @@ public class CliTests
         Assert.NotEqual(0, bad.ExitCode);
     }
 }
+
+public class ServeCommandTests
+{
+    [Theory]
+    [InlineData("--port", "99999", "Service:Port must be 0 to 65535")]
+    [InlineData("--host", "0.0.0.0", "needs a token")]
+    [InlineData("--step-time-limit", "0", "Service:StepTimeLimitSeconds must be positive")]
+    public void Bad_settings_exit_with_a_clear_message(string option, string value, string message)
+    {
+        var run = CgymProcess.Run("serve", option, value);
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith("cgym: error: ", run.Stderr);
+        Assert.Contains(message, run.Stderr);
+    }
+}

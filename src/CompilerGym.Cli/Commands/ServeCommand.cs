@@ -35,13 +35,14 @@ internal static class ServeCommand
             try
             {
                 app = ServiceHost.Build([], settings);
+                await app.StartAsync(cancellation);
             }
-            catch (InvalidOperationException e)
+            catch (Exception e) when (e is InvalidOperationException or IOException)
             {
+                // Bad settings, or a port already taken (Kestrel's IOException names the address).
                 Console.Error.WriteLine($"cgym: error: {e.Message}");
                 return 1;
             }
-            await app.StartAsync(cancellation);
             // Scripts and tests read the address from this line (the port may have been chosen by the system).
             foreach (string url in app.Urls) Console.WriteLine($"cgym serve: listening on {url}");
             await app.WaitForShutdownAsync(cancellation);

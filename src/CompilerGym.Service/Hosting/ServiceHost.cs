@@ -26,6 +26,7 @@ public static class ServiceHost
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         var section = builder.Configuration.GetSection(ServiceOptions.Section);
         var options = section.Get<ServiceOptions>() ?? new ServiceOptions();
+        options.Check();
         var address = ListenAddress(options);
 
         builder.Services.Configure<ServiceOptions>(section);

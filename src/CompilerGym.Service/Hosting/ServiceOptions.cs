@@ -56,6 +56,23 @@ public sealed class ServiceOptions
     /// <summary>Where uploaded programs are kept; by default under the benchmark cache.</summary>
     public string? UserBenchmarkDirectory { get; set; }
 
+    /// <summary>Throws an InvalidOperationException naming the first setting out of range.</summary>
+    public void Check()
+    {
+        void Require(bool ok, string setting, string range)
+        {
+            if (!ok) throw new InvalidOperationException($"{Section}:{setting} must be {range}");
+        }
+        Require(Port is >= 0 and <= 65535, nameof(Port), "0 to 65535");
+        Require(StepTimeLimitSeconds > 0, nameof(StepTimeLimitSeconds), "positive");
+        Require(SetupTimeLimitSeconds > 0, nameof(SetupTimeLimitSeconds), "positive");
+        Require(WorkerMemoryLimitMiB > 0, nameof(WorkerMemoryLimitMiB), "positive");
+        Require(WarmWorkers >= 0, nameof(WarmWorkers), "0 or more");
+        Require(MaxSessions > 0, nameof(MaxSessions), "positive");
+        Require(IdleTimeoutSeconds > 0 && OrphanTimeoutSeconds > 0 && ReapIntervalSeconds > 0, "IdleTimeoutSeconds, OrphanTimeoutSeconds and ReapIntervalSeconds", "positive");
+        Require(MaxMessageMiB is > 0 and <= 2047, nameof(MaxMessageMiB), "1 to 2047");
+    }
+
     public TimeSpan StepTimeLimit => TimeSpan.FromSeconds(StepTimeLimitSeconds);
     public TimeSpan SetupTimeLimit => TimeSpan.FromSeconds(SetupTimeLimitSeconds);
     public long WorkerMemoryLimitBytes => (long)WorkerMemoryLimitMiB << 20;

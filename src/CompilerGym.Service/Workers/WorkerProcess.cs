@@ -185,7 +185,9 @@ public sealed class WorkerProcess : IDisposable
         using var onDeadline = deadline.Token.Register(() => Kill(WorkerFailure.TimedOut));
         WorkerReply? reply = null;
         if (await _replies.Reader.WaitToReadAsync()) _replies.Reader.TryRead(out reply);
-        return reply ?? throw await FailureAsync();
+        // A reply that raced the kill still counts as a failure: the process is gone either way, and
+        // the next request must not be blamed for it.
+        return reply is not null && _killedFor is null ? reply : throw await FailureAsync();
     }
 
     private void Kill(WorkerFailure reason)
