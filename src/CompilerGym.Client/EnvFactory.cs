@@ -1,4 +1,5 @@
 using CompilerGym.Core.Envs;
+using CompilerGym.Protocol;
 using CompilerGym.Llvm.Env;
 using CompilerGym.Mlir.Env;
 
@@ -13,7 +14,7 @@ public sealed record EnvOptions(string? Remote = null, string? Token = null, str
 {
     /// <summary>The options the environment variables CGYM_REMOTE and CGYM_TOKEN give.</summary>
     public static EnvOptions FromEnvironment() =>
-        new(System.Environment.GetEnvironmentVariable("CGYM_REMOTE").NullIfEmpty(), System.Environment.GetEnvironmentVariable("CGYM_TOKEN").NullIfEmpty());
+        new(System.Environment.GetEnvironmentVariable("CGYM_REMOTE").OrNull(), System.Environment.GetEnvironmentVariable("CGYM_TOKEN").OrNull());
 }
 
 /// <summary>Creates the in-process or the remote environment; agents see only <see cref="ICompilerEnv"/>.</summary>
@@ -28,9 +29,4 @@ public static class EnvFactory
             observationSpace: options.ObservationSpace, rewardSpace: options.RewardSpace),
         _ => throw new ArgumentException($"unknown environment '{options.Environment}' (known: llvm-v0, mlir-v0)"),
     };
-}
-
-internal static class StringExtensions
-{
-    public static string? NullIfEmpty(this string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

@@ -188,8 +188,8 @@ public sealed class RemoteEnv : ICompilerEnv
         _actionSpace = actionSpace.ToCore();
         _actionSpaceName = actionSpace.Name;
         _customActions = customActions is { Count: > 0 } ? customActions : null;
-        _observationSpace = string.IsNullOrEmpty(observationSpace) ? null : observationSpace;
-        _rewardSpace = string.IsNullOrEmpty(rewardSpace) ? null : rewardSpace;
+        _observationSpace = observationSpace.OrNull();
+        _rewardSpace = rewardSpace.OrNull();
     }
 
     private string Session() => _sessionId ?? throw new InvalidOperationException("the environment has no episode: call Reset(benchmark) first");

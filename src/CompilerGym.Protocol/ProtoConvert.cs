@@ -101,6 +101,6 @@ public static class ProtoConvert
         state.Walltime,
         state.CustomActions.Count > 0 ? [.. state.CustomActions] : null);
 
-    /// <summary>An empty string as "not given", the way proto3 strings say it.</summary>
-    public static string? OrNull(this string value) => value.Length > 0 ? value : null;
+    /// <summary>An empty string as "not given", the way proto3 strings (and unset variables) say it.</summary>
+    public static string? OrNull(this string? value) => string.IsNullOrEmpty(value) ? null : value;
 }
