@@ -74,6 +74,20 @@ public class TuneCommandTests(TestServer server) : IClassFixture<TestServer>, ID
         // The report: both programs in the table, and the plot.
         Assert.Contains("geometric mean of best / -Oz", second.Stdout);
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(Path.Combine(_output, "report.png"))[..4]);
+
+        // Other settings are another tuning: not skipped.
+        var third = CgymProcess.Run([.. Tune(Crc32), "--max-length", "5"]);
+        Assert.True(third.ExitCode == 0, third.Stdout + third.Stderr);
+        Assert.DoesNotContain("skipped", third.Stdout.Split('\n').Single(l => l.StartsWith("crc32: IrInstructionCount")));
+    }
+
+    [Fact]
+    public void A_file_that_is_not_a_results_store_is_a_clear_error()
+    {
+        File.WriteAllText(Path.Combine(_output, "results.db"), "not a database, but text long enough to look like one's header");
+        var run = CgymProcess.Run(Tune(Crc32));
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("is not a cgym tune results store", run.Stderr);
     }
 
     [Fact]

@@ -48,7 +48,7 @@ public sealed class SandboxTests : IDisposable
 
         var run = env.CurrentBenchmark!.Reference;
         Assert.Equal(RunTermination.WallTimeLimit, run.Termination);
-        Assert.InRange(run.WallTime.TotalSeconds, 0.99, 10);
+        Assert.True(run.WallTime.TotalSeconds >= 0.99, $"stopped after {run.WallTime}, before its wall-time limit");
         Assert.Equal(0, env.Observe("IsRunnable").AsDouble());
         Assert.Empty(ProcessesRunning(name));
     }

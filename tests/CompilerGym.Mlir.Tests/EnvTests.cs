@@ -175,4 +175,18 @@ public class EnvTests
         Assert.True(env.Observe(MlirSpaces.LlvmInstructionCount).AsDouble() > 0);
         Assert.True(env.Observe(MlirSpaces.ObjectTextSizeBytes).AsDouble() > 0);
     }
+
+    [Fact]
+    public void Loop_features_count_an_action_that_changed_nothing()
+    {
+        using var env = new MlirEnv();
+        env.Reset(Matmul);
+        int cse = env.ActionSpace.IndexOf("cse");
+        env.Step(cse);
+        var once = env.Observe(MlirSpaces.LoopFeatures).AsInt64Vector();
+        var again = env.Step(cse);
+        Assert.False(again.Info.IrChanged);
+        Assert.NotEqual(once, env.Observe(MlirSpaces.LoopFeatures).AsInt64Vector());
+        Assert.Equal(2, env.State.Actions.Count);
+    }
 }

@@ -75,19 +75,7 @@ internal sealed class SearchRun : IDisposable
     /// <summary>An action drawn uniformly, or from the policy's probabilities.</summary>
     public int Sample(Random random, ICompilerEnv state, IReadOnlyList<int> history)
     {
-        if (_policy is null) return random.Next(_env.ActionSpace.N);
-        double[] p = Probabilities(state, history);
-        double u = random.NextDouble() * p.Sum();
-        int last = -1;
-        for (int a = 0; a < p.Length; a++)
-        {
-            if (p[a] <= 0) continue;
-            last = a;
-            u -= p[a];
-            if (u < 0) return a;
-        }
-        // Rounding can leave u at 0 after the last action with any probability.
-        return last >= 0 ? last : throw new InvalidOperationException("the policy gave no action any probability");
+        return _policy is null ? random.Next(_env.ActionSpace.N) : ActionSampling.Sample(Probabilities(state, history), random);
     }
 
     /// <summary>Keeps a sequence if it is cheaper than the best so far.</summary>

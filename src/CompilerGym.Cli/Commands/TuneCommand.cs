@@ -40,8 +40,8 @@ internal static class TuneCommand
         var seed = new Option<int>("--seed") { Description = "Seed of random search", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--output", "-o") { Description = "Folder for the results store, the optimized files and the plot", DefaultValueFactory = _ => "cgym-tune" };
         var actionSpace = CommonOptions.ActionSpace();
-        var remote = new Option<string?>("--remote") { Description = "Run the env on this server (http://HOST:PORT); default $CGYM_REMOTE, else in process" };
-        var token = new Option<string?>("--token") { Description = "Bearer token for the server; default $CGYM_TOKEN" };
+        var remote = CommonOptions.Remote();
+        var token = CommonOptions.Token();
         var policy = new Option<string?>("--policy") { Description = "A checkpoint folder of cgym train: its policy orders (greedy, beam) or samples (random) the candidates" };
         var command = new Command("tune", "Find the best pass pipeline of each program within a budget; write validated results, optimized files and a report")
             { programs, cost, search, seconds, maxSteps, maxLength, beamWidth, seed, output, actionSpace, remote, token, policy };
@@ -53,8 +53,7 @@ internal static class TuneCommand
 
     private static int Execute(Arguments a)
     {
-        var environment = EnvOptions.FromEnvironment();
-        using var env = EnvFactory.Create(new EnvOptions(a.Remote ?? environment.Remote, a.Token ?? environment.Token, a.ActionSpace));
+        using var env = EnvFactory.Create(new EnvOptions(a.Remote, a.Token, a.ActionSpace));
         CostBaselines.CheckCost(env, a.Cost);
         using var policy = a.Policy is null ? null : PpoPolicy.Load(a.Policy);
         if (policy is not null && policy.ActionSpace != env.ActionSpace.Name)
@@ -67,7 +66,7 @@ internal static class TuneCommand
 
         List<(TuneTarget Target, TuneRecord Record)> TuneAll(ITuneProgress progress) => [.. targets.Select(target =>
         {
-            var record = store.Find(target.Program, target.InputHash, a.Cost, a.SearchName);
+            var record = store.Find(target.Program, target.InputHash, a.Cost, a.SearchName, settings.Description);
             bool skipped = record is not null;
             if (record is null)
             {
@@ -111,7 +110,7 @@ internal static class TuneCommand
         };
         string budget = string.Join(" and ", new[] { options.TimeLimit is { } t ? $"{t.TotalSeconds:G} s" : null, a.MaxSteps is { } n ? $"{n} steps" : null }.OfType<string>());
         string description = $"{(search is BeamSearch beam ? $"beam search of width up to {beam.MaxWidth}" : $"{search.Name} search")}" +
-            $"{(policy is null ? "" : $" guided by the policy in {a.Policy}")}" +
+            $"{(policy is null ? "" : $" guided by the policy in {a.Policy}")}" + $" over {a.ActionSpace}" +
             $"{(search is RandomSearch ? $" (seed {a.Seed})" : "")}, {(budget.Length > 0 ? budget : "no budget")} per program, at most {a.MaxLength} actions";
         return new TuneSettings(a.Cost, search, a.SearchName, policy, options, description, a.Output);
     }

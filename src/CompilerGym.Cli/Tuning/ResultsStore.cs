@@ -6,8 +6,9 @@ namespace CompilerGym.Cli.Tuning;
 
 /// <summary>
 /// The SQLite file of tuning results. A program counts as done for a cost and a search once its row
-/// is here with the same input (its unoptimized bitcode's hash), and a row is written only after the
-/// program's files, so an interrupted run resumes where it stopped.
+/// is here with the same input (its unoptimized bitcode's hash) and the same settings (budget, seed,
+/// action space, policy), and a row is written only after the program's files, so an interrupted
+/// run resumes where it stopped. A file that is not such a store is an IOException saying so.
 /// </summary>
 internal sealed class ResultsStore : IDisposable
 {
@@ -18,10 +19,13 @@ internal sealed class ResultsStore : IDisposable
 
     private readonly SqliteConnection _connection;
 
+    private readonly string _path;
+
     public ResultsStore(string path)
     {
+        _path = path;
         _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
-        _connection.Open();
+        Guarded(() => _connection.Open());
         Execute("""
             CREATE TABLE IF NOT EXISTS results (
                 program TEXT NOT NULL, input_hash TEXT NOT NULL, cost TEXT NOT NULL, search TEXT NOT NULL, settings TEXT NOT NULL,
@@ -33,16 +37,17 @@ internal sealed class ResultsStore : IDisposable
             """);
     }
 
-    /// <summary>The stored result of a program, as it is now, for a cost and search, if it was tuned before.</summary>
-    public TuneRecord? Find(string program, string inputHash, string cost, string search)
+    /// <summary>The stored result of a program, as it is now, for a cost, search and settings, if it was tuned so before.</summary>
+    public TuneRecord? Find(string program, string inputHash, string cost, string search, string settings) => Guarded(() =>
     {
-        using var command = Command($"SELECT {Columns} FROM results WHERE program = $program AND input_hash = $input_hash AND cost = $cost AND search = $search",
-            ("$program", program), ("$input_hash", inputHash), ("$cost", cost), ("$search", search));
+        using var command = Command($"SELECT {Columns} FROM results WHERE program = $program AND input_hash = $input_hash " +
+            "AND cost = $cost AND search = $search AND settings = $settings",
+            ("$program", program), ("$input_hash", inputHash), ("$cost", cost), ("$search", search), ("$settings", settings));
         using var reader = command.ExecuteReader();
         return reader.Read() ? Read(reader) : null;
-    }
+    });
 
-    public void Save(TuneRecord r)
+    public void Save(TuneRecord r) => Guarded(() =>
     {
         using var command = Command($"INSERT OR REPLACE INTO results ({Columns}) VALUES " +
             "($program, $input_hash, $cost, $search, $settings, $o0, $oz, $o3, $best, $pipeline, $commandline, $actions, " +
@@ -52,8 +57,8 @@ internal sealed class ResultsStore : IDisposable
             ("$pipeline", r.Pipeline), ("$commandline", r.Commandline), ("$actions", JsonSerializer.Serialize(r.Actions)),
             ("$evaluations", r.Evaluations), ("$seconds", r.Seconds), ("$valid", r.Valid), ("$validation", r.Validation),
             ("$bitcode_file", r.BitcodeFile), ("$object_file", r.ObjectFile), ("$finished_at", r.FinishedAt.ToString("O", CultureInfo.InvariantCulture)));
-        command.ExecuteNonQuery();
-    }
+        return command.ExecuteNonQuery();
+    });
 
     public void Dispose() => _connection.Dispose();
 
@@ -72,9 +77,17 @@ internal sealed class ResultsStore : IDisposable
         return command;
     }
 
-    private void Execute(string sql)
+    private void Execute(string sql) => Guarded(() =>
     {
         using var command = Command(sql);
-        command.ExecuteNonQuery();
+        return command.ExecuteNonQuery();
+    });
+
+    private T Guarded<T>(Func<T> action)
+    {
+        try { return action(); }
+        catch (SqliteException e) { throw new IOException($"{_path} is not a cgym tune results store: {e.Message}", e); }
     }
+
+    private void Guarded(Action action) => Guarded(() => { action(); return 0; });
 }

@@ -41,7 +41,8 @@ public sealed class LlvmBenchmark
         RunSpec = hasMain ? runSpec : null;
         _noRunSpecReason = !hasMain ? "it defines no main function" : runSpec is null ? "its dataset does not say how to run it" : null;
         Baselines = new Baselines(this);
-        _reference = new(RunUnoptimized);
+        // A failure (a link error, a full disk) is not remembered: the next call tries again.
+        _reference = new(RunUnoptimized, LazyThreadSafetyMode.PublicationOnly);
     }
 
     public Baselines Baselines { get; }

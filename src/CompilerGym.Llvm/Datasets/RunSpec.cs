@@ -63,6 +63,9 @@ public sealed partial record RunSpec
         }
         if (Limits.CpuTime <= TimeSpan.Zero || Limits.WallTime <= TimeSpan.Zero || Limits.MemoryBytes <= 0 || Limits.FileBytes <= 0)
             throw new ArgumentException("run spec: every limit must be positive");
+        // CyclesEstimate runs under callgrind with 100 times the time limits; a day stays well within what a wait can take.
+        if (Limits.CpuTime > TimeSpan.FromHours(1) || Limits.WallTime > TimeSpan.FromHours(1))
+            throw new ArgumentException("run spec: time limits must be at most an hour");
     }
 
     private static void CheckRelative(string name)

@@ -11,7 +11,9 @@ public sealed record Baseline(RunResult Untransformed, RunResult Default)
     private static readonly ConcurrentDictionary<string, Lazy<Baseline>> s_cache = new();
 
     public static Baseline For(MlirBenchmark benchmark, TimeSpan budget) =>
-        s_cache.GetOrAdd(benchmark.Uri + "\n" + benchmark.Text, _ => new Lazy<Baseline>(() => Measure(benchmark, budget))).Value;
+        // PublicationOnly: a failed measurement (a time-out under load) is not remembered.
+        s_cache.GetOrAdd(benchmark.Uri + "\n" + benchmark.Text,
+            _ => new Lazy<Baseline>(() => Measure(benchmark, budget), LazyThreadSafetyMode.PublicationOnly)).Value;
 
     private static Baseline Measure(MlirBenchmark benchmark, TimeSpan budget)
     {

@@ -112,8 +112,9 @@ public sealed class MlirEnv : ICompilerEnv
         {
             foreach (var action in chosen) Apply(module, action);
         }
-        catch (MlirException)
+        catch
         {
+            // Whatever stopped the actions, the session goes back to its state before them.
             Restore(before);
             throw;
         }
@@ -121,6 +122,8 @@ public sealed class MlirEnv : ICompilerEnv
         _text = module.ToText();
         bool changed = _text != before;
         if (changed) _cache.Clear();
+        // The loop features count the actions applied, so they change even when the module does not.
+        else _cache.Remove(MlirSpaces.LoopFeatures);
 
         var observation = _observationSpace is null ? null : Observe(_observationSpace.Name);
         double? reward = _rewardSpace is null ? null : Reward(_rewardSpace.Name);
@@ -214,7 +217,8 @@ public sealed class MlirEnv : ICompilerEnv
             foreach (string action in state.Actions) replay.Step([action]);
             replay.CheckedRun();
         }
-        catch (Exception e) when (e is ArgumentException or MlirException or InvalidOperationException)
+        catch (Exception e) when (e is ArgumentException or MlirException or InvalidOperationException or FormatException
+            or TimeoutException or IOException)
         {
             errors.Add(e.Message);
         }
@@ -286,8 +290,10 @@ public sealed class MlirEnv : ICompilerEnv
 
     private void Restore(string text)
     {
+        // Parsed first, so that a failure here still leaves the session a module.
+        var restored = Load(text, _benchmark!.Uri);
         _module?.Dispose();
-        _module = Load(text, _benchmark!.Uri);
+        _module = restored;
     }
 
     private long InstructionCount()
