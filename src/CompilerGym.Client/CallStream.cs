@@ -1,3 +1,4 @@
+using CompilerGym.Protocol;
 using CompilerGym.Protocol.V1;
 using Grpc.Core;
 
@@ -19,7 +20,7 @@ internal sealed class CallStream(Protocol.V1.CompilerGym.CompilerGymClient clien
             throw new RpcException(new Status(StatusCode.Unavailable, "the server closed the call stream"));
         var reply = _call.ResponseStream.Current;
         return reply.KindCase == CallReply.KindOneofCase.Error
-            ? throw new RpcException(new Status((StatusCode)reply.Error.Code, reply.Error.Message))
+            ? throw ErrorReason.Exception((StatusCode)reply.Error.Code, reply.Error.Message, reply.Error.Reason)
             : reply;
     }
 

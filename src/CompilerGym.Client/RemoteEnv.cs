@@ -209,6 +209,10 @@ public sealed class RemoteEnv : ICompilerEnv
         {
             throw new ArgumentException(e.Status.Detail, e);
         }
+        catch (RpcException e) when (e.StatusCode == StatusCode.FailedPrecondition && ErrorReason.Of(e) == InapplicableActionException.Reason)
+        {
+            throw new InapplicableActionException(e.Status.Detail);
+        }
         catch (RpcException e) when (e.StatusCode is StatusCode.NotFound or StatusCode.FailedPrecondition)
         {
             throw new InvalidOperationException(e.Status.Detail, e);

@@ -1,3 +1,4 @@
+using CompilerGym.Core.Envs;
 using CompilerGym.Mlir.Actions;
 using CompilerGym.Mlir.Core;
 using CompilerGym.Mlir.Env;

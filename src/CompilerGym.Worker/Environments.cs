@@ -9,11 +9,7 @@ namespace CompilerGym.Worker;
 /// <summary>Which environment serves a benchmark: MLIR kernels and .mlir files mlir-v0, everything else llvm-v0.</summary>
 internal static class Environments
 {
-    public static bool IsMlir(string benchmark) =>
-        benchmark.StartsWith($"benchmark://{MlirBenchmark.Dataset}/", StringComparison.Ordinal) ||
-        benchmark.EndsWith(".mlir", StringComparison.OrdinalIgnoreCase);
-
-    public static ICompilerEnv Create(string benchmark, BenchmarkStore store) => IsMlir(benchmark) ? new MlirEnv() : new LlvmEnv(store);
+    public static ICompilerEnv Create(string benchmark, BenchmarkStore store) => MlirBenchmark.IsMlir(benchmark) ? new MlirEnv() : new LlvmEnv(store);
 
     /// <summary>Action names as indices of the env's action space (an unknown name throws UnknownNameException).</summary>
     public static int[] Indices(ICompilerEnv env, IEnumerable<string> names) => [.. names.Select(env.ActionSpace.IndexOf)];

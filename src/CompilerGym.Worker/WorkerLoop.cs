@@ -4,6 +4,7 @@ using CompilerGym.Llvm.Core;
 using CompilerGym.Llvm.Datasets;
 using CompilerGym.Llvm.Env;
 using CompilerGym.Llvm.Features;
+using CompilerGym.Mlir.Benchmarks;
 using CompilerGym.Mlir.Core;
 using CompilerGym.Mlir.Env;
 using CompilerGym.Protocol;
@@ -46,6 +47,10 @@ internal sealed class WorkerLoop(BenchmarkStore store)
                 WorkerRequest.KindOneofCase.CheckProgram => new WorkerReply { CheckProgram = CheckProgram(request.CheckProgram) },
                 _ => Error(StatusCode.Unimplemented, $"unknown worker request {request.KindCase}"),
             };
+        }
+        catch (InapplicableActionException e)
+        {
+            return Error(StatusCode.FailedPrecondition, e.Message, InapplicableActionException.Reason);
         }
         catch (Exception e) when (e is ArgumentException or FormatException or LlvmException or MlirException or InvalidDataException)
         {
@@ -107,7 +112,7 @@ internal sealed class WorkerLoop(BenchmarkStore store)
     {
         var env = Env(session);
         // A benchmark of the other environment starts an env of that kind in the session's place.
-        if (request.Benchmark.Length > 0 && Environments.IsMlir(request.Benchmark) != env is MlirEnv)
+        if (request.Benchmark.Length > 0 && MlirBenchmark.IsMlir(request.Benchmark) != env is MlirEnv)
         {
             var replacement = Environments.Create(request.Benchmark, store);
             try
@@ -172,6 +177,6 @@ internal sealed class WorkerLoop(BenchmarkStore store)
     private ICompilerEnv Env(string session) => _envs.TryGetValue(session, out var env) ? env
         : throw new InvalidOperationException($"the worker has no session {session}");
 
-    private static WorkerReply Error(StatusCode code, string message) =>
-        new() { Error = new WorkerError { StatusCode = (int)code, Message = message } };
+    private static WorkerReply Error(StatusCode code, string message, string reason = "") =>
+        new() { Error = new WorkerError { StatusCode = (int)code, Message = message, Reason = reason } };
 }

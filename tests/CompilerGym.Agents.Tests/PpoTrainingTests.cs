@@ -85,11 +85,11 @@ public class PpoTrainingTests : IDisposable
     {
         using var env = new LlvmEnv();
         env.Reset(s_benchmarks[1]);
-        int actions = env.ActionSpace.N, size = PpoFeatures.Size(actions);
+        int actions = env.ActionSpace.N, size = AutophaseFeatures.Size(actions);
         torch.manual_seed(5);
         using var model = new ActorCritic(size, actions, 16);
         using var optimizer = torch.optim.Adam(model.parameters());
-        new PpoCheckpoint(s_tiny with { Hidden = 16 }, env.ActionSpace.Name, env.ActionSpace.Names!, PpoFeatures.Encoding, size, s_benchmarks, 0, 0, 0)
+        new PpoCheckpoint(s_tiny with { Hidden = 16 }, env.ActionSpace.Name, env.ActionSpace.Names!, AutophaseFeatures.Instance.Encoding, size, s_benchmarks, 0, 0, 0)
             .Save(_folder, model, optimizer);
 
         int[] history = [env.ActionSpace.IndexOf("sroa"), env.ActionSpace.IndexOf("instcombine")];
@@ -97,7 +97,7 @@ public class PpoTrainingTests : IDisposable
         double[] expected;
         using (torch.NewDisposeScope())
         {
-            var features = PpoFeatures.Encode(env, history, s_tiny.EpisodeLength);
+            var features = AutophaseFeatures.Instance.Encode(env, history, s_tiny.EpisodeLength);
             expected = [.. nn.functional.softmax(model.Logits(torch.tensor(features, [1, size])), 1).to(ScalarType.Float64).data<double>()];
         }
         using var policy = PpoPolicy.Load(_folder);

@@ -94,16 +94,16 @@ public class TrainEvalTests : IDisposable
 
         foreach (var row in results)
         {
-            double c0 = Number(row, "instructions_o0"), oz = Number(row, "instructions_oz"), c = Number(row, "instructions");
+            double c0 = Number(row, "cost_unoptimized"), oz = Number(row, "cost_reference"), c = Number(row, "cost");
             Assert.Equal((c0 - c) / (c0 - oz), Number(row, "reward"), 1e-9);
-            Assert.Equal(c / oz, Number(row, "size_vs_oz"), 1e-12);
+            Assert.Equal(c / oz, Number(row, "cost_vs_reference"), 1e-12);
             Assert.Equal(c, CountAfter(Get(row, "commandline")));
         }
         foreach (string agent in new[] { "policy", "random" })
         {
             var mean = rows.Single(r => Get(r, "agent") == agent && Get(r, "benchmark") == "geomean");
-            var ratios = results.Where(r => Get(r, "agent") == agent).Select(r => Number(r, "size_vs_oz")).ToList();
-            Assert.Equal(Math.Sqrt(ratios[0] * ratios[1]), Number(mean, "size_vs_oz"), 1e-12);
+            var ratios = results.Where(r => Get(r, "agent") == agent).Select(r => Number(r, "cost_vs_reference")).ToList();
+            Assert.Equal(Math.Sqrt(ratios[0] * ratios[1]), Number(mean, "cost_vs_reference"), 1e-12);
             Assert.Contains(agent, eval.Stdout);
         }
     }

@@ -1,3 +1,4 @@
+using CompilerGym.Core.Envs;
 using CompilerGym.Mlir.Env;
 using CompilerGym.Service.Tests;
 
@@ -30,6 +31,26 @@ public class MlirRemoteTests(TestServer server)
         using var fork = remote.Fork();
         Assert.Equal(remote.Observe(MlirSpaces.Mlir), fork.Observe(MlirSpaces.Mlir));
         Assert.True(remote.Validate().Ok);
+    }
+
+    [Fact]
+    public void An_inapplicable_action_is_the_same_exception_remotely_and_leaves_the_session_as_it_was()
+    {
+        using var local = new MlirEnv();
+        using var remote = new RemoteEnv(server.Address, environment: "mlir-v0");
+        local.Reset(Matmul);
+        remote.Reset(Matmul);
+        // A matmul has three loops; unrolling needs a loop around the root.
+        foreach (string name in new[] { "tile-d5-8", "unroll-2" })
+        {
+            var expected = Assert.Throws<InapplicableActionException>(() => local.Step(local.ActionSpace.IndexOf(name)));
+            var actual = Assert.Throws<InapplicableActionException>(() => remote.Step(remote.ActionSpace.IndexOf(name)));
+            Assert.Equal(expected.Message, actual.Message);
+        }
+        Assert.Empty(remote.State.Actions);
+        Assert.Equal(local.Observe(MlirSpaces.Mlir), remote.Observe(MlirSpaces.Mlir));
+        remote.Step(remote.ActionSpace.IndexOf("tile-d0-8"));
+        Assert.Equal(["tile-d0-8"], remote.State.Actions);
     }
 
     [Fact]

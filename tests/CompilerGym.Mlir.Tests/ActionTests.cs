@@ -1,3 +1,4 @@
+using CompilerGym.Core.Envs;
 using CompilerGym.Mlir.Actions;
 using CompilerGym.Mlir.Core;
 using CompilerGym.Mlir.Env;
@@ -65,6 +66,31 @@ public class ActionTests(ITestOutputHelper output)
             return null;
         }
         return fork.Observe(MlirSpaces.OutputChecksum).AsText();
+    }
+
+    /// <summary>
+    /// Random schedules, as agents play them: every state they reach must build, run and keep the
+    /// output, whatever mix of actions made it (seeded, so a failure repeats).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(SmallKernels))]
+    public void RandomSchedulesBuildAndKeepTheOutput(string kernel)
+    {
+        using var env = new MlirEnv(runtimeBudget: TimeSpan.Zero);
+        env.Reset($"benchmark://mlir-linalg-v0/{kernel}");
+        string reference = env.Observe(MlirSpaces.OutputChecksum).AsText();
+        var random = new Random(kernel.Length);
+        for (int episode = 0; episode < 4; episode++)
+        {
+            env.Reset();
+            var applied = new List<string>();
+            while (applied.Count < 5)
+            {
+                var action = env.Actions.Actions[random.Next(env.Actions.Actions.Count)];
+                if (env.TryStep(action.Id) is not null) applied.Add(action.Name);
+            }
+            Assert.True(reference == env.Observe(MlirSpaces.OutputChecksum).AsText(), $"{kernel} after {string.Join(" ", applied)}");
+        }
     }
 
     [Fact]

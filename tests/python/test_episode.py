@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from conftest import CRC32, cli_command
 
-from compiler_gym_dotnet import CompilerEnv
+from compiler_gym_dotnet import CompilerEnv, InapplicableActionError
 
 ACTIONS = ["mem2reg", "gvn", "simplifycfg"]
 REWARD = "IrInstructionCountOz"
@@ -104,3 +104,7 @@ def test_an_mlir_episode(address):
         assert info["ir_changed"] and not np.array_equal(features, tiled)
         assert env.state.actions == ["tile-d0-8"]
         assert env.validate().ok
+        # A matmul has three loops: tiling a sixth does not apply, and the session is unchanged.
+        with pytest.raises(InapplicableActionError, match="tile-d5-8"):
+            env.step(env.action_space.names.index("tile-d5-8"))
+        assert env.state.actions == ["tile-d0-8"]

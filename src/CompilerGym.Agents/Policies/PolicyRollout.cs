@@ -18,7 +18,7 @@ public sealed record RolloutResult(IReadOnlyList<int> Actions, double Reward, in
 /// <summary>
 /// Episodes played by an <see cref="IActionPolicy"/>, on any env with a reward space: one
 /// rollout, or the best of several within a budget of steps. With a <see cref="UniformPolicy"/>
-/// the latter is random search.
+/// the latter is random search. An action that does not apply is a step that changed nothing.
 /// </summary>
 public static class PolicyRollout
 {
@@ -33,7 +33,7 @@ public static class PolicyRollout
         {
             var probabilities = policy.ActionProbabilities(env, actions);
             int action = choice == ActionChoice.Greedy ? ActionSampling.Greedy(probabilities) : ActionSampling.Sample(probabilities, random);
-            reward += Reward(env.Step(action));
+            reward += Reward(env.TryStep(action));
             actions.Add(action);
         }
         return new RolloutResult(actions, reward, steps, clock.Elapsed);
@@ -58,7 +58,7 @@ public static class PolicyRollout
             for (int i = 0; i < steps && spent < budget; i++, spent++)
             {
                 int action = ActionSampling.Sample(policy.ActionProbabilities(env, actions), random);
-                reward += Reward(env.Step(action));
+                reward += Reward(env.TryStep(action));
                 actions.Add(action);
                 if (reward > bestReward)
                 {
@@ -70,8 +70,9 @@ public static class PolicyRollout
         return new RolloutResult(best, bestReward, budget, clock.Elapsed);
     }
 
-    private static double Reward(StepResult step) =>
-        step.Reward ?? throw new InvalidOperationException("rollouts need an env with a reward space");
+    /// <summary>A step's reward; an action that did not apply (null) changed nothing and earns 0.</summary>
+    private static double Reward(StepResult? step) => step is null ? 0
+        : step.Reward ?? throw new InvalidOperationException("rollouts need an env with a reward space");
 
     private static void CheckSpace(ICompilerEnv env, IActionPolicy policy)
     {

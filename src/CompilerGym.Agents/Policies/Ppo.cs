@@ -50,16 +50,17 @@ public static class Ppo
         using var envs = new VectorEnv(createEnv, o.Envs, o.EpisodeLength);
         var actionSpace = envs.ActionSpace(o.ActionSpace);
         var resetOptions = new ResetOptions(o.ActionSpace, RewardSpace: o.RewardSpace);
-        int actions = actionSpace.N, featureSize = PpoFeatures.Size(actions);
+        int actions = actionSpace.N, featureSize = envs.FeatureSize(actions);
 
         using var model = new ActorCritic(featureSize, actions, o.Hidden);
         using var optimizer = optim.Adam(model.parameters(), o.LearningRate, eps: 1e-5);
-        var checkpoint = new PpoCheckpoint(o, o.ActionSpace, actionSpace.Names!, PpoFeatures.Encoding, featureSize, benchmarks, 0, 0, 0);
+        var checkpoint = new PpoCheckpoint(o, o.ActionSpace, actionSpace.Names!, envs.Features.Encoding, featureSize, benchmarks, 0, 0, 0);
         if (resumeFrom is not null)
         {
             var saved = PpoCheckpoint.Load(resumeFrom);
-            if (!saved.Actions.SequenceEqual(checkpoint.Actions) || saved.Options.Hidden != o.Hidden)
-                throw new ArgumentException($"the checkpoint in '{resumeFrom}' was made for other actions or another network");
+            if (!saved.Actions.SequenceEqual(checkpoint.Actions) || saved.Options.Hidden != o.Hidden
+                || saved.Features != checkpoint.Features || saved.FeatureSize != featureSize)
+                throw new ArgumentException($"the checkpoint in '{resumeFrom}' was made for other actions, features or another network");
             model.load(Path.Combine(resumeFrom, PpoCheckpoint.ModelFile));
             PpoCheckpoint.LoadOptimizer(resumeFrom, optimizer);
             checkpoint = checkpoint with { Update = saved.Update, Steps = saved.Steps, Seconds = saved.Seconds };
@@ -74,7 +75,7 @@ public static class Ppo
             foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
             var random = new Random(ActionSampling.SeedFor(o.Seed, 0, update));
 
-            var rollout = Collect(envs, model, o, actions, update, benchmarks, resetOptions, random);
+            var rollout = Collect(envs, model, o, actions, featureSize, update, benchmarks, resetOptions, random);
             var (advantages, returns) = Advantages(rollout, o);
             var stats = Optimize(model, optimizer, o, rollout, advantages, returns, random);
 
@@ -105,10 +106,10 @@ public static class Ppo
         bool[] EpisodeEnds, double[] EpisodeRewards);
 
     /// <summary>Plays <see cref="PpoOptions.EpisodesPerUpdate"/> whole episodes in every env, sampling from the policy.</summary>
-    private static Rollout Collect(VectorEnv envs, ActorCritic model, PpoOptions o, int actions, int update,
+    private static Rollout Collect(VectorEnv envs, ActorCritic model, PpoOptions o, int actions, int size, int update,
         IReadOnlyList<string> benchmarks, ResetOptions resetOptions, Random random)
     {
-        int e = envs.Count, steps = o.EpisodesPerUpdate * o.EpisodeLength, size = PpoFeatures.Size(actions);
+        int e = envs.Count, steps = o.EpisodesPerUpdate * o.EpisodeLength;
         var r = new Rollout(new float[steps * e * size], new long[steps * e], new float[steps * e], new float[steps * e],
             new float[steps * e], new bool[steps * e], new double[o.EpisodesPerUpdate * e]);
         for (int round = 0; round < o.EpisodesPerUpdate; round++)

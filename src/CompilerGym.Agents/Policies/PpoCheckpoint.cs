@@ -54,8 +54,7 @@ public sealed record PpoCheckpoint(
         {
             throw new FormatException($"malformed {info}: {e.Message}", e);
         }
-        if (checkpoint.Features != PpoFeatures.Encoding || checkpoint.FeatureSize != PpoFeatures.Size(checkpoint.Actions.Count))
-            throw new FormatException($"{info} was made with features '{checkpoint.Features}' ({checkpoint.FeatureSize}); this version uses '{PpoFeatures.Encoding}'");
+        StateFeatures.Named(checkpoint.Features);
         return checkpoint;
     }
 

@@ -1,4 +1,5 @@
 using CompilerGym.Core.Envs;
+using CompilerGym.Core.Spaces;
 using static TorchSharp.torch;
 
 namespace CompilerGym.Agents.Policies;
@@ -11,10 +12,13 @@ namespace CompilerGym.Agents.Policies;
 public sealed class PpoPolicy : IActionPolicy, IDisposable
 {
     private readonly ActorCritic _model;
+    private readonly IStateFeatures _features;
+    private Space? _checkedSpace;
 
     private PpoPolicy(PpoCheckpoint checkpoint, ActorCritic model)
     {
         Checkpoint = checkpoint;
+        _features = StateFeatures.Named(checkpoint.Features);
         _model = model;
         _model.eval();
     }
@@ -34,9 +38,16 @@ public sealed class PpoPolicy : IActionPolicy, IDisposable
 
     public double[] ActionProbabilities(ICompilerEnv env, IReadOnlyList<int> history)
     {
-        if (env.ActionSpace.Name != ActionSpace || !(env.ActionSpace.Names ?? []).SequenceEqual(Checkpoint.Actions))
-            throw new ArgumentException($"the policy was trained on action space '{ActionSpace}' ({Checkpoint.Actions.Count} actions); the env has '{env.ActionSpace.Name}' ({env.ActionSpace.N})");
-        var features = PpoFeatures.Encode(env, history, EpisodeLength);
+        // An env keeps its space object for an episode, so the names are compared once per space.
+        if (!ReferenceEquals(env.ActionSpace, _checkedSpace))
+        {
+            if (env.ActionSpace.Name != ActionSpace || !(env.ActionSpace.Names ?? []).SequenceEqual(Checkpoint.Actions))
+                throw new ArgumentException($"the policy was trained on action space '{ActionSpace}' ({Checkpoint.Actions.Count} actions); the env has '{env.ActionSpace.Name}' ({env.ActionSpace.N})");
+            _checkedSpace = env.ActionSpace;
+        }
+        var features = _features.Encode(env, history, EpisodeLength);
+        if (features.Length != Checkpoint.FeatureSize)
+            throw new ArgumentException($"the policy was trained on {Checkpoint.FeatureSize} features; the env gives {features.Length} ({Checkpoint.Features})");
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var logits = _model.Logits(tensor(features, [1, features.Length]));

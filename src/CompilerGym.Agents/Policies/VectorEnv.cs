@@ -5,8 +5,9 @@ namespace CompilerGym.Agents.Policies;
 
 /// <summary>
 /// Several environments stepped together, each in its own session and its own thread for the
-/// step, so LLVM works on all cores. Each keeps its episode's actions and returns the
-/// <see cref="PpoFeatures"/> of its state. Results are in env order whatever the threads do.
+/// step, so the compiler works on all cores. Each keeps its episode's actions and returns the
+/// <see cref="Features"/> of its state. An action that does not apply (mlir-v0) is a wasted step:
+/// reward 0, the program unchanged. Results are in env order whatever the threads do.
 /// </summary>
 public sealed class VectorEnv : IDisposable
 {
@@ -28,7 +29,13 @@ public sealed class VectorEnv : IDisposable
         }
         _histories = [.. Enumerable.Range(0, count).Select(_ => new List<int>(episodeLength))];
         _episodeLength = episodeLength;
+        Features = StateFeatures.For(_envs[0]);
     }
+
+    public IStateFeatures Features { get; }
+
+    /// <summary>The length of the envs' feature vectors with an action space of <paramref name="actions"/> actions.</summary>
+    public int FeatureSize(int actions) => Features.Size(_envs[0], actions);
 
     public int Count => _envs.Length;
 
@@ -44,7 +51,7 @@ public sealed class VectorEnv : IDisposable
         {
             _envs[i].Reset(benchmarks[i], options);
             _histories[i].Clear();
-            features[i] = PpoFeatures.Encode(_envs[i], _histories[i], _episodeLength);
+            features[i] = Features.Encode(_envs[i], _histories[i], _episodeLength);
         });
         return features;
     }
@@ -56,10 +63,10 @@ public sealed class VectorEnv : IDisposable
         var features = new float[_envs.Length][];
         Parallel.For(0, _envs.Length, i =>
         {
-            var step = _envs[i].Step(actions[i]);
-            rewards[i] = step.Reward ?? throw new InvalidOperationException("the env has no reward space");
+            var step = _envs[i].TryStep(actions[i]);
+            rewards[i] = step is null ? 0 : step.Reward ?? throw new InvalidOperationException("the env has no reward space");
             _histories[i].Add(actions[i]);
-            features[i] = PpoFeatures.Encode(_envs[i], _histories[i], _episodeLength);
+            features[i] = Features.Encode(_envs[i], _histories[i], _episodeLength);
         });
         return (rewards, features);
     }

@@ -43,14 +43,17 @@ internal sealed class SearchRun : IDisposable
     public bool Exhausted => Evaluations >= (_options.MaxEvaluations ?? int.MaxValue)
         || _options.TimeLimit is { } limit && _clock.Elapsed >= limit;
 
-    /// <summary>Applies an action to an env in place: whether it changed the program, and the cost now.</summary>
+    /// <summary>
+    /// Applies an action to an env in place: whether it changed the program, and the cost now (NaN
+    /// when it did not apply: the program is unchanged, and its cost was not asked for).
+    /// </summary>
     public (bool Changed, double Cost) Step(ICompilerEnv env, int action)
     {
         // The cost comes with the step: one call to a remote env instead of two.
-        var step = env.Step(action, _withCost);
+        var step = env.TryStep(action, _withCost);
         Evaluations++;
         _progress?.Invoke(new SearchProgress(Evaluations, _clock.Elapsed, BestCost));
-        return (step.Info.IrChanged, step.Info.Observations[_options.CostObservation].AsDouble());
+        return step is null ? (false, double.NaN) : (step.Info.IrChanged, step.Info.Observations[_options.CostObservation].AsDouble());
     }
 
     /// <summary>Tries an action on a fork of a state: the new state (the caller's to dispose) and its cost, or null when the action changed nothing.</summary>

@@ -8,13 +8,23 @@ namespace CompilerGym.Cli.Commands;
 
 /// <summary>
 /// <c>cgym eval</c>: CompilerGym's leaderboard evaluation of agents on a list of benchmarks. Per
-/// benchmark: the IrInstructionCountOz episode reward (C0 − C) / (C0 − C_Oz), the instruction
-/// count against -Oz's, and the wall time; their geometric means per agent; a table and a CSV
-/// whose every row carries the opt-22 command that reproduces its count.
+/// benchmark: the episode reward, the cost against its unoptimized and reference values, and the
+/// wall time; their geometric means per agent; a table and a CSV whose every row carries the
+/// command that reproduces its state. On llvm-v0 the reward is IrInstructionCountOz, (C0 − C) /
+/// (C0 − C_Oz), the cost the instruction count; on mlir-v0 the reward is the log speed-up over the
+/// default lowering, the cost the kernel's run time.
 /// </summary>
 internal static class EvalCommand
 {
-    private const string RewardSpace = "IrInstructionCountOz";
+    /// <summary>What eval measures in an environment: the reward, the cost, and the cost's unoptimized and reference observations.</summary>
+    private sealed record Metric(string RewardSpace, string Cost, string Unoptimized, string Reference, string Title)
+    {
+        public static Metric For(string environment) => environment == EnvFactory.Mlir
+            ? new("RuntimeLogSpeedup", "Runtime", "RuntimeUntransformed", "RuntimeDefault",
+                "mlir-v0: C is the kernel's run time in ns, C0 untransformed, C_ref the default lowering; reward log(C_ref / C); C_ref / C is the speed-up")
+            : new("IrInstructionCountOz", "IrInstructionCount", "IrInstructionCountO0", "IrInstructionCountOz",
+                "IrInstructionCountOz reward (C0 - C) / (C0 - C_Oz), C_ref = C_Oz: above 1 beats -Oz; C / C_ref below 1 beats -Oz");
+    }
 
     /// <summary>The agents, by the name <c>--agent</c> takes.</summary>
     private static readonly (string Name, string Description)[] s_agents =
@@ -35,9 +45,9 @@ internal static class EvalCommand
         };
         agents.AcceptOnlyFromAmong([.. s_agents.Select(a => a.Name)]);
         var benchmarks = new Option<string[]>("--benchmarks", "-b") { Description = "Benchmarks to evaluate on (instead of --set)", AllowMultipleArgumentsPerToken = true };
-        var set = new Option<string>("--set") { Description = $"Benchmark set: {string.Join(", ", BenchmarkSets.Names)}", DefaultValueFactory = _ => "held-out" };
+        var set = new Option<string>("--set") { Description = $"Benchmark set: {string.Join(", ", BenchmarkSets.Names)} (default: held-out, or mlir-held-out for a policy trained on mlir-v0)" };
         set.AcceptOnlyFromAmong([.. BenchmarkSets.Names]);
-        var steps = new Option<int?>("--steps") { Description = "Steps per rollout (default: the policy's episode length, else 45)" };
+        var steps = new Option<int?>("--steps") { Description = "Steps per rollout (default: the policy's episode length, else 45 on llvm-v0 and 6 on mlir-v0)" };
         var budget = new Option<int?>("--budget") { Description = "Steps in all per benchmark for policy-best and random (default: --steps)" };
         var seed = new Option<int>("--seed") { Description = "Seed of the sampled agents", DefaultValueFactory = _ => 1 };
         var actionSpace = CommonOptions.ActionSpace();
@@ -53,13 +63,18 @@ internal static class EvalCommand
             if (folder is null && chosen.Any(a => a != "random"))
                 throw new ArgumentException("the policy agents need --checkpoint");
             using var policy = folder is null ? null : PpoPolicy.Load(folder);
-            int rollout = r.GetValue(steps) ?? policy?.EpisodeLength ?? 45;
+            bool mlirPolicy = policy is not null && StateFeatures.Named(policy.Checkpoint.Features) is LoopNestFeatures;
+            var list = r.GetValue(benchmarks) is { Length: > 0 } b ? b : BenchmarkSets.Get(r.GetValue(set) ?? (mlirPolicy ? "mlir-held-out" : "held-out"));
+            string environment = EnvFactory.EnvironmentOf(list);
+            int rollout = r.GetValue(steps) ?? policy?.EpisodeLength ?? (environment == EnvFactory.Mlir ? 6 : 45);
             int stepBudget = r.GetValue(budget) ?? rollout;
             if (rollout < 1 || stepBudget < 1) throw new ArgumentException("--steps and --budget must be at least 1");
-            var list = r.GetValue(benchmarks) is { Length: > 0 } b ? b : BenchmarkSets.Get(r.GetValue(set)!);
-            var env = new EnvOptions(r.GetValue(remote), r.GetValue(token), policy?.ActionSpace ?? r.GetValue(actionSpace), RewardSpace: RewardSpace);
-            var results = Evaluate(chosen, list, policy, env, rollout, stepBudget, r.GetValue(seed));
-            Print(results, chosen, rollout, stepBudget);
+            var metric = Metric.For(environment);
+            // An mlir-v0 run takes the environment's action space unless a policy or --action-space names one.
+            string? space = policy?.ActionSpace ?? (r.GetResult(actionSpace) is not { Implicit: false } && environment == EnvFactory.Mlir ? null : r.GetValue(actionSpace));
+            var env = new EnvOptions(r.GetValue(remote), r.GetValue(token), space, RewardSpace: metric.RewardSpace, Environment: environment);
+            var results = Evaluate(chosen, list, policy, env, metric, rollout, stepBudget, r.GetValue(seed));
+            Print(results, chosen, metric, rollout, stepBudget);
             if (r.GetValue(csv) is { } path) WriteCsv(path, results, chosen);
             return 0;
         }));
@@ -67,14 +82,16 @@ internal static class EvalCommand
     }
 
     /// <summary>One agent's result on one benchmark, replayed to read its count and command line.</summary>
-    private sealed record Result(string Agent, string Benchmark, int Steps, long Unoptimized, long Oz, long Instructions, double Reward,
+    private sealed record Result(string Agent, string Benchmark, int Steps, double Unoptimized, double Reference, double Cost, double Reward,
         double Seconds, IReadOnlyList<string> Actions, string Commandline)
     {
-        public double SizeVsOz => (double)Instructions / Oz;
+        public double CostVsReference => Cost / Reference;
+        public double ReferenceVsCost => Reference / Cost;
+        public double UnoptimizedVsCost => Unoptimized / Cost;
     }
 
     private static List<Result> Evaluate(string[] agents, IReadOnlyList<string> benchmarks, PpoPolicy? policy, EnvOptions options,
-        int steps, int budget, int seed)
+        Metric metric, int steps, int budget, int seed)
     {
         using var env = EnvFactory.Create(options);
         var results = new List<Result>();
@@ -82,9 +99,9 @@ internal static class EvalCommand
         {
             for (int i = 0; i < benchmarks.Count; i++)
             {
-                env.Reset(benchmarks[i], new ResetOptions(options.ActionSpace, RewardSpace: RewardSpace));
+                env.Reset(benchmarks[i], new ResetOptions(options.ActionSpace, RewardSpace: metric.RewardSpace));
                 // The baselines are computed once per benchmark, on first use: not by the agent's clock.
-                long unoptimized = Count(env, "IrInstructionCountO0"), oz = Count(env, "IrInstructionCountOz");
+                double unoptimized = env.Observe(metric.Unoptimized).AsDouble(), reference = env.Observe(metric.Reference).AsDouble();
                 // Each agent and benchmark draws its own numbers, so adding one changes no other's result.
                 var random = new Random(ActionSampling.SeedFor(seed, Array.FindIndex(s_agents, a => a.Name == agent), i));
                 var result = agent switch
@@ -96,14 +113,12 @@ internal static class EvalCommand
                 };
                 env.Reset();
                 env.Step(result.Actions);
-                results.Add(new Result(agent, env.Benchmark!, result.Steps, unoptimized, oz, Count(env, "IrInstructionCount"), result.Reward, result.Elapsed.TotalSeconds,
-                    [.. result.Actions.Select(a => env.ActionSpace.Names![a])], env.Commandline()));
+                results.Add(new Result(agent, env.Benchmark!, result.Steps, unoptimized, reference, env.Observe(metric.Cost).AsDouble(), result.Reward,
+                    result.Elapsed.TotalSeconds, [.. result.Actions.Select(a => env.ActionSpace.Names![a])], env.Commandline()));
             }
         }
         return results;
     }
-
-    private static long Count(ICompilerEnv env, string space) => (long)env.Observe(space).AsDouble();
 
     /// <summary>The geometric mean, or null when a value is not positive (a reward can be 0 or below).</summary>
     private static double? GeoMean(IEnumerable<double> values)
@@ -112,19 +127,20 @@ internal static class EvalCommand
         return list.Count == 0 || list.Any(v => v <= 0) ? null : Math.Exp(list.Average(Math.Log));
     }
 
-    private static void Print(List<Result> results, string[] agents, int steps, int budget)
+    private static void Print(List<Result> results, string[] agents, Metric metric, int steps, int budget)
     {
-        CommonOptions.Table($"{RewardSpace} reward (C0 - C) / (C0 - C_Oz): above 1 beats -Oz; C / C_Oz below 1 beats -Oz",
-            ["benchmark", "agent", "steps", "C0", "C_Oz", "C", "reward", "C / C_Oz", "seconds"],
-            results.Select(r => new[] { r.Benchmark, r.Agent, r.Steps.ToString(), r.Unoptimized.ToString(), r.Oz.ToString(), r.Instructions.ToString(),
-                r.Reward.ToString("F3"), r.SizeVsOz.ToString("F3"), r.Seconds.ToString("F2") }));
+        CommonOptions.Table(metric.Title,
+            ["benchmark", "agent", "steps", "C0", "C_ref", "C", "reward", "C / C_ref", "C_ref / C", "C0 / C", "seconds"],
+            results.Select(r => new[] { r.Benchmark, r.Agent, r.Steps.ToString(), r.Unoptimized.ToString("G"), r.Reference.ToString("G"), r.Cost.ToString("G"),
+                r.Reward.ToString("F3"), r.CostVsReference.ToString("F3"), r.ReferenceVsCost.ToString("F2"), r.UnoptimizedVsCost.ToString("F2"), r.Seconds.ToString("F2") }));
         CommonOptions.Table($"geometric means over {results.Count / agents.Length} benchmarks ({steps} steps per rollout, budget {budget})",
-            ["agent", "reward", "C / C_Oz", "seconds", "mean reward"],
+            ["agent", "reward", "C / C_ref", "C_ref / C", "C0 / C", "seconds", "mean reward"],
             agents.Select(a =>
             {
                 var mine = results.Where(r => r.Agent == a).ToList();
                 return new[] { a, GeoMean(mine.Select(r => r.Reward))?.ToString("F3") ?? "n/a (a reward <= 0)",
-                    GeoMean(mine.Select(r => r.SizeVsOz))!.Value.ToString("F3"), GeoMean(mine.Select(r => r.Seconds))?.ToString("F2") ?? "n/a",
+                    GeoMean(mine.Select(r => r.CostVsReference))!.Value.ToString("F3"), GeoMean(mine.Select(r => r.ReferenceVsCost))!.Value.ToString("F2"),
+                    GeoMean(mine.Select(r => r.UnoptimizedVsCost))!.Value.ToString("F2"), GeoMean(mine.Select(r => r.Seconds))?.ToString("F2") ?? "n/a",
                     mine.Average(r => r.Reward).ToString("F3") };
             }));
     }
@@ -137,15 +153,15 @@ internal static class EvalCommand
             return text.IndexOfAny([',', '"', '\n']) < 0 ? text : $"\"{text.Replace("\"", "\"\"")}\"";
         }
         using var writer = new StreamWriter(path);
-        writer.WriteLine("agent,benchmark,steps,instructions_o0,instructions_oz,instructions,reward,size_vs_oz,seconds,actions,commandline");
+        writer.WriteLine("agent,benchmark,steps,cost_unoptimized,cost_reference,cost,reward,cost_vs_reference,seconds,actions,commandline");
         foreach (var r in results)
-            writer.WriteLine(string.Join(',', new object[] { r.Agent, r.Benchmark, r.Steps, r.Unoptimized, r.Oz, r.Instructions, r.Reward, r.SizeVsOz,
+            writer.WriteLine(string.Join(',', new object[] { r.Agent, r.Benchmark, r.Steps, r.Unoptimized, r.Reference, r.Cost, r.Reward, r.CostVsReference,
                 r.Seconds, string.Join(' ', r.Actions), r.Commandline }.Select(Field)));
         foreach (string agent in agents)
         {
             var mine = results.Where(r => r.Agent == agent).ToList();
             writer.WriteLine(string.Join(',', new object?[] { agent, "geomean", "", "", "", "", GeoMean(mine.Select(r => r.Reward)),
-                GeoMean(mine.Select(r => r.SizeVsOz)), GeoMean(mine.Select(r => r.Seconds)), "", "" }.Select(Field)));
+                GeoMean(mine.Select(r => r.CostVsReference)), GeoMean(mine.Select(r => r.Seconds)), "", "" }.Select(Field)));
         }
     }
 }

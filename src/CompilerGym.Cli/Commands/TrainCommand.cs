@@ -6,7 +6,8 @@ using Spectre.Console;
 namespace CompilerGym.Cli.Commands;
 
 /// <summary>
-/// <c>cgym train</c>: trains a PPO policy on a set of benchmarks and writes, in its output folder,
+/// <c>cgym train</c>: trains a PPO policy on a set of benchmarks (llvm-v0 programs or mlir-v0
+/// kernels, each with its own default settings) and writes, in its output folder,
 /// the learning curve (<c>learning-curve.csv</c>, <c>learning-curve.png</c>) and the checkpoint
 /// (<c>checkpoint/</c>, saved every few updates and at the end or on Ctrl+C). <c>--resume</c>
 /// continues a run from its checkpoint with its saved options and benchmarks; only its total
@@ -22,14 +23,20 @@ internal static class TrainCommand
     {
         var benchmarks = new Option<string[]>("--benchmarks", "-b")
         {
-            Description = $"Benchmarks to train on (default: the built-in programs less the held-out ones: {string.Join(", ", BenchmarkSets.HeldOut.Select(u => u.Split('/')[^1]))})",
+            Description = "Benchmarks to train on (instead of --set)",
             AllowMultipleArgumentsPerToken = true,
         };
+        var setOption = new Option<string>("--set")
+        {
+            Description = $"Benchmark set: {string.Join(", ", BenchmarkSets.Names)} (default training: the built-in programs less the held-out ones, " +
+                $"{string.Join(", ", BenchmarkSets.HeldOut.Select(u => u.Split('/')[^1]))}; mlir-training trains on mlir-v0 kernels)",
+        };
+        setOption.AcceptOnlyFromAmong([.. BenchmarkSets.Names]);
         var csmith = new Option<int>("--csmith") { Description = "Also train on this many generated programs, generator://csmith-v0/1 to /N" };
         var output = new Option<string>("--output", "-o") { Description = "Folder for the learning curve and the checkpoint", DefaultValueFactory = _ => "ppo-run" };
         var resume = new Option<string?>("--resume") { Description = "Continue the run whose checkpoint folder this is" };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Save the checkpoint every N updates", DefaultValueFactory = _ => 10 };
-        var steps = new Option<long?>("--steps") { Description = $"Environment steps in all (default {new PpoOptions().TotalSteps})" };
+        var steps = new Option<long?>("--steps") { Description = $"Environment steps in all (default {new PpoOptions().TotalSteps}; mlir-v0 {MlirDefaults.TotalSteps})" };
         var envs = new Option<int?>("--envs") { Description = $"Environments stepped in parallel (default {new PpoOptions().Envs})" };
         var seed = new Option<int?>("--seed") { Description = $"Seed of the whole run (default {new PpoOptions().Seed})" };
         var episodeLength = new Option<int?>("--episode-length") { Description = $"Steps per episode (default {new PpoOptions().EpisodeLength})" };
@@ -38,9 +45,9 @@ internal static class TrainCommand
         var learningRate = new Option<double?>("--learning-rate") { Description = $"Adam's learning rate at the start (default {new PpoOptions().LearningRate})" };
         var remote = CommonOptions.Remote();
         var token = CommonOptions.Token();
-        var command = new Command("train", "Train a PPO policy (TorchSharp) to order passes, with the IrInstructionCountOz reward")
+        var command = new Command("train", "Train a PPO policy (TorchSharp): pass ordering with the IrInstructionCountOz reward (llvm-v0), loop-nest schedules with the RuntimeLogSpeedup reward (mlir-v0)")
         {
-            benchmarks, csmith, output, resume, checkpointEvery, steps, envs, seed, episodeLength, episodesPerUpdate, minibatches,
+            benchmarks, setOption, csmith, output, resume, checkpointEvery, steps, envs, seed, episodeLength, episodesPerUpdate, minibatches,
             learningRate, remote, token,
         };
         command.SetAction((r, cancellation) => Task.FromResult(CommonOptions.Run(() =>
@@ -50,7 +57,12 @@ internal static class TrainCommand
             if (resumeFrom is not null && hyperparameters.Any(h => r.GetResult(h) is not null))
                 throw new ArgumentException("--resume continues a run with its saved options; only --steps and the benchmarks can be given with it");
             var saved = resumeFrom is null ? null : PpoCheckpoint.Load(resumeFrom);
-            var defaults = new PpoOptions();
+            // A resumed run keeps its benchmarks unless others are given.
+            var set = (r.GetValue(benchmarks) is { Length: > 0 } given ? given
+                    : r.GetValue(setOption) is { } name ? BenchmarkSets.Get(name) : saved?.Benchmarks ?? BenchmarkSets.Training)
+                .Concat(BenchmarkSets.Csmith(r.GetValue(csmith))).Distinct().ToList();
+            string environment = EnvFactory.EnvironmentOf(set);
+            var defaults = environment == EnvFactory.Mlir ? MlirDefaults : new PpoOptions();
             var options = saved?.Options ?? defaults with
             {
                 Seed = r.GetValue(seed) ?? defaults.Seed,
@@ -61,14 +73,28 @@ internal static class TrainCommand
                 LearningRate = r.GetValue(learningRate) ?? defaults.LearningRate,
             };
             if (r.GetValue(steps) is { } total) options = options with { TotalSteps = total };
-            // A resumed run keeps its benchmarks unless others are given.
-            var set = (r.GetValue(benchmarks) is { Length: > 0 } given ? given : saved?.Benchmarks ?? BenchmarkSets.Training)
-                .Concat(BenchmarkSets.Csmith(r.GetValue(csmith))).Distinct().ToList();
-            var env = new EnvOptions(r.GetValue(remote), r.GetValue(token), options.ActionSpace, RewardSpace: options.RewardSpace);
+            var env = new EnvOptions(r.GetValue(remote), r.GetValue(token), options.ActionSpace, RewardSpace: options.RewardSpace, Environment: environment);
             return Execute(options, set, env, r.GetValue(output)!, resumeFrom, saved?.Update ?? 0, r.GetValue(checkpointEvery), cancellation);
         })));
         return command;
     }
+
+    /// <summary>
+    /// mlir-v0's settings: every step builds and times a kernel (about a second), so runs are
+    /// thousands of steps, not hundreds of thousands; schedules are a few transformations long;
+    /// the reward is the log speed-up, so kernels whose best speed-ups are 5× and 80× weigh alike.
+    /// </summary>
+    private static readonly PpoOptions MlirDefaults = new()
+    {
+        ActionSpace = "mlir-22-loop-nest",
+        RewardSpace = "RuntimeLogSpeedup",
+        TotalSteps = 3_000,
+        EpisodeLength = 6,
+        Envs = 2,
+        EpisodesPerUpdate = 4,
+        Hidden = 64,
+        LearningRate = 1e-3,
+    };
 
     private static int Execute(PpoOptions options, List<string> benchmarks, EnvOptions env, string output, string? resumeFrom,
         int resumedAt, int checkpointEvery, CancellationToken cancellation)

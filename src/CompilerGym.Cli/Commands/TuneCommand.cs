@@ -4,6 +4,7 @@ using CompilerGym.Agents.Search;
 using CompilerGym.Cli.Tuning;
 using CompilerGym.Client;
 using CompilerGym.Core.Envs;
+using CompilerGym.Mlir.Actions;
 using Spectre.Console;
 
 namespace CompilerGym.Cli.Commands;
@@ -17,7 +18,7 @@ namespace CompilerGym.Cli.Commands;
 internal static class TuneCommand
 {
     private sealed record Arguments(string[] Programs, string Cost, string Search, double Seconds, int? MaxSteps, int MaxLength,
-        int BeamWidth, int Seed, string Output, string ActionSpace, string? Remote, string? Token, string? Policy)
+        int BeamWidth, int Seed, string Output, string ActionSpace, string? Remote, string? Token, string? Policy, string Environment)
     {
         /// <summary>The search as results are stored under it: a policy-guided search is another search.</summary>
         public string SearchName => Policy is null ? Search : $"{Search}+policy";
@@ -30,12 +31,12 @@ internal static class TuneCommand
             Description = "Programs: benchmark URIs (benchmark://builtin-v0/qsort), C, .ll or .bc files, folders of C files, compile_commands.json files",
             Arity = ArgumentArity.OneOrMore,
         };
-        var cost = new Option<string>("--cost") { Description = "Scalar observation to lower (IrInstructionCount, ObjectTextSizeBytes, ...)", DefaultValueFactory = _ => "IrInstructionCount" };
-        var search = new Option<string>("--search") { Description = "Search method", DefaultValueFactory = _ => "beam" };
+        var cost = new Option<string?>("--cost") { Description = "Scalar observation to lower (IrInstructionCount, ObjectTextSizeBytes, ...; default IrInstructionCount, Runtime for mlir-v0 kernels)" };
+        var search = new Option<string?>("--search") { Description = "Search method (default beam; random for mlir-v0 kernels, whose every step builds and times the kernel)" };
         search.AcceptOnlyFromAmong("random", "greedy", "beam");
         var seconds = new Option<double>("--time") { Description = "Seconds of search per program (0: no time limit)", DefaultValueFactory = _ => 10 };
         var maxSteps = new Option<int?>("--max-steps") { Description = "Most steps to try per program (with --time 0, a run is deterministic for its seed)" };
-        var maxLength = new Option<int>("--max-length") { Description = "Most actions in a sequence", DefaultValueFactory = _ => 40 };
+        var maxLength = new Option<int?>("--max-length") { Description = "Most actions in a sequence (default 40; 8 for mlir-v0 kernels)" };
         var beamWidth = new Option<int>("--beam-width") { Description = "Widest beam: beam search widens 1, 2, 4, ... up to it while the budget lasts", DefaultValueFactory = _ => 8 };
         var seed = new Option<int>("--seed") { Description = "Seed of random search", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--output", "-o") { Description = "Folder for the results store, the optimized files and the plot", DefaultValueFactory = _ => "cgym-tune" };
@@ -45,15 +46,21 @@ internal static class TuneCommand
         var policy = new Option<string?>("--policy") { Description = "A checkpoint folder of cgym train: its policy orders (greedy, beam) or samples (random) the candidates" };
         var command = new Command("tune", "Find the best pass pipeline of each program within a budget; write validated results, optimized files and a report")
             { programs, cost, search, seconds, maxSteps, maxLength, beamWidth, seed, output, actionSpace, remote, token, policy };
-        command.SetAction(r => CommonOptions.Run(() => Execute(new Arguments(r.GetValue(programs)!, r.GetValue(cost)!, r.GetValue(search)!,
-            r.GetValue(seconds), r.GetValue(maxSteps), r.GetValue(maxLength), r.GetValue(beamWidth), r.GetValue(seed), r.GetValue(output)!,
-            r.GetValue(actionSpace)!, r.GetValue(remote), r.GetValue(token), r.GetValue(policy)))));
+        command.SetAction(r => CommonOptions.Run(() =>
+        {
+            var given = r.GetValue(programs)!;
+            bool mlir = EnvFactory.EnvironmentOf(given) == EnvFactory.Mlir;
+            return Execute(new Arguments(given, r.GetValue(cost) ?? (mlir ? "Runtime" : "IrInstructionCount"), r.GetValue(search) ?? (mlir ? "random" : "beam"),
+                r.GetValue(seconds), r.GetValue(maxSteps), r.GetValue(maxLength) ?? (mlir ? 8 : 40), r.GetValue(beamWidth), r.GetValue(seed), r.GetValue(output)!,
+                r.GetResult(actionSpace) is not { Implicit: false } && mlir ? MlirActionSpace.Name : r.GetValue(actionSpace)!, r.GetValue(remote), r.GetValue(token), r.GetValue(policy),
+                mlir ? EnvFactory.Mlir : EnvFactory.Llvm));
+        }));
         return command;
     }
 
     private static int Execute(Arguments a)
     {
-        using var env = EnvFactory.Create(new EnvOptions(a.Remote, a.Token, a.ActionSpace));
+        using var env = EnvFactory.Create(new EnvOptions(a.Remote, a.Token, a.ActionSpace, Environment: a.Environment));
         CostBaselines.CheckCost(env, a.Cost);
         using var policy = a.Policy is null ? null : PpoPolicy.Load(a.Policy);
         if (policy is not null && policy.ActionSpace != env.ActionSpace.Name)

@@ -5,6 +5,8 @@ using CompilerGym.Core.Envs;
 using CompilerGym.Llvm.Actions;
 using CompilerGym.Llvm.Core;
 using CompilerGym.Llvm.Observations;
+using CompilerGym.Mlir.Benchmarks;
+using CompilerGym.Mlir.Env;
 
 namespace CompilerGym.Cli.Tuning;
 
@@ -23,16 +25,33 @@ internal static class ProgramTuner
         var baselines = CostBaselines.Of(env, settings.Cost);
         var validation = env.Validate(Claim(env, settings.Cost, result));
 
-        byte[] bitcode = env.Observe(LlvmObservations.Bitcode).AsBytes();
-        string bitcodeFile = target.FileStem + ".bc", objectFile = target.FileStem + ".o";
-        File.WriteAllBytes(Path.Combine(settings.OutputDirectory, bitcodeFile), bitcode);
-        File.WriteAllBytes(Path.Combine(settings.OutputDirectory, objectFile), ObjectCode(bitcode, target.FileStem));
-
-        var space = LlvmActionSpace.Get(env.ActionSpace.Name);
+        var (programFile, machineFile, pipeline) = MlirBenchmark.IsMlir(target.Program)
+            ? WriteMlir(env, target, settings.OutputDirectory, result)
+            : WriteLlvm(env, target, settings.OutputDirectory, result);
         return new TuneRecord(target.Program, target.InputHash, settings.Cost, settings.SearchName, settings.Description,
             baselines.O0 ?? result.InitialCost, baselines.Oz, baselines.O3, result.BestCost,
-            string.Join(",", result.ActionNames.Select(name => space[name].Pipeline)), env.Commandline(), result.ActionNames,
-            result.Evaluations, clock.Elapsed.TotalSeconds, validation.Ok, validation.ToString(), bitcodeFile, objectFile, DateTimeOffset.UtcNow);
+            pipeline, env.Commandline(), result.ActionNames,
+            result.Evaluations, clock.Elapsed.TotalSeconds, validation.Ok, validation.ToString(), programFile, machineFile, DateTimeOffset.UtcNow);
+    }
+
+    /// <summary>The optimized bitcode and its object file; the pipeline is opt-22's.</summary>
+    private static (string, string, string) WriteLlvm(ICompilerEnv env, TuneTarget target, string folder, SearchResult result)
+    {
+        byte[] bitcode = env.Observe(LlvmObservations.Bitcode).AsBytes();
+        string bitcodeFile = target.FileStem + ".bc", objectFile = target.FileStem + ".o";
+        File.WriteAllBytes(Path.Combine(folder, bitcodeFile), bitcode);
+        File.WriteAllBytes(Path.Combine(folder, objectFile), ObjectCode(bitcode, target.FileStem));
+        var space = LlvmActionSpace.Get(env.ActionSpace.Name);
+        return (bitcodeFile, objectFile, string.Join(",", result.ActionNames.Select(name => space[name].Pipeline)));
+    }
+
+    /// <summary>The transformed kernel and its LLVM IR after the fixed lowering; the pipeline is the actions (mlir-opt-22's is in the command line).</summary>
+    private static (string, string, string) WriteMlir(ICompilerEnv env, TuneTarget target, string folder, SearchResult result)
+    {
+        string mlirFile = target.FileStem + ".mlir", irFile = target.FileStem + ".ll";
+        File.WriteAllText(Path.Combine(folder, mlirFile), env.Observe(MlirSpaces.Mlir).AsText());
+        File.WriteAllText(Path.Combine(folder, irFile), env.Observe(MlirSpaces.LlvmIr).AsText());
+        return (mlirFile, irFile, string.Join(",", result.ActionNames));
     }
 
     // The state with the saving the search claims as its reward, so that replaying it checks the

@@ -14,7 +14,7 @@ internal interface ITuneProgress
     /// <summary>A program's result in a few words.</summary>
     static string Summary(TuneRecord r, bool skipped) => skipped
         ? $"{r.Cost} {r.Best:G} (tuned in an earlier run, skipped)"
-        : $"{r.Cost} {r.O0:G} -> {r.Best:G}{(r.VersusOz is { } v ? $" ({v:F3} x -Oz)" : "")}, {r.Actions.Count} actions, " +
+        : $"{r.Cost} {r.O0:G} -> {r.Best:G}{(r.VersusOz is { } v ? $" ({v:F3} x {r.ReferenceName})" : "")}, {r.Actions.Count} actions, " +
           $"{r.Evaluations} steps tried in {r.Seconds:F1} s, {(r.Valid ? "valid" : "INVALID")}";
 }
 

@@ -1,9 +1,14 @@
+using CompilerGym.Mlir.Benchmarks;
+
 namespace CompilerGym.Cli.Tuning;
 
 /// <summary>
 /// The outcome of tuning one program for one cost with one search, as stored and reported.
 /// <paramref name="Oz"/> and <paramref name="O3"/> are null for a cost with no such baselines;
-/// <paramref name="O0"/> is then the cost before the search. Files are named relative to the output folder.
+/// <paramref name="O0"/> is then the cost before the search. For an mlir-v0 kernel, O0 is the
+/// untransformed kernel's cost and Oz the default lowering's (the reference); its files are the
+/// transformed kernel (.mlir) and its lowered LLVM IR (.ll) where a program has its bitcode and
+/// object file. Files are named relative to the output folder.
 /// </summary>
 internal sealed record TuneRecord(
     string Program,
@@ -26,6 +31,9 @@ internal sealed record TuneRecord(
     string ObjectFile,
     DateTimeOffset FinishedAt)
 {
-    /// <summary>The best cost divided by -Oz's: below 1 beats -Oz.</summary>
+    /// <summary>The best cost divided by -Oz's (the reference's): below 1 beats it.</summary>
     public double? VersusOz => Oz is > 0 ? Best / Oz : null;
+
+    /// <summary>What the Oz baseline is for this program, as reports name it.</summary>
+    public string ReferenceName => MlirBenchmark.IsMlir(Program) ? "default lowering" : "-Oz";
 }

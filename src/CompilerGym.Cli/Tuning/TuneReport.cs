@@ -11,8 +11,9 @@ internal static class TuneReport
     public static void PrintTable(string title, IReadOnlyList<(TuneTarget Target, TuneRecord Record)> results)
     {
         string F(double? value) => value?.ToString("G") ?? "-";
+        string reference = ReferenceName(results);
         CommonOptions.Table(title,
-            ["program", "unoptimized", "-O3", "-Oz", "best", "best / -Oz", "actions", "steps tried", "seconds", "valid"],
+            ["program", "unoptimized", "-O3", reference, "best", $"best / {reference}", "actions", "steps tried", "seconds", "valid"],
             results.Select(x => new[]
             {
                 x.Target.Name, F(x.Record.O0), F(x.Record.O3), F(x.Record.Oz), F(x.Record.Best), x.Record.VersusOz?.ToString("F3") ?? "-",
@@ -20,8 +21,12 @@ internal static class TuneReport
             }));
         var ratios = results.Select(x => x.Record.VersusOz).OfType<double>().ToList();
         if (ratios.Count > 0)
-            Console.WriteLine($"geometric mean of best / -Oz: {Math.Exp(ratios.Average(Math.Log)):F3} over {ratios.Count} programs (below 1 beats -Oz)");
+            Console.WriteLine($"geometric mean of best / {reference}: {Math.Exp(ratios.Average(Math.Log)):F3} over {ratios.Count} programs (below 1 beats {reference})");
     }
+
+    /// <summary>-Oz, or the default lowering when every program is an mlir-v0 kernel (a run tunes one kind).</summary>
+    private static string ReferenceName(IReadOnlyList<(TuneTarget Target, TuneRecord Record)> results) =>
+        results.Count > 0 ? results[0].Record.ReferenceName : "-Oz";
 
     /// <summary>Bars of best cost ÷ -Oz cost per program, with -Oz as a line at 1; false when no program has an -Oz baseline.</summary>
     public static bool Plot(IReadOnlyList<(TuneTarget Target, TuneRecord Record)> results, string path)
@@ -33,12 +38,12 @@ internal static class TuneReport
         bars.ValueLabelStyle.FontSize = 11;
         var oz = plot.Add.HorizontalLine(1);
         oz.LinePattern = LinePattern.Dashed;
-        oz.Text = "-Oz";
+        oz.Text = ReferenceName(shown);
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual([.. shown.Select((_, i) => (double)i)], [.. shown.Select(x => x.Target.Name)]);
         plot.Axes.Bottom.MajorTickStyle.Length = 0;
         plot.Axes.Margins(bottom: 0);
         plot.Title($"{shown[0].Record.Cost}, {shown[0].Record.Search} search");
-        plot.YLabel("cost / -Oz cost (below 1 beats -Oz)");
+        plot.YLabel($"cost / {ReferenceName(shown)} cost (below 1 beats it)");
         plot.SavePng(path, Math.Max(640, 110 * shown.Count + 160), 480);
         return true;
     }

@@ -5,6 +5,7 @@ using CompilerGym.Client;
 using CompilerGym.Core.Benchmarks;
 using CompilerGym.Core.Envs;
 using CompilerGym.Llvm.Datasets;
+using CompilerGym.Mlir.Benchmarks;
 
 namespace CompilerGym.Cli.Tuning;
 
@@ -21,6 +22,7 @@ internal sealed partial record TuneTarget(string Program, string Name, string In
     /// </summary>
     public static TuneTarget Resolve(string input, ICompilerEnv env)
     {
+        if (MlirBenchmark.IsMlir(input)) return ResolveKernel(input, env);
         var benchmark = BenchmarkStore.Default.Get(input);
         var uri = BenchmarkUri.Parse(benchmark.Uri);
         bool isFile = uri.Scheme == "file";
@@ -31,6 +33,19 @@ internal sealed partial record TuneTarget(string Program, string Name, string In
         // A name on a server always means the same program, so an upload is named by its content.
         string envBenchmark = isFile && env is RemoteEnv remote ? remote.AddBenchmark(Safe($"{name}-{inputHash[..16]}"), benchmark.Bitcode) : benchmark.Uri;
         return new(benchmark.Uri, name, inputHash, envBenchmark, Safe(stem));
+    }
+
+    /// <summary>An mlir-v0 kernel: named by its URI (a kernel with its shape) or file, hashed by its MLIR text.</summary>
+    private static TuneTarget ResolveKernel(string input, ICompilerEnv env)
+    {
+        var kernel = MlirBenchmark.Get(input);
+        var uri = BenchmarkUri.Parse(kernel.Uri);
+        bool isFile = uri.Scheme == "file";
+        if (isFile && env is RemoteEnv)
+            throw new ArgumentException($"'{input}': a server opens no file a client names, and .mlir files are not uploaded; tune it in process");
+        string name = isFile ? Path.GetFileNameWithoutExtension(uri.Name) : uri.Name;
+        string stem = isFile ? $"{name}-{Hash(kernel.Uri)[..8]}" : $"{uri.Dataset}-{name}";
+        return new(kernel.Uri, name, Hash(kernel.Text), kernel.Uri, Safe(stem));
     }
 
     // A compile_commands.json is named by its project's folder.

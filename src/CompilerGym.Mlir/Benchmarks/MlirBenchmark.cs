@@ -7,6 +7,11 @@ public sealed record MlirBenchmark(string Uri, string Text, KernelSignature Sign
 {
     public const string Dataset = "mlir-linalg-v0";
 
+    /// <summary>Whether a benchmark is one of mlir-v0's: a kernel of <see cref="Dataset"/> or a .mlir file.</summary>
+    public static bool IsMlir(string benchmark) =>
+        benchmark.StartsWith($"benchmark://{Dataset}/", StringComparison.Ordinal) ||
+        benchmark.EndsWith(".mlir", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>
     /// <c>benchmark://mlir-linalg-v0/KERNEL?p=v&amp;...</c> (parameters left out take their defaults)
     /// or a user's <c>file:///path/kernel.mlir</c> (or the bare path).

@@ -338,7 +338,7 @@ public sealed class MlirEnv : ICompilerEnv
         double speedup = baseline / Math.Max(now, 1);
         double previous = _lastSpeedup.GetValueOrDefault(name, baseline / Math.Max(Observe(MlirSpaces.RuntimeDefault).AsDouble(), 1));
         _lastSpeedup[name] = speedup;
-        return speedup - previous;
+        return name == MlirSpaces.LogSpeedup ? Math.Log(speedup / previous) : speedup - previous;
     }
 
     private string BenchmarkFile() => _benchmark!.Uri.StartsWith("file://", StringComparison.Ordinal)

@@ -18,6 +18,7 @@ public static class MlirSpaces
 
     public const string SpeedupUntransformed = "RuntimeSpeedupUntransformed";
     public const string SpeedupDefault = "RuntimeSpeedupDefault";
+    public const string LogSpeedup = "RuntimeLogSpeedup";
 
     private static Space Scalar(string name, string description, bool deterministic = true, bool platformDependent = false) =>
         new(name, SpaceKind.Int64Scalar, [], 0, null, deterministic, platformDependent, description);
@@ -43,6 +44,8 @@ public static class MlirSpaces
             "Change in speed-up over the untransformed kernel, T(untransformed)/T(now) - T(untransformed)/T(previous): an episode sums to its final speed-up minus its first"),
         new(SpeedupDefault, SpaceKind.Float64Scalar, [], null, null, false, true,
             "Change in speed-up over the default lowering, T(default)/T(now) - T(default)/T(previous)"),
+        new(LogSpeedup, SpaceKind.Float64Scalar, [], null, null, false, true,
+            "log(T(previous)/T(now)): an episode sums to the log of its final speed-up over the default lowering, so kernels whose best speed-ups differ by orders of magnitude weigh alike (for learning)"),
     ];
 
     public static Space Observation(string name) => Observations.FirstOrDefault(s => s.Name == name)
@@ -51,6 +54,6 @@ public static class MlirSpaces
     public static Space Reward(string name) => Rewards.FirstOrDefault(s => s.Name == name)
         ?? throw new UnknownNameException($"unknown reward space '{name}' (known: {string.Join(", ", Rewards.Select(s => s.Name))})");
 
-    /// <summary>The baseline runtime observation a speed-up reward divides.</summary>
+    /// <summary>The baseline runtime observation a speed-up reward divides (the log speed-up's is the default lowering's).</summary>
     public static string BaselineOf(string reward) => reward == SpeedupUntransformed ? RuntimeUntransformed : RuntimeDefault;
 }

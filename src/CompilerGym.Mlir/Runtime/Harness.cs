@@ -26,6 +26,12 @@ public static class Harness
     /// <summary>No optimization by LLVM either: the untransformed kernel.</summary>
     public const string Unoptimized = "-O0";
 
+    /// <summary>
+    /// MLIR's runtime library (libmlir-22): a copy between memrefs of non-contiguous layouts, as
+    /// some tilings leave, lowers to a call of its <c>memrefCopy</c>.
+    /// </summary>
+    private static readonly string[] s_runtimeLibrary = ["-L/usr/lib/llvm-22/lib", "-lmlir_c_runner_utils", "-Wl,-rpath,/usr/lib/llvm-22/lib"];
+
     public static RunResult Run(string llvmIr, KernelSignature signature, string optimization, TimeSpan budget)
     {
         string source = Source(signature);
@@ -37,7 +43,7 @@ public static class Harness
                 File.WriteAllText(Path.Combine(dir, "kernel.ll"), llvmIr);
                 File.WriteAllText(Path.Combine(dir, "harness.c"), source);
                 // -march=native: the kernel is timed on this machine, with its vector units.
-                var compile = ProcessRunner.Run(Clang, [optimization, "-march=native", "-Wno-override-module", "harness.c", "kernel.ll", "-o", output],
+                var compile = ProcessRunner.Run(Clang, [optimization, "-march=native", "-Wno-override-module", "harness.c", "kernel.ll", .. s_runtimeLibrary, "-o", output],
                     TimeSpan.FromMinutes(5), dir);
                 if (compile.ExitCode != 0) throw new MlirException($"{Clang} could not build the kernel:\n{compile.Stderr.Trim()}");
             }

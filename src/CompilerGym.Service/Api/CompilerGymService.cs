@@ -129,7 +129,7 @@ public sealed class CompilerGymService(SessionManager sessions, BenchmarkUploads
             }
             catch (RpcException e)
             {
-                reply = new CallReply { Error = new CallError { Code = (int)e.StatusCode, Message = e.Status.Detail } };
+                reply = new CallReply { Error = new CallError { Code = (int)e.StatusCode, Message = e.Status.Detail, Reason = ErrorReason.Of(e) ?? "" } };
             }
             await replies.WriteAsync(reply);
         }

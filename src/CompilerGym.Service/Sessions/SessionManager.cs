@@ -321,7 +321,7 @@ public sealed class SessionManager(
 
     private static string NewId() => Guid.NewGuid().ToString("N");
 
-    private static RpcException ToRpc(WorkerError error) => new(new Status((StatusCode)error.StatusCode, error.Message));
+    private static RpcException ToRpc(WorkerError error) => ErrorReason.Exception((StatusCode)error.StatusCode, error.Message, error.Reason);
 
     private static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));
 

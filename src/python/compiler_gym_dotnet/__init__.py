@@ -8,12 +8,12 @@
 """
 
 from .env import CompilerEnv, CompilerEnvState, Spaces, ValidationResult
-from .errors import (AuthenticationError, BenchmarkExistsError, CompilerGymError, InvalidArgumentError,
+from .errors import (AuthenticationError, BenchmarkExistsError, CompilerGymError, InapplicableActionError, InvalidArgumentError,
                      ServerUnavailableError, SessionLostError, SessionNotFoundError, SessionRestoredError)
 from .spaces import Box, Bytes, Discrete, Space, Text
 
 __all__ = [
     "AuthenticationError", "BenchmarkExistsError", "Box", "Bytes", "CompilerEnv", "CompilerEnvState", "CompilerGymError", "Discrete",
-    "InvalidArgumentError", "ServerUnavailableError", "SessionLostError", "SessionNotFoundError", "SessionRestoredError", "Space",
+    "InapplicableActionError", "InvalidArgumentError", "ServerUnavailableError", "SessionLostError", "SessionNotFoundError", "SessionRestoredError", "Space",
     "Spaces", "Text", "ValidationResult",
 ]

@@ -47,6 +47,10 @@ class ServerUnavailableError(CompilerGymError, ConnectionError):
     """The server cannot be reached."""
 
 
+class InapplicableActionError(CompilerGymError, ValueError):
+    """An action that does not apply to the program in its current state; the session is unchanged."""
+
+
 _BY_CODE = {
     grpc.StatusCode.INVALID_ARGUMENT: InvalidArgumentError,
     grpc.StatusCode.NOT_FOUND: SessionNotFoundError,
@@ -64,5 +68,7 @@ _RESTORED = (grpc.StatusCode.INTERNAL, grpc.StatusCode.DEADLINE_EXCEEDED, grpc.S
 def from_rpc_error(error, restores=False):
     """The exception for a failed call; ``restores``: the server restores the session after it fails."""
     code = error.code()
+    if code == grpc.StatusCode.FAILED_PRECONDITION and ("cgym-reason", "INAPPLICABLE_ACTION") in tuple(error.trailing_metadata() or ()):
+        return InapplicableActionError(error.details(), code)
     cls = SessionRestoredError if restores and code in _RESTORED else _BY_CODE.get(code, CompilerGymError)
     return cls(error.details() or str(code), code)
