@@ -38,14 +38,18 @@ public sealed class MlirEnv : ICompilerEnv
     private string? _runText;
 
     /// <param name="runtimeBudget">Wall-clock time spent timing one runtime observation (at least 3 calls are timed).</param>
-    public MlirEnv(string? observationSpace = null, string? rewardSpace = null, TimeSpan? runtimeBudget = null)
+    /// <param name="kernelTimeLimit">Wall-clock limit of one run of the kernel (default <see cref="Harness.DefaultTimeLimit"/> of the budget); a run past it is an error.</param>
+    public MlirEnv(string? observationSpace = null, string? rewardSpace = null, TimeSpan? runtimeBudget = null, TimeSpan? kernelTimeLimit = null)
     {
         _observationSpace = observationSpace is null ? null : MlirSpaces.Observation(observationSpace);
         _rewardSpace = rewardSpace is null ? null : MlirSpaces.Reward(rewardSpace);
         RuntimeBudget = runtimeBudget ?? TimeSpan.FromMilliseconds(500);
+        KernelTimeLimit = kernelTimeLimit ?? Harness.DefaultTimeLimit(RuntimeBudget);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(KernelTimeLimit, TimeSpan.Zero, nameof(kernelTimeLimit));
     }
 
     public TimeSpan RuntimeBudget { get; }
+    public TimeSpan KernelTimeLimit { get; }
 
     public IReadOnlyList<Space> ActionSpaces => [_space.Space];
     public IReadOnlyList<Space> ObservationSpaces => MlirSpaces.Observations;
@@ -153,10 +157,10 @@ public sealed class MlirEnv : ICompilerEnv
             MlirSpaces.ObjectTextSizeBytes => new Observation.Int64Scalar(ObjectTextSize()),
             // The output does not depend on LLVM's optimization level (the baseline checks that), so a quick -O0 build gives it.
             MlirSpaces.OutputChecksum => new Observation.Text(_run is not null && _runText == _text ? _run.Checksum
-                : Harness.Run(Observe(MlirSpaces.LlvmIr).AsText(), benchmark.Signature, Harness.Unoptimized, TimeSpan.Zero).Checksum),
+                : Harness.Run(Observe(MlirSpaces.LlvmIr).AsText(), benchmark.Signature, Harness.Unoptimized, TimeSpan.Zero, KernelTimeLimit).Checksum),
             MlirSpaces.Runtime => new Observation.Int64Scalar(CheckedRun().MedianNanoseconds),
-            MlirSpaces.RuntimeUntransformed => new Observation.Int64Scalar(Baseline.For(benchmark, RuntimeBudget).Untransformed.MedianNanoseconds),
-            MlirSpaces.RuntimeDefault => new Observation.Int64Scalar(Baseline.For(benchmark, RuntimeBudget).Default.MedianNanoseconds),
+            MlirSpaces.RuntimeUntransformed => new Observation.Int64Scalar(Baseline.For(benchmark, RuntimeBudget, KernelTimeLimit).Untransformed.MedianNanoseconds),
+            MlirSpaces.RuntimeDefault => new Observation.Int64Scalar(Baseline.For(benchmark, RuntimeBudget, KernelTimeLimit).Default.MedianNanoseconds),
             _ => throw new InvalidOperationException(space.Name),
         };
         _cache[space.Name] = value;
@@ -166,7 +170,7 @@ public sealed class MlirEnv : ICompilerEnv
     public ICompilerEnv Fork()
     {
         var module = Session();
-        var fork = new MlirEnv(_observationSpace?.Name, _rewardSpace?.Name, RuntimeBudget)
+        var fork = new MlirEnv(_observationSpace?.Name, _rewardSpace?.Name, RuntimeBudget, KernelTimeLimit)
         {
             _benchmark = _benchmark,
             _module = WithTransforms(module.Clone()),
@@ -212,7 +216,7 @@ public sealed class MlirEnv : ICompilerEnv
         var errors = new List<string>();
         try
         {
-            using var replay = new MlirEnv(runtimeBudget: TimeSpan.Zero);
+            using var replay = new MlirEnv(runtimeBudget: TimeSpan.Zero, kernelTimeLimit: KernelTimeLimit);
             replay.Reset(state.Benchmark, new ResetOptions(state.ActionSpace));
             foreach (string action in state.Actions) replay.Step([action]);
             replay.CheckedRun();
@@ -315,7 +319,7 @@ public sealed class MlirEnv : ICompilerEnv
     {
         if (_run is null || _runText != _text)
         {
-            _run = Harness.Run(Observe(MlirSpaces.LlvmIr).AsText(), _benchmark!.Signature, Harness.Optimized, RuntimeBudget);
+            _run = Harness.Run(Observe(MlirSpaces.LlvmIr).AsText(), _benchmark!.Signature, Harness.Optimized, RuntimeBudget, KernelTimeLimit);
             _runText = _text;
         }
         return _run;
@@ -325,7 +329,7 @@ public sealed class MlirEnv : ICompilerEnv
     private RunResult CheckedRun()
     {
         var result = Run();
-        var reference = Baseline.For(_benchmark!, RuntimeBudget).Untransformed;
+        var reference = Baseline.For(_benchmark!, RuntimeBudget, KernelTimeLimit).Untransformed;
         if (result.Checksum != reference.Checksum)
             throw new MlirException($"the transformed kernel computes a different output: checksum {result.Checksum}, untransformed {reference.Checksum} (actions: {string.Join(", ", _actions.Select(a => a.Name))})");
         return result;
