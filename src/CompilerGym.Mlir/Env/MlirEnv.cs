@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CompilerGym.Core.Envs;
+using CompilerGym.Core.Rewards;
 using CompilerGym.Core.Spaces;
 using CompilerGym.Llvm.Core;
 using CompilerGym.Llvm.Datasets;
@@ -23,7 +24,6 @@ public sealed class MlirEnv : ICompilerEnv
     public const string MlirOpt = "mlir-opt-22";
 
     private readonly Dictionary<string, Observation> _cache = [];
-    private readonly Dictionary<string, double> _lastSpeedup = [];
     private readonly List<MlirAction> _actions = [];
     private readonly MlirActionSpace _space = MlirActionSpace.Instance;
     private Space? _observationSpace;
@@ -33,6 +33,7 @@ public sealed class MlirEnv : ICompilerEnv
     private string _text = "";
     private double _episodeReward;
     private long _episodeStart;
+    private PreviousMeasurements _lastSpeedup = new();
     // The last build and run of the kernel, and the text it was made from.
     private RunResult? _run;
     private string? _runText;
@@ -177,10 +178,10 @@ public sealed class MlirEnv : ICompilerEnv
             _text = _text,
             _episodeReward = _episodeReward,
             _episodeStart = _episodeStart,
+            _lastSpeedup = _lastSpeedup.Copy(),
         };
         fork._actions.AddRange(_actions);
         foreach (var (k, v) in _cache) fork._cache[k] = v;
-        foreach (var (k, v) in _lastSpeedup) fork._lastSpeedup[k] = v;
         return fork;
     }
 
@@ -335,14 +336,13 @@ public sealed class MlirEnv : ICompilerEnv
         return result;
     }
 
+    /// <summary>The speed-up gained since the previous step; an episode starts from the default lowering's speed-up.</summary>
     private double Reward(string name)
     {
         double baseline = Observe(MlirSpaces.BaselineOf(name)).AsDouble();
-        double now = Observe(MlirSpaces.Runtime).AsDouble();
-        double speedup = baseline / Math.Max(now, 1);
-        double previous = _lastSpeedup.GetValueOrDefault(name, baseline / Math.Max(Observe(MlirSpaces.RuntimeDefault).AsDouble(), 1));
-        _lastSpeedup[name] = speedup;
-        return speedup - previous;
+        double speedup = baseline / Math.Max(Observe(MlirSpaces.Runtime).AsDouble(), 1);
+        double start = baseline / Math.Max(Observe(MlirSpaces.RuntimeDefault).AsDouble(), 1);
+        return speedup - _lastSpeedup.Replace(name, speedup, start);
     }
 
     private string BenchmarkFile() => _benchmark!.Uri.StartsWith("file://", StringComparison.Ordinal)
