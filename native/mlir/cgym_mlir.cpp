@@ -168,6 +168,10 @@ extern "C" {
 
 int cgym_mlir_parse(const char *text, size_t length, const char *name,
                     cgym_mlir_module **out, char **error) {
+  // Out-parameters are set on every path, so that a caller never reads or frees garbage.
+  *out = nullptr;
+  if (error)
+    *error = nullptr;
   auto result = std::make_unique<cgym_mlir_module>();
   result->context = newContext();
   DiagnosticCollector diagnostics(result->context.get());
@@ -182,6 +186,8 @@ int cgym_mlir_parse(const char *text, size_t length, const char *name,
 
 int cgym_mlir_run_pipeline(cgym_mlir_module *module, const char *pipeline,
                            char **error) {
+  if (error)
+    *error = nullptr;
   registerPassesOnce();
   MLIRContext *context = module->context.get();
   DiagnosticCollector diagnostics(context);
@@ -206,6 +212,8 @@ int cgym_mlir_run_pipeline(cgym_mlir_module *module, const char *pipeline,
 
 int cgym_mlir_print(cgym_mlir_module *module, int generic, char **out,
                     char **error) {
+  if (error)
+    *error = nullptr;
   std::string text;
   llvm::raw_string_ostream stream(text);
   OpPrintingFlags flags;
@@ -221,8 +229,10 @@ int cgym_mlir_clone(cgym_mlir_module *module, cgym_mlir_module **out,
                     char **error) {
   // Through the generic text form: a new context cannot share attributes or
   // types with the old one, and the generic form round-trips exactly.
+  *out = nullptr;
   char *text = nullptr;
-  cgym_mlir_print(module, /*generic=*/1, &text, error);
+  if (int status = cgym_mlir_print(module, /*generic=*/1, &text, error))
+    return status;
   int status = cgym_mlir_parse(text, std::strlen(text), "clone", out, error);
   cgym_mlir_free(text);
   return status;
@@ -230,6 +240,9 @@ int cgym_mlir_clone(cgym_mlir_module *module, cgym_mlir_module **out,
 
 int cgym_mlir_translate_to_llvm_ir(cgym_mlir_module *module, char **out,
                                    char **error) {
+  *out = nullptr;
+  if (error)
+    *error = nullptr;
   DiagnosticCollector diagnostics(module->context.get());
   llvm::LLVMContext llvmContext;
   auto llvmModule = translateModuleToLLVMIR(*module->module, llvmContext);

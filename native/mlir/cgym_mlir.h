@@ -17,7 +17,8 @@ typedef struct cgym_mlir_module cgym_mlir_module;
 
 /* Functions that can fail return 0 on success; on failure they return nonzero
  * and set *error to a message (the MLIR diagnostics) that the caller frees with
- * cgym_mlir_free. Strings returned in *out are freed the same way. */
+ * cgym_mlir_free, and *out to NULL (on success *error is NULL). Strings returned
+ * in *out are freed the same way. */
 
 /* Parses MLIR text (NAME is used in messages) and verifies it. */
 CGYM_MLIR_API int cgym_mlir_parse(const char *text, size_t length, const char *name,

@@ -55,4 +55,4 @@ return 0;
 // The untransformed kernel measured anew: Baseline caches per process, so build and time it directly.
 static long Baseline(MlirEnv env) =>
     CompilerGym.Mlir.Runtime.Harness.Run(env.Observe(MlirSpaces.LlvmIr).AsText(), env.CurrentBenchmark!.Signature,
-        CompilerGym.Mlir.Runtime.Harness.Unoptimized, env.RuntimeBudget).MedianNanoseconds;
+        CompilerGym.Mlir.Runtime.Harness.Unoptimized, env.RuntimeBudget, env.KernelTimeLimit).MedianNanoseconds;

@@ -44,4 +44,21 @@ public class SpaceTests
         var reward = new CostReward("r", "cost", scale, "base", "test", false);
         Assert.Equal(expected, reward.Reward(previous, now, reward.Divisor(initial, baseline)), 12);
     }
+
+    [Fact]
+    public void Previous_measurements_start_from_the_episode_start_and_copies_are_independent()
+    {
+        var measurements = new PreviousMeasurements();
+        Assert.Equal(100, measurements.Replace("r", 90, start: 100));
+        Assert.Equal(90, measurements.Replace("r", 80, start: 100));
+        Assert.Equal(7, measurements.Replace("other", 5, start: 7));
+
+        var fork = measurements.Copy();
+        Assert.Equal(80, fork.Replace("r", 70, start: 100));
+        Assert.Equal(80, measurements.Replace("r", 60, start: 100));
+
+        measurements.Clear();
+        Assert.Equal(100, measurements.Replace("r", 50, start: 100));
+        Assert.Equal(70, fork.Replace("r", 40, start: 100));
+    }
 }

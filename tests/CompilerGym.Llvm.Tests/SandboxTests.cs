@@ -54,6 +54,24 @@ public sealed class SandboxTests : IDisposable
     }
 
     [Fact]
+    public void A_program_that_does_not_link_is_not_runnable_and_says_why()
+    {
+        string uri = WriteProgram(Unique("unlinked"), "int missing_function(void);\nint main(void) { return missing_function(); }\n");
+        using var env = new LlvmEnv(_store);
+        env.Reset(uri);
+
+        Assert.Equal(0, env.Observe("IsRunnable").AsDouble());
+        Assert.Contains("missing_function", env.CurrentBenchmark!.NotRunnableReason);
+        var error = Assert.Throws<ObservationUnavailableException>(() => env.Observe("Runtime"));
+        Assert.Contains("its unoptimized build failed", error.Message);
+        Assert.Contains("missing_function", error.Message);
+        // Still an environment: steps and the observations that need no program work.
+        env.Step(0);
+        Assert.True(env.Observe("IrInstructionCount").AsDouble() > 0);
+        Assert.True(env.Validate().Ok);
+    }
+
+    [Fact]
     public void Arguments_inputs_stdin_and_output_files_follow_the_run_spec()
     {
         string uri = WriteProgram(Unique("io"), """

@@ -21,6 +21,52 @@ public class EnvTests
     }
 
     [Fact]
+    public void KernelsWhoseArgumentsExceedTheCapAreAClearErrorAtReset()
+    {
+        using var env = new MlirEnv();
+        // Three 65536 x 65536 f32 matrices: 16 GiB each.
+        var error = Assert.Throws<FormatException>(() => env.Reset("benchmark://mlir-linalg-v0/matmul?m=65536&n=65536&k=65536"));
+        Assert.Contains("take 48 GiB", error.Message);
+        Assert.Contains("more than the 1 GiB", error.Message);
+        // Parameters beyond 65536 were refused already; the cap applies to every kernel as well.
+        Assert.Throws<UnknownBenchmarkException>(() => env.Reset("benchmark://mlir-linalg-v0/matmul?m=100000&n=100000&k=100000"));
+
+        string path = Path.Combine(Path.GetTempPath(), $"cgym-huge-{Guid.NewGuid():N}.mlir");
+        // A shape whose element count overflows a long.
+        File.WriteAllText(path, "func.func @kernel(%a: memref<4294967296x4294967296x4xf32>, %out: memref<4xf32>) {\n  return\n}\n");
+        try
+        {
+            Assert.Contains("more than the 1 GiB", Assert.Throws<FormatException>(() => env.Reset(path)).Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+        env.Reset(Matmul);
+        Assert.Equal(Matmul, env.Benchmark);
+    }
+
+    [Fact]
+    public void AKernelPastItsTimeLimitIsAClearErrorAndTheEnvironmentContinues()
+    {
+        // A 2048^3 matmul takes far more than a second per call untiled; the harness makes at least four calls.
+        using var env = new MlirEnv(kernelTimeLimit: TimeSpan.FromSeconds(0.5));
+        env.Reset("benchmark://mlir-linalg-v0/matmul?m=2048&n=2048&k=2048");
+        var error = Assert.Throws<MlirException>(() => env.Observe(MlirSpaces.Runtime));
+        Assert.Contains("the kernel ran past its time limit of 0.5 s", error.Message);
+
+        env.Step(["tile-d0-8"]);
+        Assert.Equal(["tile-d0-8"], env.State.Actions);
+        Assert.Contains("scf.for", env.Observe(MlirSpaces.Mlir).AsText());
+        Assert.Contains("ran past its time limit", Assert.Throws<MlirException>(() => env.Observe(MlirSpaces.Runtime)).Message);
+
+        // Another environment on a small kernel runs as before.
+        using var small = new MlirEnv(runtimeBudget: TimeSpan.Zero);
+        small.Reset(Matmul);
+        Assert.True(small.Observe(MlirSpaces.Runtime).AsDouble() > 0);
+    }
+
+    [Fact]
     public void MalformedMlirFileGivesAClearError()
     {
         string path = Path.Combine(Path.GetTempPath(), $"cgym-bad-{Guid.NewGuid():N}.mlir");

@@ -106,16 +106,20 @@ int main(int argc, char **argv) {
   }
 
   /* Errors come back with MLIR's diagnostics, and leave the process running. */
-  cgym_mlir_module *m = NULL;
+  /* Out-parameters start as stale pointers: a failure must clear them, not leave them. */
+  cgym_mlir_module *m = (cgym_mlir_module *)&failures;
   char *error = NULL;
   expectError(cgym_mlir_parse("func.func @f( {", 15, "bad.mlir", &m, &error), error, "malformed module", "bad.mlir");
+  expect(m == NULL, "a failed parse sets its module to NULL", NULL);
   cgym_mlir_parse(kernel, length, kernelPath, &m, &error);
   error = NULL;
   expectError(cgym_mlir_run_pipeline(m, "builtin.module(no-such-pass)", &error), error, "unknown pass", "no-such-pass");
   error = NULL;
-  expectError(cgym_mlir_run_pipeline(m, "builtin.module(convert-func-to-llvm)", &error) ||
-              cgym_mlir_translate_to_llvm_ir(m, &(char *){NULL}, &error), error,
+  char *ir = (char *)&failures;
+  expect(cgym_mlir_run_pipeline(m, "builtin.module(convert-func-to-llvm)", &error) == 0, "convert-func-to-llvm", error);
+  expectError(cgym_mlir_translate_to_llvm_ir(m, &ir, &error), error,
               "translation of a module not fully in the LLVM dialect", "error");
+  expect(ir == NULL, "a failed translation sets its text to NULL", NULL);
   cgym_mlir_module *copy = NULL;
   error = NULL;
   expect(cgym_mlir_clone(m, &copy, &error) == 0, "clone", error);

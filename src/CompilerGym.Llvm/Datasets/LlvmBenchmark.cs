@@ -12,7 +12,7 @@ namespace CompilerGym.Llvm.Datasets;
 public sealed class LlvmBenchmark
 {
     private readonly string? _noRunSpecReason;
-    private readonly Lazy<RunResult> _reference;
+    private readonly Lazy<UnoptimizedRun> _reference;
 
     public string Uri { get; }
     public string BitcodePath { get; }
@@ -41,7 +41,7 @@ public sealed class LlvmBenchmark
         RunSpec = hasMain ? runSpec : null;
         _noRunSpecReason = !hasMain ? "it defines no main function" : runSpec is null ? "its dataset does not say how to run it" : null;
         Baselines = new Baselines(this);
-        // A failure (a link error, a full disk) is not remembered: the next call tries again.
+        // A failure (a full disk, a time-out) is not remembered: the next call tries again.
         _reference = new(RunUnoptimized, LazyThreadSafetyMode.PublicationOnly);
     }
 
@@ -58,11 +58,19 @@ public sealed class LlvmBenchmark
         }
     }
 
-    /// <summary>The run of the unoptimized build, made once (it needs a run spec).</summary>
-    public RunResult Reference => _reference.Value;
+    /// <summary>The run of the unoptimized build, made once (it needs a run spec, and a program that builds).</summary>
+    public RunResult Reference => _reference.Value.Run ?? throw new ObservationUnavailableException($"{Uri} is not runnable: {NotRunnableReason}");
 
-    /// <summary>Whether the program can be run: it has a run spec, and its unoptimized build exits by itself within the limits.</summary>
-    public bool IsRunnable => RunSpec is not null && Reference.Termination == RunTermination.Exited;
+    /// <summary>Whether the program can be run: it has a run spec, and its unoptimized build links, and exits by itself within the limits.</summary>
+    public bool IsRunnable => NotRunnableReason is null;
+
+    /// <summary>Why the program cannot be run (see <see cref="IsRunnable"/>), or null if it can.</summary>
+    public string? NotRunnableReason => _noRunSpecReason ?? _reference.Value switch
+    {
+        { BuildError: { } error } => $"its unoptimized build failed: {error}",
+        { Run: { Termination: not RunTermination.Exited } run } => $"its unoptimized build {run.Describe()}",
+        _ => null,
+    };
 
     public RunSpec RequireRunSpec() => RunSpec
         ?? throw new ObservationUnavailableException($"{Uri} cannot be built into a program: {_noRunSpecReason}");
@@ -70,7 +78,7 @@ public sealed class LlvmBenchmark
     public void RequireRunnable()
     {
         RequireRunSpec();
-        if (!IsRunnable) throw new ObservationUnavailableException($"{Uri} is not runnable: its unoptimized build {Reference.Describe()}");
+        if (NotRunnableReason is { } reason) throw new ObservationUnavailableException($"{Uri} is not runnable: {reason}");
     }
 
     /// <summary>A fresh module of the unoptimized program, in its own context, on the default target if it names none.</summary>
@@ -81,12 +89,24 @@ public sealed class LlvmBenchmark
         return module;
     }
 
-    private RunResult RunUnoptimized()
+    // The unoptimized build's run, or why it could not be built: a program that does not link (an
+    // undefined symbol) is not runnable, an answer to remember rather than a failure to retry.
+    private UnoptimizedRun RunUnoptimized()
     {
         var spec = RequireRunSpec();
         using var machine = new TargetMachine(TargetTriple);
         using var module = Load();
-        using var executable = Executable.Build(module, machine, spec, ProgramName);
-        return executable.Run();
+        Executable executable;
+        try
+        {
+            executable = Executable.Build(module, machine, spec, ProgramName);
+        }
+        catch (LlvmException e)
+        {
+            return new UnoptimizedRun(null, e.Message);
+        }
+        using (executable) return new UnoptimizedRun(executable.Run(), null);
     }
+
+    private sealed record UnoptimizedRun(RunResult? Run, string? BuildError);
 }

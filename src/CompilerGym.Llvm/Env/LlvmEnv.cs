@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CompilerGym.Core.Envs;
+using CompilerGym.Core.Rewards;
 using CompilerGym.Core.Spaces;
 using CompilerGym.Llvm.Actions;
 using CompilerGym.Llvm.Core;
@@ -23,7 +24,7 @@ public sealed class LlvmEnv : ICompilerEnv
     private readonly BenchmarkStore _store;
     private readonly RuntimeOptions _runtime;
     private readonly Dictionary<string, Observation> _cache = [];
-    private readonly Dictionary<string, double> _lastCost = [];
+    private PreviousMeasurements _lastCost = new();
     private readonly List<LlvmAction> _actions = [];
     private LlvmActionSpace _actionSpace;
     private LlvmObservation? _observationSpace;
@@ -145,10 +146,10 @@ public sealed class LlvmEnv : ICompilerEnv
             _machine = new TargetMachine(benchmark.TargetTriple),
             _episodeReward = _episodeReward,
             _episodeStart = _episodeStart,
+            _lastCost = _lastCost.Copy(),
         };
         fork._actions.AddRange(_actions);
         foreach (var (k, v) in _cache) fork._cache[k] = v;
-        foreach (var (k, v) in _lastCost) fork._lastCost[k] = v;
         return fork;
     }
 
@@ -264,9 +265,7 @@ public sealed class LlvmEnv : ICompilerEnv
         double initial = Observe(definition.InitialCostSpace).AsDouble();
         double baseline = reward.BaselineSpace is null ? 0 : Observe(reward.BaselineSpace).AsDouble();
         double now = definition.Cost(Observe(reward.CostSpace));
-        double previous = _lastCost.GetValueOrDefault(reward.Name, initial);
-        _lastCost[reward.Name] = now;
-        return reward.Reward(previous, now, reward.Divisor(initial, baseline));
+        return reward.Reward(_lastCost.Replace(reward.Name, now, initial), now, reward.Divisor(initial, baseline));
     }
 
     private (LlvmModule, TargetMachine, LlvmBenchmark) Session() =>

@@ -18,6 +18,17 @@ public sealed partial record KernelSignature(IReadOnlyList<MemrefArg> Args)
 {
     public const string FunctionName = "kernel";
 
+    /// <summary>
+    /// The most memory a kernel's arguments may take, 1 GiB: the harness allocates them all, and a
+    /// kernel that size already takes minutes per call unoptimized (an 8192² matmul, 768 MiB), so
+    /// larger ones could not be timed within an episode anyway. The sandbox's memory limit
+    /// (<see cref="Runtime.Harness.MemoryBytes"/>) leaves room above it for the kernel's temporaries.
+    /// </summary>
+    public const long MaxArgumentBytes = 1L << 30;
+
+    /// <summary>The bytes of all arguments; a double, since a user's file may declare shapes whose product overflows a long.</summary>
+    public double ArgumentBytes => Args.Sum(a => a.Shape.Aggregate((double)sizeof(float), (bytes, d) => bytes * d));
+
     public IEnumerable<MemrefArg> Inputs => Args.Take(Args.Count - 1);
     public MemrefArg Output => Args[^1];
 
@@ -33,10 +44,16 @@ public sealed partial record KernelSignature(IReadOnlyList<MemrefArg> Args)
             var m = MemrefArgument().Match(arg);
             if (!m.Success)
                 throw new FormatException($"'{name}': argument '{arg}' of @{FunctionName} is not a statically shaped f32 memref (memref<4x8xf32>)");
-            args.Add(new MemrefArg(m.Groups[1].Value, [.. m.Groups[2].Value.Split('x').Select(long.Parse)]));
+            var shape = m.Groups[2].Value.Split('x').Select(d => long.TryParse(d, out long size) ? size : -1).ToList();
+            if (shape.Contains(-1)) throw new FormatException($"'{name}': argument '{arg}' of @{FunctionName} has a dimension too large to allocate");
+            args.Add(new MemrefArg(m.Groups[1].Value, shape));
         }
         if (args.Count < 2) throw new FormatException($"'{name}': @{FunctionName} needs at least one input and an output argument");
-        return new KernelSignature(args);
+        var signature = new KernelSignature(args);
+        if (signature.ArgumentBytes > MaxArgumentBytes)
+            throw new FormatException($"'{name}': the arguments of @{FunctionName} take {signature.ArgumentBytes / (1L << 30):0.##} GiB "
+                + $"({signature.ArgumentBytes:0} bytes), more than the {MaxArgumentBytes >> 30} GiB a kernel may have");
+        return signature;
     }
 
     [GeneratedRegex(@"func\.func\s+@kernel\s*\(([^)]*)\)")]

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using CompilerGym.Core.Envs;
+using CompilerGym.Core.Rewards;
 using CompilerGym.Core.Spaces;
 using CompilerGym.Llvm.Core;
 using CompilerGym.Llvm.Datasets;
@@ -23,7 +24,6 @@ public sealed class MlirEnv : ICompilerEnv
     public const string MlirOpt = "mlir-opt-22";
 
     private readonly Dictionary<string, Observation> _cache = [];
-    private readonly Dictionary<string, double> _lastSpeedup = [];
     private readonly List<MlirAction> _actions = [];
     private readonly MlirActionSpace _space = MlirActionSpace.Instance;
     private Space? _observationSpace;
@@ -33,19 +33,24 @@ public sealed class MlirEnv : ICompilerEnv
     private string _text = "";
     private double _episodeReward;
     private long _episodeStart;
+    private PreviousMeasurements _lastSpeedup = new();
     // The last build and run of the kernel, and the text it was made from.
     private RunResult? _run;
     private string? _runText;
 
     /// <param name="runtimeBudget">Wall-clock time spent timing one runtime observation (at least 3 calls are timed).</param>
-    public MlirEnv(string? observationSpace = null, string? rewardSpace = null, TimeSpan? runtimeBudget = null)
+    /// <param name="kernelTimeLimit">Wall-clock limit of one run of the kernel (default <see cref="Harness.DefaultTimeLimit"/> of the budget); a run past it is an error.</param>
+    public MlirEnv(string? observationSpace = null, string? rewardSpace = null, TimeSpan? runtimeBudget = null, TimeSpan? kernelTimeLimit = null)
     {
         _observationSpace = observationSpace is null ? null : MlirSpaces.Observation(observationSpace);
         _rewardSpace = rewardSpace is null ? null : MlirSpaces.Reward(rewardSpace);
         RuntimeBudget = runtimeBudget ?? TimeSpan.FromMilliseconds(500);
+        KernelTimeLimit = kernelTimeLimit ?? Harness.DefaultTimeLimit(RuntimeBudget);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(KernelTimeLimit, TimeSpan.Zero, nameof(kernelTimeLimit));
     }
 
     public TimeSpan RuntimeBudget { get; }
+    public TimeSpan KernelTimeLimit { get; }
 
     public IReadOnlyList<Space> ActionSpaces => [_space.Space];
     public IReadOnlyList<Space> ObservationSpaces => MlirSpaces.Observations;
@@ -153,10 +158,10 @@ public sealed class MlirEnv : ICompilerEnv
             MlirSpaces.ObjectTextSizeBytes => new Observation.Int64Scalar(ObjectTextSize()),
             // The output does not depend on LLVM's optimization level (the baseline checks that), so a quick -O0 build gives it.
             MlirSpaces.OutputChecksum => new Observation.Text(_run is not null && _runText == _text ? _run.Checksum
-                : Harness.Run(Observe(MlirSpaces.LlvmIr).AsText(), benchmark.Signature, Harness.Unoptimized, TimeSpan.Zero).Checksum),
+                : Harness.Run(Observe(MlirSpaces.LlvmIr).AsText(), benchmark.Signature, Harness.Unoptimized, TimeSpan.Zero, KernelTimeLimit).Checksum),
             MlirSpaces.Runtime => new Observation.Int64Scalar(CheckedRun().MedianNanoseconds),
-            MlirSpaces.RuntimeUntransformed => new Observation.Int64Scalar(Baseline.For(benchmark, RuntimeBudget).Untransformed.MedianNanoseconds),
-            MlirSpaces.RuntimeDefault => new Observation.Int64Scalar(Baseline.For(benchmark, RuntimeBudget).Default.MedianNanoseconds),
+            MlirSpaces.RuntimeUntransformed => new Observation.Int64Scalar(Baseline.For(benchmark, RuntimeBudget, KernelTimeLimit).Untransformed.MedianNanoseconds),
+            MlirSpaces.RuntimeDefault => new Observation.Int64Scalar(Baseline.For(benchmark, RuntimeBudget, KernelTimeLimit).Default.MedianNanoseconds),
             _ => throw new InvalidOperationException(space.Name),
         };
         _cache[space.Name] = value;
@@ -166,17 +171,17 @@ public sealed class MlirEnv : ICompilerEnv
     public ICompilerEnv Fork()
     {
         var module = Session();
-        var fork = new MlirEnv(_observationSpace?.Name, _rewardSpace?.Name, RuntimeBudget)
+        var fork = new MlirEnv(_observationSpace?.Name, _rewardSpace?.Name, RuntimeBudget, KernelTimeLimit)
         {
             _benchmark = _benchmark,
             _module = WithTransforms(module.Clone()),
             _text = _text,
             _episodeReward = _episodeReward,
             _episodeStart = _episodeStart,
+            _lastSpeedup = _lastSpeedup.Copy(),
         };
         fork._actions.AddRange(_actions);
         foreach (var (k, v) in _cache) fork._cache[k] = v;
-        foreach (var (k, v) in _lastSpeedup) fork._lastSpeedup[k] = v;
         return fork;
     }
 
@@ -212,7 +217,7 @@ public sealed class MlirEnv : ICompilerEnv
         var errors = new List<string>();
         try
         {
-            using var replay = new MlirEnv(runtimeBudget: TimeSpan.Zero);
+            using var replay = new MlirEnv(runtimeBudget: TimeSpan.Zero, kernelTimeLimit: KernelTimeLimit);
             replay.Reset(state.Benchmark, new ResetOptions(state.ActionSpace));
             foreach (string action in state.Actions) replay.Step([action]);
             replay.CheckedRun();
@@ -315,7 +320,7 @@ public sealed class MlirEnv : ICompilerEnv
     {
         if (_run is null || _runText != _text)
         {
-            _run = Harness.Run(Observe(MlirSpaces.LlvmIr).AsText(), _benchmark!.Signature, Harness.Optimized, RuntimeBudget);
+            _run = Harness.Run(Observe(MlirSpaces.LlvmIr).AsText(), _benchmark!.Signature, Harness.Optimized, RuntimeBudget, KernelTimeLimit);
             _runText = _text;
         }
         return _run;
@@ -325,19 +330,19 @@ public sealed class MlirEnv : ICompilerEnv
     private RunResult CheckedRun()
     {
         var result = Run();
-        var reference = Baseline.For(_benchmark!, RuntimeBudget).Untransformed;
+        var reference = Baseline.For(_benchmark!, RuntimeBudget, KernelTimeLimit).Untransformed;
         if (result.Checksum != reference.Checksum)
             throw new MlirException($"the transformed kernel computes a different output: checksum {result.Checksum}, untransformed {reference.Checksum} (actions: {string.Join(", ", _actions.Select(a => a.Name))})");
         return result;
     }
 
+    /// <summary>The speed-up gained since the previous step; an episode starts from the default lowering's speed-up.</summary>
     private double Reward(string name)
     {
         double baseline = Observe(MlirSpaces.BaselineOf(name)).AsDouble();
-        double now = Observe(MlirSpaces.Runtime).AsDouble();
-        double speedup = baseline / Math.Max(now, 1);
-        double previous = _lastSpeedup.GetValueOrDefault(name, baseline / Math.Max(Observe(MlirSpaces.RuntimeDefault).AsDouble(), 1));
-        _lastSpeedup[name] = speedup;
+        double speedup = baseline / Math.Max(Observe(MlirSpaces.Runtime).AsDouble(), 1);
+        double start = baseline / Math.Max(Observe(MlirSpaces.RuntimeDefault).AsDouble(), 1);
+        double previous = _lastSpeedup.Replace(name, speedup, start);
         return name == MlirSpaces.LogSpeedup ? Math.Log(speedup / previous) : speedup - previous;
     }
 

@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Text;
 using CompilerGym.Llvm.Datasets;
+using CompilerGym.Llvm.Execution;
 using CompilerGym.Llvm.Tools;
 using CompilerGym.Mlir.Benchmarks;
 using CompilerGym.Mlir.Core;
+using SandboxedRun = CompilerGym.Llvm.Execution.RunResult;
 
 namespace CompilerGym.Mlir.Runtime;
 
@@ -14,7 +16,9 @@ public sealed record RunResult(string Checksum, long MedianNanoseconds, int Call
 /// Runs a lowered kernel natively: a generated C program allocates its arguments, fills the inputs
 /// with small integers (exact in f32, so any summation order gives the same output bit for bit),
 /// calls the kernel once to warm up, then times calls until a time budget is spent, and prints a
-/// checksum of the output and the median time. Executables are cached by content.
+/// checksum of the output and the median time. Each run builds the executable in a temporary
+/// folder, runs it in llvm-v0's sandbox (<see cref="ProgramRunner"/>) and deletes the folder: the
+/// results are what callers keep, per state.
 /// </summary>
 public static class Harness
 {
@@ -28,34 +32,68 @@ public static class Harness
 
     /// <summary>
     /// MLIR's runtime library (libmlir-22): a copy between memrefs of non-contiguous layouts, as
-    /// some tilings leave, lowers to a call of its <c>memrefCopy</c>.
+    /// some fusions leave, lowers to a call of its <c>memrefCopy</c>.
     /// </summary>
     private static readonly string[] s_runtimeLibrary = ["-L/usr/lib/llvm-22/lib", "-lmlir_c_runner_utils", "-Wl,-rpath,/usr/lib/llvm-22/lib"];
 
-    public static RunResult Run(string llvmIr, KernelSignature signature, string optimization, TimeSpan budget)
+    /// <summary>
+    /// The address space a kernel run may take: four times the cap on its arguments, leaving room
+    /// for the temporaries a kernel allocates (a chain of elementwise operations makes several
+    /// output-sized buffers), the C runtime and, for a parallel kernel, its threads' stacks and malloc arenas.
+    /// </summary>
+    public const long MemoryBytes = 4 * KernelSignature.MaxArgumentBytes;
+
+    /// <summary>What a kernel run may write: the harness prints three short lines, or one error.</summary>
+    public const long OutputBytes = 1L << 20;
+
+    /// <summary>
+    /// A run's wall time limit for a timing budget: the budget twenty times over, for a loaded
+    /// machine, and a minute for the set-up and the calls made whatever the budget (a warm-up and three timed).
+    /// </summary>
+    public static TimeSpan DefaultTimeLimit(TimeSpan budget) => budget * 20 + TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Builds and runs a kernel. The run is stopped at <paramref name="timeLimit"/> of wall time,
+    /// or that much CPU time per processor (a parallel kernel runs several threads), and limited
+    /// to <see cref="MemoryBytes"/> and <see cref="OutputBytes"/>; a run that does not finish
+    /// cleanly throws an <see cref="MlirException"/> naming the limit it ran into.
+    /// </summary>
+    public static RunResult Run(string llvmIr, KernelSignature signature, string optimization, TimeSpan budget, TimeSpan timeLimit)
     {
-        string source = Source(signature);
-        string executable = Cache.GetOrCreate(Path.Combine("mlir", "kernels", Cache.Hash(llvmIr, source, optimization) + ".exe"), output =>
+        string dir = Directory.CreateTempSubdirectory("cgym-mlir-").FullName;
+        try
         {
-            string dir = Directory.CreateTempSubdirectory("cgym-mlir-").FullName;
-            try
-            {
-                File.WriteAllText(Path.Combine(dir, "kernel.ll"), llvmIr);
-                File.WriteAllText(Path.Combine(dir, "harness.c"), source);
-                // -march=native: the kernel is timed on this machine, with its vector units.
-                var compile = ProcessRunner.Run(Clang, [optimization, "-march=native", "-Wno-override-module", "harness.c", "kernel.ll", .. s_runtimeLibrary, "-o", output],
-                    TimeSpan.FromMinutes(5), dir);
-                if (compile.ExitCode != 0) throw new MlirException($"{Clang} could not build the kernel:\n{compile.Stderr.Trim()}");
-            }
-            finally
-            {
-                Directory.Delete(dir, recursive: true);
-            }
-        });
-        var run = ProcessRunner.Run(executable, [((long)budget.TotalNanoseconds).ToString(CultureInfo.InvariantCulture)], budget * 20 + TimeSpan.FromSeconds(60));
-        if (run.ExitCode != 0) throw new MlirException($"the kernel failed (exit code {run.ExitCode}):\n{run.Stderr.Trim()}");
-        return Parse(run.Stdout);
+            string output = Path.Combine(dir, "kernel");
+            File.WriteAllText(Path.Combine(dir, "kernel.ll"), llvmIr);
+            File.WriteAllText(Path.Combine(dir, "harness.c"), Source(signature));
+            // -march=native: the kernel is timed on this machine, with its vector units.
+            var compile = ProcessRunner.Run(Clang, [optimization, "-march=native", "-Wno-override-module", "harness.c", "kernel.ll", .. s_runtimeLibrary, "-o", output],
+                TimeSpan.FromMinutes(5), dir);
+            if (compile.ExitCode != 0) throw new MlirException($"{Clang} could not build the kernel:\n{compile.Stderr.Trim()}");
+            var limits = new RunLimits(timeLimit * Environment.ProcessorCount, timeLimit, MemoryBytes, OutputBytes);
+            var run = ProgramRunner.Run(output, new RunSpec { Arguments = [((long)budget.TotalNanoseconds).ToString(CultureInfo.InvariantCulture)], Limits = limits });
+            if (Failure(run, limits) is { } failure) throw new MlirException(failure);
+            return Parse(Encoding.UTF8.GetString(run.Stdout));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
+
+    // Why a run did not finish cleanly, naming the limit it ran into, or null if it did.
+    private static string? Failure(SandboxedRun run, RunLimits limits) => run.Termination switch
+    {
+        RunTermination.Exited when run.ExitCode == 0 => null,
+        RunTermination.WallTimeLimit => $"the kernel ran past its time limit of {Seconds(limits.WallTime)} and was stopped",
+        RunTermination.CpuTimeLimit => $"the kernel ran past its CPU time limit of {Seconds(limits.CpuTime)} and was stopped",
+        RunTermination.FileSizeLimit => $"the kernel wrote more than its output limit of {limits.FileBytes} bytes",
+        // A kernel whose allocations fail past the memory limit crashes on the null pointer.
+        RunTermination.Signaled => $"the kernel {run.Describe()} (its memory limit is {limits.MemoryBytes >> 30} GiB)",
+        _ => $"the kernel {run.Describe()}",
+    };
+
+    private static string Seconds(TimeSpan time) => $"{time.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s";
 
     private static RunResult Parse(string output)
     {
@@ -81,7 +119,10 @@ public static class Harness
 
             /* Small integers: exact in f32, and so are sums and products of a few thousand of them. */
             static float *input(int64_t n, int seed) {
-              float *p = aligned_alloc(64, (size_t)((n * 4 + 63) / 64 * 64));
+              size_t bytes = (size_t)((n * 4 + 63) / 64 * 64);
+              float *p = aligned_alloc(64, bytes);
+              /* Beyond the sandbox's memory limit allocation fails: say so rather than crash. */
+              if (!p && bytes) { fprintf(stderr, "cannot allocate %zu bytes for an argument\n", bytes); exit(1); }
               for (int64_t i = 0; i < n; i++) p[i] = (float)((i * 7 + seed * 3) % 5 - 2);
               return p;
             }
