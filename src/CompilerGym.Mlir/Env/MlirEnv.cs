@@ -34,9 +34,8 @@ public sealed class MlirEnv : ICompilerEnv
     private double _episodeReward;
     private long _episodeStart;
     private PreviousMeasurements _lastSpeedup = new();
-    // The last build and run of the kernel, and the text it was made from.
-    private RunResult? _run;
-    private string? _runText;
+    // The kernels built and timed, shared with forks.
+    private RunMemo _runs = new();
 
     /// <param name="runtimeBudget">Wall-clock time spent timing one runtime observation (at least 3 calls are timed).</param>
     /// <param name="kernelTimeLimit">Wall-clock limit of one run of the kernel (default <see cref="Harness.DefaultTimeLimit"/> of the budget); a run past it is an error.</param>
@@ -157,7 +156,7 @@ public sealed class MlirEnv : ICompilerEnv
             MlirSpaces.LlvmInstructionCount => new Observation.Int64Scalar(InstructionCount()),
             MlirSpaces.ObjectTextSizeBytes => new Observation.Int64Scalar(ObjectTextSize()),
             // The output does not depend on LLVM's optimization level (the baseline checks that), so a quick -O0 build gives it.
-            MlirSpaces.OutputChecksum => new Observation.Text(_run is not null && _runText == _text ? _run.Checksum
+            MlirSpaces.OutputChecksum => new Observation.Text(_runs.Find(_text) is { } run ? run.Checksum
                 : Harness.Run(Observe(MlirSpaces.LlvmIr).AsText(), benchmark.Signature, Harness.Unoptimized, TimeSpan.Zero, KernelTimeLimit).Checksum),
             MlirSpaces.Runtime => new Observation.Int64Scalar(CheckedRun().MedianNanoseconds),
             MlirSpaces.RuntimeUntransformed => new Observation.Int64Scalar(Baseline.For(benchmark, RuntimeBudget, KernelTimeLimit).Untransformed.MedianNanoseconds),
@@ -179,6 +178,7 @@ public sealed class MlirEnv : ICompilerEnv
             _episodeReward = _episodeReward,
             _episodeStart = _episodeStart,
             _lastSpeedup = _lastSpeedup.Copy(),
+            _runs = _runs,
         };
         fork._actions.AddRange(_actions);
         foreach (var (k, v) in _cache) fork._cache[k] = v;
@@ -315,15 +315,11 @@ public sealed class MlirEnv : ICompilerEnv
         return machine.TextSizeBytes(module);
     }
 
-    /// <summary>Builds and times the current kernel (once per state).</summary>
+    /// <summary>Builds and times the current kernel (once per kernel text in this env and its forks: see <see cref="RunMemo"/>).</summary>
     private RunResult Run()
     {
-        if (_run is null || _runText != _text)
-        {
-            _run = Harness.Run(Observe(MlirSpaces.LlvmIr).AsText(), _benchmark!.Signature, Harness.Optimized, RuntimeBudget, KernelTimeLimit);
-            _runText = _text;
-        }
-        return _run;
+        return _runs.GetOrRun(_text, () =>
+            Harness.Run(Observe(MlirSpaces.LlvmIr).AsText(), _benchmark!.Signature, Harness.Optimized, RuntimeBudget, KernelTimeLimit));
     }
 
     /// <summary>Runs the kernel and checks its output against the untransformed kernel's.</summary>

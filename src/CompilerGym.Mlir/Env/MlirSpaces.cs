@@ -33,7 +33,7 @@ public static class MlirSpaces
         Scalar(LlvmInstructionCount, "LLVM IR instructions after the fixed lowering"),
         Scalar(ObjectTextSizeBytes, ".text bytes of the x86-64 object code after LLVM's default<O3>", platformDependent: true),
         new(OutputChecksum, SpaceKind.Text, [], null, null, true, false, "Checksums of the kernel's output on deterministic inputs (sum, position-weighted sum); equal for every correct schedule"),
-        Scalar(Runtime, "Median wall-clock nanoseconds per kernel call, built with clang -O3 -march=native; the output is checked against the untransformed kernel's", false, true),
+        Scalar(Runtime, "Median wall-clock nanoseconds per kernel call, built with clang -O3 -march=native; the output is checked against the untransformed kernel's; measured once per kernel text by an env and its forks", false, true),
         Scalar(RuntimeUntransformed, "Runtime of the benchmark with no transformation at all: no actions, clang -O0", false, true),
         Scalar(RuntimeDefault, "Runtime of the benchmark by the default lowering: no actions, clang -O3", false, true),
     ];
