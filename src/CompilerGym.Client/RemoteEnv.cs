@@ -143,9 +143,11 @@ public sealed class RemoteEnv : ICompilerEnv
     {
         var reply = Call(() => Stream.Call(new CallRequest { Fork = new ForkRequest { SessionId = Session() } }).Fork);
         _connection.AddRef();
-        return new RemoteEnv(_connection, _spaces, _actionSpaceName, _observationSpace, _rewardSpace)
+        // The action space is copied, not looked up: a custom one is not among the server's spaces.
+        return new RemoteEnv(_connection, _spaces, null, _observationSpace, _rewardSpace)
         {
             _sessionId = reply.SessionId,
+            _actionSpaceName = _actionSpaceName,
             _actionSpace = _actionSpace,
             _customActions = _customActions,
             Benchmark = Benchmark,

@@ -17,7 +17,8 @@ namespace CompilerGym.Mlir.Env;
 /// <c>mlir-v0</c>, in process: loop-nest optimization of a linalg kernel with MLIR 22. Each step
 /// applies transformations to the kernel's root operation through the shim (no process start);
 /// observations are computed on request and cached until a step changes the kernel. The state is
-/// (benchmark, actions), and <see cref="Commandline"/> reproduces it with mlir-opt-22.
+/// (benchmark, actions, and a custom space's specs), and <see cref="Commandline"/> reproduces it
+/// with mlir-opt-22.
 /// </summary>
 public sealed class MlirEnv : ICompilerEnv
 {
@@ -25,7 +26,7 @@ public sealed class MlirEnv : ICompilerEnv
 
     private readonly Dictionary<string, Observation> _cache = [];
     private readonly List<MlirAction> _actions = [];
-    private readonly MlirActionSpace _space = MlirActionSpace.Instance;
+    private MlirActionSpace _space = MlirActionSpace.Instance;
     private Space? _observationSpace;
     private Space? _rewardSpace;
     private MlirBenchmark? _benchmark;
@@ -51,7 +52,7 @@ public sealed class MlirEnv : ICompilerEnv
     public TimeSpan RuntimeBudget { get; }
     public TimeSpan KernelTimeLimit { get; }
 
-    public IReadOnlyList<Space> ActionSpaces => [_space.Space];
+    public IReadOnlyList<Space> ActionSpaces { get; } = [MlirActionSpace.Instance.Space];
     public IReadOnlyList<Space> ObservationSpaces => MlirSpaces.Observations;
     public IReadOnlyList<Space> RewardSpaces => MlirSpaces.Rewards;
     public Space ActionSpace => _space.Space;
@@ -59,7 +60,7 @@ public sealed class MlirEnv : ICompilerEnv
     public Space? RewardSpace => _rewardSpace;
     public string? Benchmark => _benchmark?.Uri;
 
-    /// <summary>The actions, with their transform scripts and pipeline elements.</summary>
+    /// <summary>The actions of the episode's space, with their transform scripts and pipeline elements.</summary>
     public MlirActionSpace Actions => _space;
 
     public MlirBenchmark? CurrentBenchmark => _benchmark;
@@ -67,15 +68,14 @@ public sealed class MlirEnv : ICompilerEnv
     public ResetResult Reset(string? benchmark = null, ResetOptions? options = null)
     {
         var clock = Stopwatch.StartNew();
+        // Everything is resolved before the session changes, so a bad argument leaves it as it was.
         var target = benchmark is not null ? MlirBenchmark.Get(benchmark)
             : _benchmark ?? throw new InvalidOperationException("Reset needs a benchmark the first time");
-        if (options?.CustomActions is { Count: > 0 })
-            throw new ArgumentException($"{MlirActionSpace.Name} has no custom actions");
-        if (options?.ActionSpace is { } name && name != MlirActionSpace.Name)
-            throw new UnknownNameException($"unknown action space '{name}' (known: {MlirActionSpace.Name})");
+        var space = options?.CustomActions is { Count: > 0 } || options?.ActionSpace is not null
+            ? MlirActionSpace.Resolve(options.ActionSpace, options.CustomActions) : _space;
         var observationSpace = options?.ObservationSpace is { } o ? MlirSpaces.Observation(o) : _observationSpace;
         var rewardSpace = options?.RewardSpace is { } r ? MlirSpaces.Reward(r) : _rewardSpace;
-        var module = Load(target.Text, target.Uri);
+        var module = Load(target.Text, target.Uri, space);
         if (LoopFeatures.Roots(module).Count == 0)
         {
             module.Dispose();
@@ -86,6 +86,7 @@ public sealed class MlirEnv : ICompilerEnv
         _module = module;
         _text = module.ToText();
         _benchmark = target;
+        _space = space;
         _observationSpace = observationSpace;
         _rewardSpace = rewardSpace;
         _actions.Clear();
@@ -94,7 +95,7 @@ public sealed class MlirEnv : ICompilerEnv
         _episodeReward = 0;
         _episodeStart = Stopwatch.GetTimestamp();
         var observation = _observationSpace is null ? null : Observe(_observationSpace.Name);
-        return new ResetResult(observation, new ResetInfo(target.Uri, MlirActionSpace.Name, clock.Elapsed.TotalSeconds));
+        return new ResetResult(observation, new ResetInfo(target.Uri, _space.Space.Name, clock.Elapsed.TotalSeconds));
     }
 
     public StepResult Step(int action, StepOptions? options = null) => Step([action], options);
@@ -173,7 +174,8 @@ public sealed class MlirEnv : ICompilerEnv
         var fork = new MlirEnv(_observationSpace?.Name, _rewardSpace?.Name, RuntimeBudget, KernelTimeLimit)
         {
             _benchmark = _benchmark,
-            _module = WithTransforms(module.Clone()),
+            _space = _space,
+            _module = WithTransforms(module.Clone(), _space),
             _text = _text,
             _episodeReward = _episodeReward,
             _episodeStart = _episodeStart,
@@ -190,8 +192,9 @@ public sealed class MlirEnv : ICompilerEnv
         get
         {
             Session();
-            return new EnvState(_benchmark!.Uri, MlirActionSpace.Name, [.. _actions.Select(a => a.Name)], _rewardSpace?.Name,
-                _rewardSpace is null ? null : _episodeReward, Stopwatch.GetElapsedTime(_episodeStart).TotalSeconds);
+            return new EnvState(_benchmark!.Uri, _space.Space.Name, [.. _actions.Select(a => a.Name)], _rewardSpace?.Name,
+                _rewardSpace is null ? null : _episodeReward, Stopwatch.GetElapsedTime(_episodeStart).TotalSeconds,
+                _space.IsCustom ? [.. _space.Actions.Select(a => a.Name)] : null);
         }
     }
 
@@ -218,7 +221,7 @@ public sealed class MlirEnv : ICompilerEnv
         try
         {
             using var replay = new MlirEnv(runtimeBudget: TimeSpan.Zero, kernelTimeLimit: KernelTimeLimit);
-            replay.Reset(state.Benchmark, new ResetOptions(state.ActionSpace));
+            replay.Reset(state.Benchmark, new ResetOptions(state.ActionSpace, CustomActions: state.CustomActions));
             foreach (string action in state.Actions) replay.Step([action]);
             replay.CheckedRun();
         }
@@ -236,29 +239,24 @@ public sealed class MlirEnv : ICompilerEnv
         _module = null;
     }
 
-    /// <summary>The transform library file every transformation's pipeline loads (written once, named by content).</summary>
-    public static string TransformLibraryPath { get; } = Cache.GetOrCreate(
-        Path.Combine("mlir", $"transforms-{Cache.Hash(MlirActionSpace.Instance.TransformLibrary)}.mlir"),
-        path => File.WriteAllText(path, MlirActionSpace.Instance.TransformLibrary));
-
-    private static string PipelineOf(IEnumerable<MlirAction> actions)
+    private string PipelineOf(IEnumerable<MlirAction> actions)
     {
         var list = actions.ToList();
         string preload = list.Any(a => a.Script is not null)
-            ? $"transform-preload-library{{transform-library-paths={TransformLibraryPath}}}," : "";
+            ? $"transform-preload-library{{transform-library-paths={_space.TransformLibraryPath}}}," : "";
         return $"builtin.module({preload}{string.Join(",", list.Select(a => a.PipelineElement))})";
     }
 
     /// <summary>
-    /// A module whose context holds the transform library. The library is loaded once per context
-    /// (loading it again is an error: its sequences would be defined twice), so in process a step
-    /// runs its actions' pipeline elements alone.
+    /// A module whose context holds the space's transform library. The library is loaded once per
+    /// context (loading it again is an error: its sequences would be defined twice), so in process a
+    /// step runs its actions' pipeline elements alone.
     /// </summary>
-    private static MlirModule Load(string text, string name) => WithTransforms(MlirModule.Parse(text, name));
+    private static MlirModule Load(string text, string name, MlirActionSpace space) => WithTransforms(MlirModule.Parse(text, name), space);
 
-    private static MlirModule WithTransforms(MlirModule module)
+    private static MlirModule WithTransforms(MlirModule module, MlirActionSpace space)
     {
-        module.RunPipeline($"builtin.module(transform-preload-library{{transform-library-paths={TransformLibraryPath}}})");
+        module.RunPipeline($"builtin.module(transform-preload-library{{transform-library-paths={space.TransformLibraryPath}}})");
         return module;
     }
 
@@ -296,7 +294,7 @@ public sealed class MlirEnv : ICompilerEnv
     private void Restore(string text)
     {
         // Parsed first, so that a failure here still leaves the session a module.
-        var restored = Load(text, _benchmark!.Uri);
+        var restored = Load(text, _benchmark!.Uri, _space);
         _module?.Dispose();
         _module = restored;
     }

@@ -134,8 +134,9 @@ class CompilerEnv:
         """Starts an episode; ``seed`` seeds ``action_space.sample()``.
 
         ``options`` may change the ``benchmark``, ``action_space``, ``custom_actions`` (a list of
-        pipeline elements that become the action space), ``observation_space`` and ``reward_space``;
-        what it leaves out stays as it was. Returns ``(observation, info)``.
+        pipeline elements, or for mlir-v0 action specs, that become the action space),
+        ``observation_space`` and ``reward_space``; what it leaves out stays as it was. Returns
+        ``(observation, info)``.
         """
         options = dict(options or {})
         unknown = set(options) - set(_RESET_OPTIONS)
