@@ -12,7 +12,10 @@ public enum ActionChoice
     Sample,
 }
 
-/// <summary>What a rollout or a search over rollouts reached: its actions, their summed reward, the steps it took.</summary>
+/// <summary>
+/// What a rollout or a search over rollouts reached: the actions that applied (replaying them
+/// from the start reaches the same state), their summed reward, the steps it took.
+/// </summary>
 public sealed record RolloutResult(IReadOnlyList<int> Actions, double Reward, int Steps, TimeSpan Elapsed);
 
 /// <summary>
@@ -27,16 +30,17 @@ public static class PolicyRollout
     {
         CheckSpace(env, policy);
         var clock = Stopwatch.StartNew();
-        var actions = new List<int>(steps);
+        var history = new List<int>(steps);
+        var applied = new List<int>(steps);
         double reward = 0;
         for (int i = 0; i < steps; i++)
         {
-            var probabilities = policy.ActionProbabilities(env, actions);
+            var probabilities = policy.ActionProbabilities(env, history);
             int action = choice == ActionChoice.Greedy ? ActionSampling.Greedy(probabilities) : ActionSampling.Sample(probabilities, random);
-            reward += Reward(env.TryStep(action));
-            actions.Add(action);
+            reward += Reward(env.TryStep(action), action, applied);
+            history.Add(action);
         }
-        return new RolloutResult(actions, reward, steps, clock.Elapsed);
+        return new RolloutResult(applied, reward, steps, clock.Elapsed);
     }
 
     /// <summary>
@@ -53,26 +57,31 @@ public static class PolicyRollout
         for (int spent = 0; spent < budget;)
         {
             env.Reset();
-            var actions = new List<int>(steps);
+            var history = new List<int>(steps);
+            var applied = new List<int>(steps);
             double reward = 0;
             for (int i = 0; i < steps && spent < budget; i++, spent++)
             {
-                int action = ActionSampling.Sample(policy.ActionProbabilities(env, actions), random);
-                reward += Reward(env.TryStep(action));
-                actions.Add(action);
+                int action = ActionSampling.Sample(policy.ActionProbabilities(env, history), random);
+                reward += Reward(env.TryStep(action), action, applied);
+                history.Add(action);
                 if (reward > bestReward)
                 {
                     bestReward = reward;
-                    best = [.. actions];
+                    best = [.. applied];
                 }
             }
         }
         return new RolloutResult(best, bestReward, budget, clock.Elapsed);
     }
 
-    /// <summary>A step's reward; an action that did not apply (null) changed nothing and earns 0.</summary>
-    private static double Reward(StepResult? step) => step is null ? 0
-        : step.Reward ?? throw new InvalidOperationException("rollouts need an env with a reward space");
+    /// <summary>A step's reward, noting the action as applied; one that did not apply (null) changed nothing and earns 0.</summary>
+    private static double Reward(StepResult? step, int action, List<int> applied)
+    {
+        if (step is null) return 0;
+        applied.Add(action);
+        return step.Reward ?? throw new InvalidOperationException("rollouts need an env with a reward space");
+    }
 
     private static void CheckSpace(ICompilerEnv env, IActionPolicy policy)
     {

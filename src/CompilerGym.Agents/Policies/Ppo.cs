@@ -27,6 +27,8 @@ public sealed record PpoUpdate(
 /// advantages with GAE, and takes a few epochs of minibatch steps on the clipped objective, a
 /// value loss and an entropy bonus. An episode is <see cref="PpoOptions.EpisodeLength"/> actions
 /// on one benchmark; the reward is the chosen reward space (IrInstructionCountOz by default).
+/// Where the env observes an ActionMask (mlir-v0), the actions it rules out get no probability,
+/// in acting and in the loss alike; an action that still fails to apply is a step with reward 0.
 /// Every random choice comes from the seed, so a run (and a resumed run) repeats exactly.
 /// </summary>
 public static class Ppo
@@ -101,8 +103,11 @@ public static class Ppo
         return order[episode % benchmarks.Count];
     }
 
-    /// <summary>What one update's episodes gave: step t of env e is at index t * envs + e.</summary>
-    private sealed record Rollout(float[] Features, long[] Actions, float[] LogProbs, float[] Values, float[] Rewards,
+    /// <summary>
+    /// What one update's episodes gave: step t of env e is at index t * envs + e. LogitMasks has
+    /// a row per step where the env masks actions (all zeros where it does not).
+    /// </summary>
+    private sealed record Rollout(float[] Features, float[] LogitMasks, long[] Actions, float[] LogProbs, float[] Values, float[] Rewards,
         bool[] EpisodeEnds, double[] EpisodeRewards);
 
     /// <summary>Plays <see cref="PpoOptions.EpisodesPerUpdate"/> whole episodes in every env, sampling from the policy.</summary>
@@ -110,23 +115,24 @@ public static class Ppo
         IReadOnlyList<string> benchmarks, ResetOptions resetOptions, Random random)
     {
         int e = envs.Count, steps = o.EpisodesPerUpdate * o.EpisodeLength;
-        var r = new Rollout(new float[steps * e * size], new long[steps * e], new float[steps * e], new float[steps * e],
-            new float[steps * e], new bool[steps * e], new double[o.EpisodesPerUpdate * e]);
+        var r = new Rollout(new float[steps * e * size], new float[steps * e * actions], new long[steps * e], new float[steps * e],
+            new float[steps * e], new float[steps * e], new bool[steps * e], new double[o.EpisodesPerUpdate * e]);
         for (int round = 0; round < o.EpisodesPerUpdate; round++)
         {
             long firstEpisode = ((long)(update - 1) * o.EpisodesPerUpdate + round) * e;
-            var features = envs.Reset([.. Enumerable.Range(0, e).Select(i => BenchmarkOf(firstEpisode + i, benchmarks, o.Seed))], resetOptions);
+            var inputs = envs.Reset([.. Enumerable.Range(0, e).Select(i => BenchmarkOf(firstEpisode + i, benchmarks, o.Seed))], resetOptions);
             for (int s = 0; s < o.EpisodeLength; s++)
             {
                 int t = round * o.EpisodeLength + s;
-                var (logProbs, values) = Act(model, features);
+                var (logProbs, values) = Act(model, inputs, actions);
                 var chosen = new int[e];
                 for (int i = 0; i < e; i++)
                 {
                     var row = logProbs.AsSpan(i * actions, actions);
                     chosen[i] = ActionSampling.Sample([.. row.ToArray().Select(lp => Math.Exp(lp))], random);
                     int k = t * e + i;
-                    features[i].CopyTo(r.Features, k * size);
+                    inputs[i].Features.CopyTo(r.Features, k * size);
+                    inputs[i].LogitMask?.CopyTo(r.LogitMasks, k * actions);
                     r.Actions[k] = chosen[i];
                     r.LogProbs[k] = row[chosen[i]];
                     r.Values[k] = values[i];
@@ -138,20 +144,21 @@ public static class Ppo
                     r.EpisodeEnds[t * e + i] = s == o.EpisodeLength - 1;
                     r.EpisodeRewards[round * e + i] += rewards[i];
                 }
-                features = next;
+                inputs = next;
             }
         }
         return r;
     }
 
-    /// <summary>The policy's log-probabilities and the critic's values for a batch of states, without gradients.</summary>
-    private static (float[] LogProbs, float[] Values) Act(ActorCritic model, float[][] features)
+    /// <summary>The policy's log-probabilities (masked actions get none) and the critic's values for a batch of states, without gradients.</summary>
+    private static (float[] LogProbs, float[] Values) Act(ActorCritic model, PolicyInput[] inputs, int actions)
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var input = torch.tensor(features.SelectMany(f => f).ToArray(), [features.Length, features[0].Length]);
-        var (logits, values) = model.forward(input);
-        return (nn.functional.log_softmax(logits, 1).data<float>().ToArray(), values.data<float>().ToArray());
+        var features = torch.tensor(inputs.SelectMany(x => x.Features).ToArray(), [inputs.Length, inputs[0].Features.Length]);
+        var masks = torch.tensor(inputs.SelectMany(x => x.LogitMask ?? new float[actions]).ToArray(), [inputs.Length, actions]);
+        var (logits, values) = model.forward(features);
+        return (nn.functional.log_softmax(logits + masks, 1).data<float>().ToArray(), values.data<float>().ToArray());
     }
 
     /// <summary>GAE for each env's sequence of steps (the rollout's columns).</summary>
@@ -221,6 +228,7 @@ public static class Ppo
         int batch = r.Actions.Length, minibatch = batch / o.Minibatches, size = r.Features.Length / batch;
         using var scope = torch.NewDisposeScope();
         var features = torch.tensor(r.Features, [batch, size]);
+        var masks = torch.tensor(r.LogitMasks, [batch, r.LogitMasks.Length / batch]);
         var actions = torch.tensor(r.Actions);
         var oldLogProbs = torch.tensor(r.LogProbs);
         var allAdvantages = torch.tensor(advantages);
@@ -236,7 +244,7 @@ public static class Ppo
                 using var step = torch.NewDisposeScope();
                 var index = torch.tensor(order[start..(start + minibatch)]);
                 var (logits, values) = model.forward(features.index_select(0, index));
-                var logProbs = nn.functional.log_softmax(logits, 1);
+                var logProbs = nn.functional.log_softmax(logits + masks.index_select(0, index), 1);
                 var newLogProbs = logProbs.gather(1, actions.index_select(0, index).unsqueeze(1)).squeeze(1);
                 var entropyTerm = -(logProbs.exp() * logProbs).sum(1).mean();
                 var adv = allAdvantages.index_select(0, index);

@@ -51,6 +51,7 @@ public sealed class PpoPolicy : IActionPolicy, IDisposable
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var logits = _model.Logits(tensor(features, [1, features.Length]));
+        if (StateFeatures.LogitMask(env) is { } mask) logits += tensor(mask, [1, mask.Length]);
         return [.. nn.functional.softmax(logits, 1).to(ScalarType.Float64).data<double>()];
     }
 

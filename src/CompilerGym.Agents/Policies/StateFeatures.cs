@@ -37,6 +37,24 @@ public static class StateFeatures
     public static IStateFeatures Named(string encoding) => All.FirstOrDefault(f => f.Encoding == encoding)
         ?? throw new FormatException($"unknown feature encoding '{encoding}' (this version has: {string.Join(", ", All.Select(f => f.Encoding))})");
 
+    public const string ActionMaskSpace = "ActionMask";
+
+    /// <summary>What is added to the actor's logits where an action cannot apply: its probability becomes 0 (not −∞: 0 × −∞ would poison the entropy).</summary>
+    public const float MaskedLogit = -1e9f;
+
+    /// <summary>
+    /// Invalid-action masking (Huang and Ontañón 2022): from the env's ActionMask observation, 0
+    /// for each action that may apply and <see cref="MaskedLogit"/> for each that cannot, to add to
+    /// the actor's logits; null when the env has no mask (every action applies, as in llvm-v0).
+    /// </summary>
+    public static float[]? LogitMask(ICompilerEnv env)
+    {
+        if (!env.ObservationSpaces.Any(s => s.Name == ActionMaskSpace)) return null;
+        long[] mask = env.Observe(ActionMaskSpace).AsInt64Vector();
+        // A state where nothing may apply is left unmasked rather than given no action at all.
+        return mask.Any(m => m != 0) ? [.. mask.Select(m => m != 0 ? 0f : MaskedLogit)] : new float[mask.Length];
+    }
+
     /// <summary>Features of the episode that follow a program's: 1 for the progress and 2 per action.</summary>
     public static int EpisodeSize(int actions) => 1 + 2 * actions;
 

@@ -3,6 +3,9 @@ using CompilerGym.Core.Spaces;
 
 namespace CompilerGym.Agents.Policies;
 
+/// <summary>What the policy sees of a state: its features, and the logit mask of the actions that cannot apply (null: all can).</summary>
+public sealed record PolicyInput(float[] Features, float[]? LogitMask);
+
 /// <summary>
 /// Several environments stepped together, each in its own session and its own thread for the
 /// step, so the compiler works on all cores. Each keeps its episode's actions and returns the
@@ -43,33 +46,36 @@ public sealed class VectorEnv : IDisposable
     public Space ActionSpace(string name) => _envs[0].ActionSpaces.FirstOrDefault(s => s.Name == name)
         ?? throw new UnknownNameException($"the environment has no action space '{name}'");
 
-    /// <summary>Starts an episode in env i on benchmarks[i]; returns each env's features.</summary>
-    public float[][] Reset(IReadOnlyList<string> benchmarks, ResetOptions options)
+    /// <summary>Starts an episode in env i on benchmarks[i]; returns what each env's policy sees.</summary>
+    public PolicyInput[] Reset(IReadOnlyList<string> benchmarks, ResetOptions options)
     {
-        var features = new float[_envs.Length][];
+        var inputs = new PolicyInput[_envs.Length];
         Parallel.For(0, _envs.Length, i =>
         {
             _envs[i].Reset(benchmarks[i], options);
             _histories[i].Clear();
-            features[i] = Features.Encode(_envs[i], _histories[i], _episodeLength);
+            inputs[i] = Input(i);
         });
-        return features;
+        return inputs;
     }
 
-    /// <summary>Applies actions[i] in env i; returns each env's reward and new features.</summary>
-    public (double[] Rewards, float[][] Features) Step(IReadOnlyList<int> actions)
+    /// <summary>Applies actions[i] in env i; returns each env's reward and what its policy sees next.</summary>
+    public (double[] Rewards, PolicyInput[] Inputs) Step(IReadOnlyList<int> actions)
     {
         var rewards = new double[_envs.Length];
-        var features = new float[_envs.Length][];
+        var inputs = new PolicyInput[_envs.Length];
         Parallel.For(0, _envs.Length, i =>
         {
             var step = _envs[i].TryStep(actions[i]);
             rewards[i] = step is null ? 0 : step.Reward ?? throw new InvalidOperationException("the env has no reward space");
             _histories[i].Add(actions[i]);
-            features[i] = Features.Encode(_envs[i], _histories[i], _episodeLength);
+            inputs[i] = Input(i);
         });
-        return (rewards, features);
+        return (rewards, inputs);
     }
+
+    private PolicyInput Input(int i) =>
+        new(Features.Encode(_envs[i], _histories[i], _episodeLength), StateFeatures.LogitMask(_envs[i]));
 
     public void Dispose()
     {

@@ -153,6 +153,7 @@ public sealed class MlirEnv : ICompilerEnv
         {
             MlirSpaces.Mlir => new Observation.Text(_text),
             MlirSpaces.LoopFeatures => new Observation.Int64Vector(LoopFeatures.Compute(module, _actions)),
+            MlirSpaces.ActionMask => new Observation.Int64Vector(ActionMask(module)),
             MlirSpaces.LlvmIr => new Observation.Text(Lowering.ToLlvmIr(module)),
             MlirSpaces.LlvmInstructionCount => new Observation.Int64Scalar(InstructionCount()),
             MlirSpaces.ObjectTextSizeBytes => new Observation.Int64Scalar(ObjectTextSize()),
@@ -276,19 +277,32 @@ public sealed class MlirEnv : ICompilerEnv
     /// <summary>Checks what MLIR would otherwise report obscurely, or not at all (a transformation of no operation succeeds silently).</summary>
     private static void CheckRequirement(MlirModule module, MlirAction action)
     {
-        if (action.Script is null) return;
-        var roots = LoopFeatures.Roots(module);
-        string Fail(string why) => throw new InapplicableActionException($"action '{action.Name}' does not apply to this kernel: {why}");
-        if (roots.Count == 0) Fail("no linalg operation marked cgym.root is left (vectorization replaces it with vector operations)");
+        if (action.Script is not null && WhyInapplicable(LoopFeatures.Roots(module), action) is { } why)
+            throw new InapplicableActionException($"action '{action.Name}' does not apply to this kernel: {why}");
+    }
+
+    /// <summary>Why an action cannot apply to root operations like these, or null when it may (MLIR can still refuse it).</summary>
+    private static string? WhyInapplicable(IReadOnlyList<LoopFeatures.RootOp> roots, MlirAction action)
+    {
+        if (action.Script is null) return null;
+        if (roots.Count == 0) return "no linalg operation marked cgym.root is left (vectorization replaces it with vector operations)";
         var requirement = action.Requirement;
         if (roots.Any(r => r.Loops < requirement.MinLoops))
-            Fail($"it needs {requirement.MinLoops} loops, and the root operation has {roots.Min(r => r.Loops)}");
+            return $"it needs {requirement.MinLoops} loops, and the root operation has {roots.Min(r => r.Loops)}";
         if (requirement.EnclosingLoop && roots.Any(r => r.EnclosingForLoops == 0))
-            Fail("the root operation is not inside a loop (tile it first)");
+            return "the root operation is not inside a loop (tile it first)";
         if (requirement.StaticSmallIterationSpace && roots.FirstOrDefault(r => !r.StaticShape || r.IterationPoints > MlirActionSpace.MaxVectorizedPoints) is { } big)
-            Fail(big.StaticShape
+            return big.StaticShape
                 ? $"the root operation has {big.IterationPoints} iteration points, more than {MlirActionSpace.MaxVectorizedPoints} (tile it first)"
-                : "the root operation's loop ranges are not static (choose tile sizes that divide them)");
+                : "the root operation's loop ranges are not static (choose tile sizes that divide them)";
+        return null;
+    }
+
+    /// <summary>1 for each action of the space that may apply in this state, 0 for those its requirements rule out.</summary>
+    private long[] ActionMask(MlirModule module)
+    {
+        var roots = LoopFeatures.Roots(module);
+        return [.. _space.Actions.Select(a => WhyInapplicable(roots, a) is null ? 1L : 0L)];
     }
 
     private void Restore(string text)

@@ -1,4 +1,5 @@
 using CompilerGym.Core.Spaces;
+using CompilerGym.Mlir.Actions;
 using CompilerGym.Mlir.Core;
 
 namespace CompilerGym.Mlir.Env;
@@ -8,6 +9,7 @@ public static class MlirSpaces
 {
     public const string Mlir = "Mlir";
     public const string LoopFeatures = "LoopFeatures";
+    public const string ActionMask = "ActionMask";
     public const string LlvmIr = "LlvmIr";
     public const string LlvmInstructionCount = "LlvmInstructionCount";
     public const string ObjectTextSizeBytes = "ObjectTextSizeBytes";
@@ -29,6 +31,9 @@ public static class MlirSpaces
         new(LoopFeatures, SpaceKind.Int64Vector, [Core.LoopFeatures.Names.Count], -1, null, true, false,
             "Loop-nest features: module totals, transformations applied so far, the root linalg operation and the next ones (loop ranges, iterator kinds, access patterns)",
             Core.LoopFeatures.Names),
+        new(ActionMask, SpaceKind.Int64Vector, [MlirActionSpace.Instance.Actions.Count], 0, 1, true, false,
+            "1 for each action of the episode's action space (as many as it has) that may apply in this state, 0 for those whose requirements rule them out (too few loops, no loop around the root, too large to vectorize); one marked 1 can still be refused by MLIR",
+            [.. MlirActionSpace.Instance.Actions.Select(a => a.Name)]),
         new(LlvmIr, SpaceKind.Text, [], null, null, true, false, "LLVM IR after the fixed lowering (mlir-translate-22 --mlir-to-llvmir)"),
         Scalar(LlvmInstructionCount, "LLVM IR instructions after the fixed lowering"),
         Scalar(ObjectTextSizeBytes, ".text bytes of the x86-64 object code after LLVM's default<O3>", platformDependent: true),
