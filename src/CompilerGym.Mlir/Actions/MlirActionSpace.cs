@@ -19,6 +19,9 @@ public sealed class MlirActionSpace
     public static readonly IReadOnlyList<int> FuseSizes = [8, 16, 32, 64];
     public static readonly IReadOnlyList<int> UnrollFactors = [2, 4, 8];
 
+    /// <summary>Loops d0..d3 can be parallelized: every kernel's parallel loops are among them (a convolution's are n, h, w, f).</summary>
+    public const int ParallelLoops = 4;
+
     /// <summary>The largest iteration space vectorized at once; a larger one must be tiled first (a vector per point would not fit).</summary>
     public const long MaxVectorizedPoints = 1 << 14;
 
@@ -37,7 +40,7 @@ public sealed class MlirActionSpace
         Actions = Build();
         _byName = Actions.ToDictionary(a => a.Name, StringComparer.Ordinal);
         Space = Space.Discrete(Name, [.. Actions.Select(a => a.Name)],
-            "Loop-nest transformations of the root linalg operation (tile, interchange, fuse producers, decompose, vectorize, unroll) and cleanup passes, MLIR 22");
+            "Loop-nest transformations of the root linalg operation (tile, interchange, fuse producers, decompose, vectorize, unroll, parallelize) and cleanup passes, MLIR 22");
         TransformLibrary = WriteLibrary(Actions);
     }
 
@@ -75,6 +78,12 @@ public sealed class MlirActionSpace
                 $"    transform.loop.unroll %loop {{factor = {factor}}} : !transform.op<\"scf.for\">");
         foreach (string pass in new[] { "canonicalize", "cse", "loop-invariant-code-motion" })
             actions.Add(new MlirAction(actions.Count, pass, ActionKind.Cleanup, pass, null, new()));
+        // Tiles of a parallel loop as the iterations of an scf.forall, which the lowering runs on
+        // OpenMP threads; the last, so that the other actions keep their ids.
+        for (int d = 0; d < ParallelLoops; d++)
+            foreach (int size in TileSizes)
+                Transform($"parallel-d{d}-{size}", ActionKind.Parallelize, new(MinLoops: d + 1, ParallelLoop: d),
+                    $"%t, %l = transform.structured.tile_using_forall %root tile_sizes {Sizes(d, size)} : (!transform.any_op) -> (!transform.any_op, !transform.any_op)");
         return actions;
     }
 

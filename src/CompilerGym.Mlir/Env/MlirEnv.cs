@@ -280,6 +280,8 @@ public sealed class MlirEnv : ICompilerEnv
         var requirement = action.Requirement;
         if (roots.Any(r => r.Loops < requirement.MinLoops))
             Fail($"it needs {requirement.MinLoops} loops, and the root operation has {roots.Min(r => r.Loops)}");
+        if (requirement.ParallelLoop is { } loop && roots.Any(r => !r.IsParallel(loop)))
+            Fail($"loop d{loop} of the root operation is a reduction (its tiles, run in parallel, would race on the output)");
         if (requirement.EnclosingLoop && roots.Any(r => r.EnclosingForLoops == 0))
             Fail("the root operation is not inside a loop (tile it first)");
         if (requirement.StaticSmallIterationSpace && roots.FirstOrDefault(r => !r.StaticShape || r.IterationPoints > MlirActionSpace.MaxVectorizedPoints) is { } big)
