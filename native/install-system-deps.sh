@@ -13,6 +13,8 @@ packages=(llvm-22 llvm-22-dev clang-22 lld-22 make csmith libcsmith-dev patchelf
   valgrind
   # MLIR (the mlir-v0 environment): libMLIR.so and its headers, mlir-opt-22, mlir-translate-22.
   libmlir-22-dev mlir-22-tools
+  # LLVM's OpenMP runtime (libomp, clang-22 -fopenmp): kernels with parallel tiles lowered to OpenMP call it.
+  libomp-22-dev
   # debian-v0: Debian source packages (dpkg-source, the archive's key) and their builds (CMake, tclsh for SQLite).
   dpkg-dev debian-archive-keyring cmake tcl
   # The Python client and its tests, run with Debian's /usr/bin/python3.

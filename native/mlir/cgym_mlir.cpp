@@ -129,7 +129,9 @@ long long opKind(linalg::LinalgOp op) {
 // then how operands are accessed along the innermost loop: contiguously (the
 // innermost loop indexes their last dimension), not at all (reused across it),
 // or with a stride; how many operands have an indexing map that is not a
-// projected permutation (convolution windows); operations in its body.
+// projected permutation (convolution windows); operations in its body;
+// enclosing scf.forall loops (parallel tiles); which loops are parallel, bit d
+// for loop d (where they are matters: only those can be run in parallel).
 void linalgFeatures(linalg::LinalgOp op, long long *f) {
   Operation *o = op.getOperation();
   unsigned loops = op.getNumLoops();
@@ -141,10 +143,12 @@ void linalgFeatures(linalg::LinalgOp op, long long *f) {
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   for (unsigned d = 0; d < 7; d++)
     f[5 + d] = d < ranges.size() ? (ShapedType::isDynamic(ranges[d]) ? -1 : ranges[d]) : 0;
-  long long depth = 0;
-  for (Operation *p = o->getParentOp(); p; p = p->getParentOp())
-    depth += isa<scf::ForOp>(p);
-  f[12] = depth;
+  long long forDepth = 0, forallDepth = 0;
+  for (Operation *p = o->getParentOp(); p; p = p->getParentOp()) {
+    forDepth += isa<scf::ForOp>(p);
+    forallDepth += isa<scf::ForallOp>(p);
+  }
+  f[12] = forDepth;
   f[13] = op.getNumDpsInputs();
   f[14] = op.getNumDpsInits();
   long long contiguous = 0, invariant = 0, strided = 0, nonPermutation = 0;
@@ -160,6 +164,12 @@ void linalgFeatures(linalg::LinalgOp op, long long *f) {
   f[17] = strided;
   f[18] = nonPermutation;
   f[19] = o->getNumRegions() ? (long long)std::distance(o->getRegion(0).op_begin(), o->getRegion(0).op_end()) : 0;
+  f[20] = forallDepth;
+  long long parallelMask = 0;
+  for (auto [d, kind] : llvm::enumerate(op.getIteratorTypesArray()))
+    if (kind == utils::IteratorType::parallel && d < 63)
+      parallelMask |= 1LL << d;
+  f[21] = parallelMask;
 }
 
 } // namespace
@@ -258,16 +268,17 @@ int cgym_mlir_translate_to_llvm_ir(cgym_mlir_module *module, char **out,
 
 void cgym_mlir_loop_features(cgym_mlir_module *module, long long *out,
                              size_t max_ops, size_t *count) {
-  // Module fields: linalg operations, scf.for loops, deepest scf.for nest,
-  // vector operations.
-  long long linalgOps = 0, forLoops = 0, maxDepth = 0, vectorOps = 0;
+  // Module fields: linalg operations, scf.for loops, deepest nest of scf.for
+  // and scf.forall loops, vector operations, scf.forall loops.
+  long long linalgOps = 0, forLoops = 0, maxDepth = 0, vectorOps = 0, forallLoops = 0;
   long long *ops = out + CGYM_MLIR_MODULE_FEATURES;
   module->module->walk([&](Operation *o) {
-    if (auto loop = dyn_cast<scf::ForOp>(o)) {
-      forLoops++;
+    if (isa<scf::ForOp, scf::ForallOp>(o)) {
+      forLoops += isa<scf::ForOp>(o);
+      forallLoops += isa<scf::ForallOp>(o);
       long long depth = 0;
       for (Operation *p = o; p; p = p->getParentOp())
-        depth += isa<scf::ForOp>(p);
+        depth += isa<scf::ForOp, scf::ForallOp>(p);
       maxDepth = std::max(maxDepth, depth);
     } else if (o->getDialect() && o->getDialect()->getNamespace() == "vector") {
       vectorOps++;
@@ -281,6 +292,7 @@ void cgym_mlir_loop_features(cgym_mlir_module *module, long long *out,
   out[1] = forLoops;
   out[2] = maxDepth;
   out[3] = vectorOps;
+  out[4] = forallLoops;
   *count = linalgOps;
 }
 

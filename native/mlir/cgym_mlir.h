@@ -43,11 +43,11 @@ CGYM_MLIR_API int cgym_mlir_translate_to_llvm_ir(cgym_mlir_module *module, char 
 
 /* Loop-nest features: CGYM_MLIR_MODULE_FEATURES numbers for the module, then
  * CGYM_MLIR_OP_FEATURES numbers per linalg operation in program order, at most
- * MAX_OPS of them, written to OUT (room for 4 + 20 * MAX_OPS values). *COUNT
+ * MAX_OPS of them, written to OUT (room for 5 + 22 * MAX_OPS values). *COUNT
  * gets the number of linalg operations, which may exceed MAX_OPS. The fields
  * are named in cgym_mlir.cpp (linalgFeatures) and in the C# LoopFeatures. */
-#define CGYM_MLIR_MODULE_FEATURES 4
-#define CGYM_MLIR_OP_FEATURES 20
+#define CGYM_MLIR_MODULE_FEATURES 5
+#define CGYM_MLIR_OP_FEATURES 22
 CGYM_MLIR_API void cgym_mlir_loop_features(cgym_mlir_module *module, long long *out,
                                            size_t max_ops, size_t *count);
 

@@ -6,9 +6,9 @@ using CompilerGym.Mlir.Env;
 namespace CompilerGym.Mlir.Tune;
 
 /// <summary>
-/// Random search over schedules of the form tile* swap? (tile-row decompose)? vectorize? unroll?
-/// cleanup, drawn from the action space: random loops, sizes and factors. Actions that do not
-/// apply are skipped; each distinct kernel is built and timed once, its output checked.
+/// Random search over schedules of the form parallel? swap? (tile-row decompose)? tile* vectorize?
+/// unroll? cleanup, drawn from the action space: random loops, sizes and factors. Actions that do
+/// not apply are skipped; each distinct kernel is built and timed once, its output checked.
 /// </summary>
 public sealed class RandomScheduleSearch(MlirEnv env, Random random, Action<string> log)
 {
@@ -38,9 +38,15 @@ public sealed class RandomScheduleSearch(MlirEnv env, Random random, Action<stri
 
     private IEnumerable<string> Sample()
     {
-        int loops = (int)env.Observe(MlirSpaces.LoopFeatures).AsInt64Vector()[LoopFeatures.Names.ToList().IndexOf("root.loops")];
+        var features = env.Observe(MlirSpaces.LoopFeatures).AsInt64Vector();
+        long Feature(string name) => features[LoopFeatures.Names.ToList().IndexOf(name)];
+        int loops = (int)Feature("root.loops");
         var actions = new List<string>();
         string Pick(IReadOnlyList<int> values) => values[random.Next(values.Count)].ToString();
+        // Parallel tiles first, outermost: inside a sequential loop every iteration would start and join the threads.
+        var parallel = Enumerable.Range(0, Math.Min(loops, MlirActionSpace.ParallelLoops)).Where(d => (Feature("root.parallel_loop_mask") >> d & 1) != 0).ToList();
+        if (parallel.Count > 0 && random.NextDouble() < 0.5)
+            actions.Add($"parallel-d{parallel[random.Next(parallel.Count)]}-{Pick(MlirActionSpace.TileSizes)}");
         if (random.NextDouble() < 0.3)
         {
             int i = random.Next(loops), j = random.Next(loops);

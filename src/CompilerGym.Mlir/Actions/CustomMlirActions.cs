@@ -36,6 +36,8 @@ public static class CustomMlirActions
             p => new(MinLoops: p.Count), p => MlirActionSpace.TileScript(new(p))),
         ["fuse"] = new(ActionKind.Fuse, "fuse[S0,S1,...]", Sizes,
             p => new(MinLoops: p.Count), p => MlirActionSpace.FuseScript(new(p))),
+        ["parallel"] = new(ActionKind.Parallelize, "parallel[S0,S1,...]", Sizes,
+            p => new(MinLoops: p.Count, ParallelLoops: [.. Enumerable.Range(0, p.Count).Where(i => p[i] != 0)]), p => MlirActionSpace.ParallelScript(new(p))),
         ["interchange"] = new(ActionKind.Interchange, "interchange[P0,P1,...]", Permutation,
             p => new(MinLoops: p.Count), MlirActionSpace.InterchangeScript),
         ["unroll"] = new(ActionKind.Unroll, "unroll[F]", Factor,

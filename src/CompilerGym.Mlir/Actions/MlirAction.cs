@@ -1,7 +1,7 @@
 namespace CompilerGym.Mlir.Actions;
 
 /// <summary>What an action does, for the features' count of transformations applied so far.</summary>
-public enum ActionKind { Tile, Interchange, Fuse, Decompose, Vectorize, Unroll, Cleanup }
+public enum ActionKind { Tile, Interchange, Fuse, Decompose, Vectorize, Unroll, Cleanup, Parallelize }
 
 /// <summary>
 /// One action. A transformation of the root operation (the linalg operations marked <c>cgym.root</c>)
@@ -22,5 +22,9 @@ public sealed record MlirAction(int Id, string Name, ActionKind Kind, string Pip
     public static MlirAction Pass(int id, string element) => new(id, element, ActionKind.Cleanup, element, null, new());
 }
 
-/// <summary>What the root operation must be like for an action to apply; checked before it runs, for a clear message.</summary>
-public sealed record ActionRequirement(int MinLoops = 0, bool EnclosingLoop = false, bool StaticSmallIterationSpace = false);
+/// <summary>
+/// What the root operation must be like for an action to apply; checked before it runs, for a clear
+/// message. <see cref="ParallelLoops"/>: those loops must be parallel (MLIR tiles a reduction loop with
+/// scf.forall too, with only a warning, and its tiles would then race on the output).
+/// </summary>
+public sealed record ActionRequirement(int MinLoops = 0, bool EnclosingLoop = false, bool StaticSmallIterationSpace = false, IReadOnlyList<int>? ParallelLoops = null);

@@ -23,6 +23,9 @@ public sealed class MlirActionSpace
     public static readonly IReadOnlyList<int> FuseSizes = [8, 16, 32, 64];
     public static readonly IReadOnlyList<int> UnrollFactors = [2, 4, 8];
 
+    /// <summary>Loops d0..d3 can be parallelized: every kernel's parallel loops are among them (a convolution's are n, h, w, f).</summary>
+    public const int ParallelLoops = 4;
+
     /// <summary>The largest iteration space vectorized at once; a larger one must be tiled first (a vector per point would not fit).</summary>
     public const long MaxVectorizedPoints = 1 << 14;
 
@@ -41,7 +44,7 @@ public sealed class MlirActionSpace
     public bool IsCustom => Space.Name == Custom;
 
     public static MlirActionSpace Instance { get; } = new(Name,
-        "Loop-nest transformations of the root linalg operation (tile, interchange, fuse producers, decompose, vectorize, unroll) and cleanup passes, MLIR 22",
+        "Loop-nest transformations of the root linalg operation (tile, interchange, fuse producers, decompose, vectorize, unroll, parallelize) and cleanup passes, MLIR 22",
         Build());
 
     /// <summary>A space of <paramref name="actions"/>, whose ids must be their positions and whose names and entry points must differ.</summary>
@@ -107,6 +110,11 @@ public sealed class MlirActionSpace
             Transform($"unroll-{factor}", ActionKind.Unroll, new(EnclosingLoop: true), UnrollScript(factor));
         foreach (string pass in new[] { "canonicalize", "cse", "loop-invariant-code-motion" })
             actions.Add(MlirAction.Pass(actions.Count, pass));
+        // Tiles of a parallel loop as the iterations of an scf.forall, which the lowering runs on
+        // OpenMP threads; the last, so that the other actions keep their ids.
+        for (int d = 0; d < ParallelLoops; d++)
+            foreach (int size in TileSizes)
+                Transform($"parallel-d{d}-{size}", ActionKind.Parallelize, new(MinLoops: d + 1, ParallelLoops: [d]), ParallelScript(Sizes(d, size)));
         return actions;
     }
 
@@ -127,6 +135,10 @@ public sealed class MlirActionSpace
         return $"%t{string.Concat(loops.Select(i => $", %l{i}"))} = transform.structured.{operation} %root tile_sizes {sizes}{attributes} : " +
             $"(!transform.any_op) -> (!transform.any_op{string.Concat(loops.Select(_ => ", !transform.any_op"))})";
     }
+
+    /// <summary>Tiles the root into the iterations of one scf.forall (one loop handle, whatever the sizes), which the lowering runs on OpenMP threads.</summary>
+    internal static string ParallelScript(LoopSizes sizes) =>
+        $"%t, %l = transform.structured.tile_using_forall %root tile_sizes {sizes} : (!transform.any_op) -> (!transform.any_op, !transform.any_op)";
 
     internal const string DecomposeScript =
         "%d = transform.structured.decompose %root : (!transform.any_op) -> !transform.any_op\n" +

@@ -11,7 +11,7 @@ public static class LoopFeatures
 {
     public const int OtherOps = 3;
 
-    private static readonly string[] s_moduleFields = ["linalg_ops", "scf_for_loops", "max_loop_depth", "vector_ops"];
+    private static readonly string[] s_moduleFields = ["linalg_ops", "scf_for_loops", "max_loop_depth", "vector_ops", "scf_forall_loops"];
 
     /// <summary>The per-operation fields computed by the shim, in its order (native/mlir/cgym_mlir.cpp).</summary>
     private static readonly string[] s_opFields =
@@ -20,6 +20,7 @@ public static class LoopFeatures
         "range_d0", "range_d1", "range_d2", "range_d3", "range_d4", "range_d5", "range_d6",
         "enclosing_for_loops", "inputs", "outputs",
         "contiguous_operands", "invariant_operands", "strided_operands", "window_operands", "body_ops",
+        "enclosing_forall_loops", "parallel_loop_mask",
     ];
 
     public static IReadOnlyList<string> Names { get; } =
@@ -57,6 +58,7 @@ public static class LoopFeatures
     {
         public int Loops => (int)Fields[2];
         public long EnclosingForLoops => Fields[12];
+        public bool IsParallel(int loop) => loop < Loops && (Fields[21] >> loop & 1) != 0;
         public IEnumerable<long> Ranges => Fields.Skip(5).Take(Loops);
         public bool StaticShape => Ranges.All(r => r > 0);
         public long IterationPoints => Ranges.Aggregate(1L, (a, b) => a * Math.Max(b, 1));

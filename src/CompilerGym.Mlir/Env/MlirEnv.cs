@@ -44,7 +44,7 @@ public sealed class MlirEnv : ICompilerEnv
     {
         _observationSpace = observationSpace is null ? null : MlirSpaces.Observation(observationSpace);
         _rewardSpace = rewardSpace is null ? null : MlirSpaces.Reward(rewardSpace);
-        RuntimeBudget = runtimeBudget ?? TimeSpan.FromMilliseconds(500);
+        RuntimeBudget = runtimeBudget ?? TimeSpan.FromMilliseconds(200);
         KernelTimeLimit = kernelTimeLimit ?? Harness.DefaultTimeLimit(RuntimeBudget);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(KernelTimeLimit, TimeSpan.Zero, nameof(kernelTimeLimit));
     }
@@ -289,6 +289,8 @@ public sealed class MlirEnv : ICompilerEnv
         var requirement = action.Requirement;
         if (roots.Any(r => r.Loops < requirement.MinLoops))
             return $"it needs {requirement.MinLoops} loops, and the root operation has {roots.Min(r => r.Loops)}";
+        if (requirement.ParallelLoops?.FirstOrDefault(loop => roots.Any(r => !r.IsParallel(loop)), -1) is int loop and >= 0)
+            return $"loop d{loop} of the root operation is a reduction (its tiles, run in parallel, would race on the output)";
         if (requirement.EnclosingLoop && roots.Any(r => r.EnclosingForLoops == 0))
             return "the root operation is not inside a loop (tile it first)";
         if (requirement.StaticSmallIterationSpace && roots.FirstOrDefault(r => !r.StaticShape || r.IterationPoints > MlirActionSpace.MaxVectorizedPoints) is { } big)

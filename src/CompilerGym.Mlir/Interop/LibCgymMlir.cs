@@ -7,8 +7,8 @@ internal static unsafe partial class LibCgymMlir
 {
     private const string Lib = "cgym-mlir";
 
-    public const int ModuleFeatures = 4;
-    public const int OpFeatures = 20;
+    public const int ModuleFeatures = 5;
+    public const int OpFeatures = 22;
 
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int cgym_mlir_parse(byte* text, nuint length, string name, out MlirModuleHandle module, out nint error);

@@ -66,8 +66,11 @@ public static class Harness
             string output = Path.Combine(dir, "kernel");
             File.WriteAllText(Path.Combine(dir, "kernel.ll"), llvmIr);
             File.WriteAllText(Path.Combine(dir, "harness.c"), Source(signature));
-            // -march=native: the kernel is timed on this machine, with its vector units.
-            var compile = ProcessRunner.Run(Clang, [optimization, "-march=native", "-Wno-override-module", "harness.c", "kernel.ll", .. s_runtimeLibrary, "-o", output],
+            // -march=native: the kernel is timed on this machine, with its vector units. A kernel
+            // with parallel tiles calls LLVM's OpenMP runtime (__kmpc_*), linked by -fopenmp; it
+            // runs one thread per core unless OMP_NUM_THREADS says otherwise.
+            string[] openmp = llvmIr.Contains("@__kmpc_", StringComparison.Ordinal) ? ["-fopenmp"] : [];
+            var compile = ProcessRunner.Run(Clang, [optimization, "-march=native", .. openmp, "-Wno-override-module", "harness.c", "kernel.ll", .. s_runtimeLibrary, "-o", output],
                 TimeSpan.FromMinutes(5), dir);
             if (compile.ExitCode != 0) throw new MlirException($"{Clang} could not build the kernel:\n{compile.Stderr.Trim()}");
             var limits = new RunLimits(timeLimit * Environment.ProcessorCount, timeLimit, MemoryBytes, OutputBytes);
