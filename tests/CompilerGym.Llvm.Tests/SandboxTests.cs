@@ -17,6 +17,16 @@ public sealed class SandboxTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, true);
 
     [Fact]
+    public void A_run_sees_the_fixed_environment_and_the_spec_s_variables_only()
+    {
+        var run = ProgramRunner.Run("/usr/bin/env", new RunSpec { Environment = new Dictionary<string, string> { ["OMP_NUM_THREADS"] = "1" } });
+        var variables = Encoding.UTF8.GetString(run.Stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('=')[0]).Order();
+        // PWD is the launcher shell's own.
+        Assert.Equal(["HOME", "LC_ALL", "OMP_NUM_THREADS", "PATH", "PWD", "TMPDIR"], variables);
+        Assert.Contains("OMP_NUM_THREADS=1\n", Encoding.UTF8.GetString(run.Stdout));
+    }
+
+    [Fact]
     public void A_program_that_spins_forever_is_stopped_by_its_cpu_limit_and_not_runnable()
     {
         string name = Unique("spin");

@@ -42,6 +42,8 @@ public sealed partial record RunSpec
     /// <summary>Flags for the link (clang-22), after the object file: libraries such as <c>-lm</c>.</summary>
     public IReadOnlyList<string> LinkFlags { get; init; } = ["-lm"];
     public RunLimits Limits { get; init; } = RunLimits.Default;
+    /// <summary>Variables added to the run's fixed environment (PATH, LC_ALL, HOME, TMPDIR), e.g. OMP_NUM_THREADS.</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
     /// <summary>The arguments with their placeholders replaced by paths in <paramref name="runDirectory"/>.</summary>
     public IReadOnlyList<string> ArgumentsIn(string runDirectory) =>

@@ -35,6 +35,7 @@ public static class ProgramRunner
             string stdin = spec.Stdin is null ? "/dev/null" : Path.Combine(runDirectory, spec.Stdin);
             string stdout = Path.Combine(root, "stdout"), stderr = Path.Combine(root, "stderr");
             var info = StartInfo(runDirectory, [stdin, stdout, stderr, .. command]);
+            foreach (var (name, value) in spec.Environment) info.Environment[name] = value;
 
             using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {program}");
             try

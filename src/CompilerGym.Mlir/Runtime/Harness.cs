@@ -37,6 +37,14 @@ public static class Harness
     private static readonly string[] s_runtimeLibrary = ["-L/usr/lib/llvm-22/lib", "-lmlir_c_runner_utils", "-Wl,-rpath,/usr/lib/llvm-22/lib"];
 
     /// <summary>
+    /// The caller's OpenMP settings, passed into the sandbox's fixed environment: OMP_NUM_THREADS
+    /// (libomp runs a thread per core without it) and the like.
+    /// </summary>
+    private static readonly Dictionary<string, string> s_openMpSettings = System.Environment.GetEnvironmentVariables().Keys.Cast<string>()
+        .Where(name => name.StartsWith("OMP_", StringComparison.Ordinal) || name.StartsWith("KMP_", StringComparison.Ordinal))
+        .ToDictionary(name => name, name => System.Environment.GetEnvironmentVariable(name)!);
+
+    /// <summary>
     /// The address space a kernel run may take: four times the cap on its arguments, leaving room
     /// for the temporaries a kernel allocates (a chain of elementwise operations makes several
     /// output-sized buffers), the C runtime and, for a parallel kernel, its threads' stacks and malloc arenas.
@@ -74,7 +82,10 @@ public static class Harness
                 TimeSpan.FromMinutes(5), dir);
             if (compile.ExitCode != 0) throw new MlirException($"{Clang} could not build the kernel:\n{compile.Stderr.Trim()}");
             var limits = new RunLimits(timeLimit * Environment.ProcessorCount, timeLimit, MemoryBytes, OutputBytes);
-            var run = ProgramRunner.Run(output, new RunSpec { Arguments = [((long)budget.TotalNanoseconds).ToString(CultureInfo.InvariantCulture)], Limits = limits });
+            var run = ProgramRunner.Run(output, new RunSpec
+            {
+                Arguments = [((long)budget.TotalNanoseconds).ToString(CultureInfo.InvariantCulture)], Limits = limits, Environment = s_openMpSettings,
+            });
             if (Failure(run, limits) is { } failure) throw new MlirException(failure);
             return Parse(Encoding.UTF8.GetString(run.Stdout));
         }
