@@ -325,3 +325,40 @@ public class TlsTests(TlsServer server) : IClassFixture<TlsServer>
         Assert.NotEmpty(spaces.ActionSpaces);
     }
 }
+
+/// <summary>A server that opens no file a client names, as one listening beyond loopback does by default.</summary>
+public sealed class ClosedFilesServer() : TestServer(new() { ["Service:AllowFileBenchmarks"] = "false", ["Service:WarmWorkers"] = "0" });
+
+public class ClosedFilesTests(ClosedFilesServer server) : IClassFixture<ClosedFilesServer>
+{
+    private async Task<RpcException> Refused(Proto.StartSessionRequest request)
+    {
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await server.Client.StartSessionAsync(request));
+        Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
+        return error;
+    }
+
+    [Fact]
+    public async Task Files_named_by_clients_are_refused_as_benchmarks_and_in_pass_options()
+    {
+        Assert.Contains("upload the program", (await Refused(new() { Benchmark = "file:///etc/hostname" })).Status.Detail);
+        // Pass options that read files, in MLIR's syntax and in LLVM's.
+        var mlir = await Refused(new()
+        {
+            Benchmark = "benchmark://mlir-linalg-v0/matmul?m=16&n=16&k=16",
+            CustomActions = { "tile[8]", "transform-preload-library{transform-library-paths=/etc/hostname}" },
+        });
+        Assert.Contains("'transform-library-paths'", mlir.Status.Detail);
+        var llvm = await Refused(new() { Benchmark = "benchmark://builtin-v0/crc32", CustomActions = { "memprof-use<profile-filename=/etc/hostname>" } });
+        Assert.Contains("'profile-filename'", llvm.Status.Detail);
+        Assert.Equal(0, server.Sessions.Count);
+
+        // Custom actions that name no file are served as on any server.
+        var session = await server.Client.StartSessionAsync(new Proto.StartSessionRequest
+        {
+            Benchmark = "benchmark://mlir-linalg-v0/matmul?m=16&n=16&k=16", CustomActions = { "tile[8]", "canonicalize" },
+        });
+        Assert.Equal("mlir-22-custom", session.ActionSpace.Name);
+        await server.Client.EndSessionAsync(new Proto.EndSessionRequest { SessionId = session.SessionId });
+    }
+}

@@ -93,6 +93,7 @@ public sealed class CompilerGymService(SessionManager sessions, BenchmarkUploads
         if (request.State is null || request.State.Benchmark.Length == 0)
             throw new RpcException(new Status(StatusCode.InvalidArgument, "Validate needs a state with a benchmark"));
         sessions.CheckBenchmarkAllowed(request.State.Benchmark);
+        sessions.CheckCustomActionsAllowed(request.State.CustomActions);
         var reply = await sessions.RunOnceAsync(new WorkerRequest { Validate = request }, $"replaying the state on {request.State.Benchmark}");
         return reply.Validate;
     }

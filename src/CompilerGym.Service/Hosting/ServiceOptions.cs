@@ -48,8 +48,10 @@ public sealed class ServiceOptions
     public int MaxMessageMiB { get; set; } = 64;
 
     /// <summary>
-    /// Whether sessions may name files and folders on the server's machine as benchmarks. By default
-    /// only when listening on loopback: remote clients upload programs instead.
+    /// Whether sessions may name files and folders on the server's machine: as benchmarks, and in
+    /// the options of custom actions (a pass option such as <c>transform-library-paths=</c> or
+    /// <c>profile-filename=</c> reads a file). By default only when listening on loopback: remote
+    /// clients upload programs instead.
     /// </summary>
     public bool? AllowFileBenchmarks { get; set; }
 

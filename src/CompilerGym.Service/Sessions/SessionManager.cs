@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
 using CompilerGym.Core.Benchmarks;
 using CompilerGym.Protocol;
 using CompilerGym.Protocol.V1;
@@ -19,7 +20,7 @@ namespace CompilerGym.Service.Sessions;
 /// sessions of that worker are rebuilt, whole, at their next request. Sessions of other workers are
 /// never touched.
 /// </summary>
-public sealed class SessionManager(
+public sealed partial class SessionManager(
     WorkerPool pool, IOptions<ServiceOptions> options, ConnectionTracker connections, ILogger<SessionManager> logger)
 {
     private readonly ConcurrentDictionary<string, Session> _sessions = new();
@@ -31,6 +32,7 @@ public sealed class SessionManager(
     {
         if (request.Benchmark.Length == 0) throw Invalid("StartSession needs a benchmark");
         CheckBenchmarkAllowed(request.Benchmark);
+        CheckCustomActionsAllowed(request.CustomActions);
         CheckCapacity();
         var record = request.Clone();
         string id = NewId();
@@ -62,6 +64,7 @@ public sealed class SessionManager(
     public async Task<ResetReply> ResetAsync(ResetRequest request, string connectionId)
     {
         if (request.Benchmark.Length > 0) CheckBenchmarkAllowed(request.Benchmark);
+        CheckCustomActionsAllowed(request.CustomActions);
         var session = await EnterAsync(request.SessionId, connectionId);
         try
         {
@@ -178,6 +181,23 @@ public sealed class SessionManager(
             throw new RpcException(new Status(StatusCode.PermissionDenied,
                 $"this server does not open files named by clients ({benchmark}); upload the program with AddBenchmark"));
     }
+
+    /// <summary>
+    /// Refuses custom actions that name files, unless files are allowed: an option of a pass
+    /// (LLVM's <c>pass&lt;name=value&gt;</c>, MLIR's <c>pass{name=value}</c>) whose name speaks of a
+    /// file or path, as every such option upstream does.
+    /// </summary>
+    public void CheckCustomActionsAllowed(IEnumerable<string> customActions)
+    {
+        if (_options.AllowFileBenchmarks == true) return;
+        foreach (string action in customActions)
+            if (FileOption().Match(action) is { Success: true } option)
+                throw new RpcException(new Status(StatusCode.PermissionDenied,
+                    $"this server does not open files named by clients: custom action '{action}' sets '{option.Groups[1].Value}'"));
+    }
+
+    [GeneratedRegex(@"[<{;,\s]([A-Za-z][\w-]*(?:file|path)[\w-]*)\s*=", RegexOptions.IgnoreCase)]
+    private static partial Regex FileOption();
 
     private async Task<(WorkerProcess, StartSessionReply)> StartInNewWorkerAsync(string id, StartSessionRequest record, string what)
     {
