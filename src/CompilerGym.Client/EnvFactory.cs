@@ -1,6 +1,7 @@
 using CompilerGym.Core.Envs;
 using CompilerGym.Protocol;
 using CompilerGym.Llvm.Env;
+using CompilerGym.Mlir.Actions;
 using CompilerGym.Mlir.Benchmarks;
 using CompilerGym.Mlir.Env;
 
@@ -43,9 +44,16 @@ public static class EnvFactory
     {
         { Remote: { Length: > 0 } address } => new RemoteEnv(address, options.Token, options.ActionSpace, options.ObservationSpace,
             options.RewardSpace, options.Environment),
-        { Environment: Mlir } => new MlirEnv(options.ObservationSpace, options.RewardSpace),
+        { Environment: Mlir } => CreateMlir(options),
         { Environment: null or "" or Llvm } => new LlvmEnv(actionSpace: options.ActionSpace ?? CompilerGym.Llvm.Actions.LlvmActionSpace.Passes,
             observationSpace: options.ObservationSpace, rewardSpace: options.RewardSpace),
         _ => throw new ArgumentException($"unknown environment '{options.Environment}' (known: llvm-v0, mlir-v0)"),
     };
+
+    // mlir-v0 has one named action space (custom ones come with their actions, at reset): any other name is refused here, as LlvmEnv refuses one.
+    private static MlirEnv CreateMlir(EnvOptions options)
+    {
+        MlirActionSpace.Resolve(options.ActionSpace, null);
+        return new MlirEnv(options.ObservationSpace, options.RewardSpace);
+    }
 }

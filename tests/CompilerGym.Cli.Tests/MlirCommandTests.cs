@@ -56,5 +56,21 @@ public class MlirCommandTests : IDisposable
         var mixed = CgymProcess.Run("tune", Matmul, "benchmark://builtin-v0/crc32", "-o", output);
         Assert.Equal(1, mixed.ExitCode);
         Assert.Contains("mix llvm-v0 programs and mlir-v0 kernels", mixed.Stderr);
+        var space = CgymProcess.Run("tune", Matmul, "--action-space", "llvm-22-passes", "-o", output);
+        Assert.Equal(1, space.ExitCode);
+        Assert.Contains("unknown action space 'llvm-22-passes'", space.Stderr);
+    }
+
+    [Fact]
+    public void A_malformed_kernel_is_a_clear_error_before_any_tuning()
+    {
+        string kernel = Path.Combine(_dir, "bad.mlir"), output = Path.Combine(_dir, "tune");
+        File.WriteAllText(kernel, "func.func @kernel(%a: memref<4xf32>, %b: memref<4xf32>) {\n  not an operation\n}\n");
+        var tune = CgymProcess.Run("tune", Matmul, kernel, "-o", output);
+        Assert.Equal(1, tune.ExitCode);
+        Assert.StartsWith("cgym: error: invalid MLIR", tune.Stderr);
+        Assert.DoesNotContain("   at ", tune.Stderr);
+        // Nothing was tuned: the kernel before it in the list waited for every input to resolve.
+        Assert.False(File.Exists(Path.Combine(output, "results.db")));
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CompilerGym.Core.Envs;
 using CompilerGym.Core.Spaces;
 using CompilerGym.Mlir.Actions;
@@ -198,19 +197,7 @@ public class CustomActionSpaceTests
         env.Step(["fuse[8]", "interchange[1,0]", "tile[16]", "canonicalize", "unroll[2]", "func.func(cse)"]);
         Assert.Contains(env.Actions.TransformLibraryPath, env.Commandline());
         Assert.NotEqual(MlirActionSpace.Instance.TransformLibraryPath, env.Actions.TransformLibraryPath);
-        string dir = Directory.CreateTempSubdirectory("cgym-mlir-test-").FullName;
-        try
-        {
-            var shell = Process.Start(new ProcessStartInfo("bash", ["-c", env.Commandline()]) { WorkingDirectory = dir, RedirectStandardError = true })!;
-            string stderr = shell.StandardError.ReadToEnd();
-            shell.WaitForExit();
-            Assert.True(shell.ExitCode == 0, stderr);
-            Assert.Equal(env.Observe(MlirSpaces.Mlir).AsText(), File.ReadAllText(Path.Combine(dir, "output.mlir")));
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        MlirOptCheck.AssertCommandlineReproduces(env);
     }
 
     [Fact]

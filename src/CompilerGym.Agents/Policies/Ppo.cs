@@ -105,9 +105,9 @@ public static class Ppo
 
     /// <summary>
     /// What one update's episodes gave: step t of env e is at index t * envs + e. LogitMasks has
-    /// a row per step where the env masks actions (all zeros where it does not).
+    /// a row per step when the envs mask actions, and is null when they do not.
     /// </summary>
-    private sealed record Rollout(float[] Features, float[] LogitMasks, long[] Actions, float[] LogProbs, float[] Values, float[] Rewards,
+    private sealed record Rollout(float[] Features, float[]? LogitMasks, long[] Actions, float[] LogProbs, float[] Values, float[] Rewards,
         bool[] EpisodeEnds, double[] EpisodeRewards);
 
     /// <summary>Plays <see cref="PpoOptions.EpisodesPerUpdate"/> whole episodes in every env, sampling from the policy.</summary>
@@ -115,7 +115,7 @@ public static class Ppo
         IReadOnlyList<string> benchmarks, ResetOptions resetOptions, Random random)
     {
         int e = envs.Count, steps = o.EpisodesPerUpdate * o.EpisodeLength;
-        var r = new Rollout(new float[steps * e * size], new float[steps * e * actions], new long[steps * e], new float[steps * e],
+        var r = new Rollout(new float[steps * e * size], envs.Masked ? new float[steps * e * actions] : null, new long[steps * e], new float[steps * e],
             new float[steps * e], new float[steps * e], new bool[steps * e], new double[o.EpisodesPerUpdate * e]);
         for (int round = 0; round < o.EpisodesPerUpdate; round++)
         {
@@ -132,7 +132,7 @@ public static class Ppo
                     chosen[i] = ActionSampling.Sample([.. row.ToArray().Select(lp => Math.Exp(lp))], random);
                     int k = t * e + i;
                     inputs[i].Features.CopyTo(r.Features, k * size);
-                    inputs[i].LogitMask?.CopyTo(r.LogitMasks, k * actions);
+                    if (r.LogitMasks is not null) inputs[i].LogitMask!.CopyTo(r.LogitMasks, k * actions);
                     r.Actions[k] = chosen[i];
                     r.LogProbs[k] = row[chosen[i]];
                     r.Values[k] = values[i];
@@ -156,9 +156,10 @@ public static class Ppo
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         var features = torch.tensor(inputs.SelectMany(x => x.Features).ToArray(), [inputs.Length, inputs[0].Features.Length]);
-        var masks = torch.tensor(inputs.SelectMany(x => x.LogitMask ?? new float[actions]).ToArray(), [inputs.Length, actions]);
         var (logits, values) = model.forward(features);
-        return (nn.functional.log_softmax(logits + masks, 1).data<float>().ToArray(), values.data<float>().ToArray());
+        if (inputs[0].LogitMask is not null)
+            logits += torch.tensor(inputs.SelectMany(x => x.LogitMask!).ToArray(), [inputs.Length, actions]);
+        return (nn.functional.log_softmax(logits, 1).data<float>().ToArray(), values.data<float>().ToArray());
     }
 
     /// <summary>GAE for each env's sequence of steps (the rollout's columns).</summary>
@@ -228,7 +229,7 @@ public static class Ppo
         int batch = r.Actions.Length, minibatch = batch / o.Minibatches, size = r.Features.Length / batch;
         using var scope = torch.NewDisposeScope();
         var features = torch.tensor(r.Features, [batch, size]);
-        var masks = torch.tensor(r.LogitMasks, [batch, r.LogitMasks.Length / batch]);
+        var masks = r.LogitMasks is null ? null : torch.tensor(r.LogitMasks, [batch, r.LogitMasks.Length / batch]);
         var actions = torch.tensor(r.Actions);
         var oldLogProbs = torch.tensor(r.LogProbs);
         var allAdvantages = torch.tensor(advantages);
@@ -244,7 +245,7 @@ public static class Ppo
                 using var step = torch.NewDisposeScope();
                 var index = torch.tensor(order[start..(start + minibatch)]);
                 var (logits, values) = model.forward(features.index_select(0, index));
-                var logProbs = nn.functional.log_softmax(logits + masks.index_select(0, index), 1);
+                var logProbs = nn.functional.log_softmax(masks is null ? logits : logits + masks.index_select(0, index), 1);
                 var newLogProbs = logProbs.gather(1, actions.index_select(0, index).unsqueeze(1)).squeeze(1);
                 var entropyTerm = -(logProbs.exp() * logProbs).sum(1).mean();
                 var adv = allAdvantages.index_select(0, index);

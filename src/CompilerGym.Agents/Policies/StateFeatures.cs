@@ -49,11 +49,14 @@ public static class StateFeatures
     /// </summary>
     public static float[]? LogitMask(ICompilerEnv env)
     {
-        if (!env.ObservationSpaces.Any(s => s.Name == ActionMaskSpace)) return null;
+        if (!HasMask(env)) return null;
         long[] mask = env.Observe(ActionMaskSpace).AsInt64Vector();
         // A state where nothing may apply is left unmasked rather than given no action at all.
         return mask.Any(m => m != 0) ? [.. mask.Select(m => m != 0 ? 0f : MaskedLogit)] : new float[mask.Length];
     }
+
+    /// <summary>Whether the env observes an ActionMask.</summary>
+    public static bool HasMask(ICompilerEnv env) => env.ObservationSpaces.Any(s => s.Name == ActionMaskSpace);
 
     /// <summary>Features of the episode that follow a program's: 1 for the progress and 2 per action.</summary>
     public static int EpisodeSize(int actions) => 1 + 2 * actions;

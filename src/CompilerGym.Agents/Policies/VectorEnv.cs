@@ -33,9 +33,13 @@ public sealed class VectorEnv : IDisposable
         _histories = [.. Enumerable.Range(0, count).Select(_ => new List<int>(episodeLength))];
         _episodeLength = episodeLength;
         Features = StateFeatures.For(_envs[0]);
+        Masked = StateFeatures.HasMask(_envs[0]);
     }
 
     public IStateFeatures Features { get; }
+
+    /// <summary>Whether the envs mask the actions that cannot apply (every input then has a logit mask).</summary>
+    public bool Masked { get; }
 
     /// <summary>The length of the envs' feature vectors with an action space of <paramref name="actions"/> actions.</summary>
     public int FeatureSize(int actions) => Features.Size(_envs[0], actions);

@@ -46,7 +46,7 @@ internal static class CommonOptions
 
     public static Option<bool> Json() => new("--json") { Description = "Print JSON instead of tables" };
 
-    /// <summary>Runs a command body, turning the errors a user can cause (a server address included) into a message and exit code 1.</summary>
+    /// <summary>Runs a command body, turning the errors a user can cause (a server address, a malformed kernel included) into a message and exit code 1.</summary>
     public static int Run(Func<int> body)
     {
         try
@@ -54,7 +54,7 @@ internal static class CommonOptions
             return body();
         }
         catch (Exception e) when (e is ArgumentException or UnknownNameException or UnknownBenchmarkException
-            or LlvmException or FormatException or InvalidOperationException or IOException or Grpc.Core.RpcException)
+            or LlvmException or Mlir.Core.MlirException or FormatException or InvalidOperationException or IOException or Grpc.Core.RpcException)
         {
             Console.Error.WriteLine($"cgym: error: {e.Message}");
             return 1;

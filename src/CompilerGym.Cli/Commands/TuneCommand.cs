@@ -92,7 +92,7 @@ internal static class TuneCommand
         TuneReport.PrintTable($"{a.Cost}, {settings.Description}", results);
         string plot = Path.Combine(a.Output, TuneReport.PlotFileName);
         Console.WriteLine(TuneReport.Plot(results, plot) ? $"plot: {plot}" : $"no plot: {a.Cost} has no -Oz baseline");
-        Console.WriteLine($"results: {Path.Combine(a.Output, ResultsStore.FileName)}; optimized bitcode and object files in {a.Output}");
+        Console.WriteLine($"results: {Path.Combine(a.Output, ResultsStore.FileName)}; {(a.Environment == EnvFactory.Mlir ? "transformed kernels (.mlir) and their LLVM IR (.ll)" : "optimized bitcode (.bc) and object files (.o)")} in {a.Output}");
         int invalid = results.Count(x => !x.Record.Valid);
         if (invalid == 0) return 0;
         Console.Error.WriteLine($"cgym: error: {invalid} result(s) did not validate");

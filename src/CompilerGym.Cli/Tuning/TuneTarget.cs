@@ -6,6 +6,7 @@ using CompilerGym.Core.Benchmarks;
 using CompilerGym.Core.Envs;
 using CompilerGym.Llvm.Datasets;
 using CompilerGym.Mlir.Benchmarks;
+using CompilerGym.Mlir.Core;
 
 namespace CompilerGym.Cli.Tuning;
 
@@ -39,6 +40,8 @@ internal sealed partial record TuneTarget(string Program, string Name, string In
     private static TuneTarget ResolveKernel(string input, ICompilerEnv env)
     {
         var kernel = MlirBenchmark.Get(input);
+        // Parsed now, so that a malformed kernel fails before any tuning, as a C file that does not compile does.
+        MlirModule.Parse(kernel.Text, kernel.Uri).Dispose();
         var uri = BenchmarkUri.Parse(kernel.Uri);
         bool isFile = uri.Scheme == "file";
         if (isFile && env is RemoteEnv)
