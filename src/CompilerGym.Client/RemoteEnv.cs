@@ -31,8 +31,8 @@ public sealed class RemoteEnv : ICompilerEnv
 
     /// <summary>
     /// Connects to a server (<c>http://127.0.0.1:50051</c>); the session starts at the first reset.
-    /// <paramref name="environment"/> is <c>llvm-v0</c> (the default) or <c>mlir-v0</c>: whose spaces
-    /// the env offers (a session's environment follows from its benchmark).
+    /// <paramref name="environment"/> is one the server registers (by default its first, <c>llvm-v0</c>):
+    /// whose spaces the env offers (a session's environment follows from its benchmark).
     /// </summary>
     public RemoteEnv(string address, string? token = null, string? actionSpace = null, string? observationSpace = null, string? rewardSpace = null,
         string? environment = null)

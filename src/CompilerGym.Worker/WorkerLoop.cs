@@ -1,12 +1,8 @@
+using CompilerGym.Core.Environments;
 using CompilerGym.Core.Envs;
-using CompilerGym.Llvm;
 using CompilerGym.Llvm.Core;
 using CompilerGym.Llvm.Datasets;
-using CompilerGym.Llvm.Env;
 using CompilerGym.Llvm.Features;
-using CompilerGym.Mlir.Benchmarks;
-using CompilerGym.Mlir.Core;
-using CompilerGym.Mlir.Env;
 using CompilerGym.Protocol;
 using CompilerGym.Protocol.V1;
 using CompilerGym.Protocol.Worker;
@@ -19,16 +15,18 @@ namespace CompilerGym.Worker;
 /// forks). A request that fails cleanly gets a <see cref="WorkerError"/>; a crash or a hang inside
 /// LLVM ends the process, and the service restores the sessions elsewhere.
 /// </summary>
-internal sealed class WorkerLoop(BenchmarkStore store)
+internal sealed class WorkerLoop(EnvRegistry registry, string? userBenchmarks)
 {
     private readonly Dictionary<string, ICompilerEnv> _envs = [];
+    // Which environment each session's env is, so a reset to another's benchmark replaces it.
+    private readonly Dictionary<ICompilerEnv, EnvSpec> _specs = [];
 
     public void Run(Stream input, Stream output)
     {
         Framing.Write(output, new WorkerReply { Ready = new WorkerReady { LlvmVersion = LlvmVersion.Text } });
         while (Framing.Read(input, WorkerRequest.Parser) is { } request)
             Framing.Write(output, Handle(request));
-        foreach (var env in _envs.Values) env.Dispose();
+        foreach (var env in _envs.Values.ToList()) Dispose(env);
     }
 
     private WorkerReply Handle(WorkerRequest request)
@@ -52,7 +50,7 @@ internal sealed class WorkerLoop(BenchmarkStore store)
         {
             return Error(StatusCode.FailedPrecondition, e.Message, InapplicableActionException.Reason);
         }
-        catch (Exception e) when (e is ArgumentException or FormatException or LlvmException or MlirException or InvalidDataException)
+        catch (Exception e) when (e is ArgumentException or FormatException or CompilerException or InvalidDataException)
         {
             return Error(StatusCode.InvalidArgument, e.Message);
         }
@@ -68,14 +66,14 @@ internal sealed class WorkerLoop(BenchmarkStore store)
 
     private StartSessionReply Start(string session, StartSessionRequest request)
     {
-        var env = Environments.Create(request.Benchmark, store);
+        var env = Create(request.Benchmark);
         try
         {
             var reset = env.Reset(request.Benchmark, new ResetOptions(request.ActionSpace.OrNull(),
                 request.ObservationSpace.OrNull(), request.RewardSpace.OrNull(), [.. request.CustomActions]));
             var observation = reset.Observation;
-            if (request.Actions.Count > 0) observation = env.Step(Environments.Indices(env, request.Actions)).Observation;
-            if (_envs.Remove(session, out var replaced)) replaced.Dispose();
+            if (request.Actions.Count > 0) observation = env.Step(Indices(env, request.Actions)).Observation;
+            if (_envs.Remove(session, out var replaced)) Dispose(replaced);
             _envs[session] = env;
             var reply = new StartSessionReply { ActionSpace = env.ActionSpace.ToProto(), Benchmark = reset.Info.Benchmark, Seconds = reset.Info.Seconds };
             if (observation is not null) reply.Observation = observation.ToProto();
@@ -83,7 +81,7 @@ internal sealed class WorkerLoop(BenchmarkStore store)
         }
         catch
         {
-            env.Dispose();
+            Dispose(env);
             throw;
         }
     }
@@ -93,7 +91,7 @@ internal sealed class WorkerLoop(BenchmarkStore store)
         if (request.Actions.Count > 0 && request.ActionNames.Count > 0)
             throw new ArgumentException("give actions by index or by name, not both");
         var options = new StepOptions([.. request.ObservationSpaces], [.. request.RewardSpaces]);
-        var result = env.Step(request.ActionNames.Count > 0 ? Environments.Indices(env, request.ActionNames) : [.. request.Actions], options);
+        var result = env.Step(request.ActionNames.Count > 0 ? Indices(env, request.ActionNames) : [.. request.Actions], options);
         var reply = new StepReply
         {
             Reward = result.Reward,
@@ -111,20 +109,20 @@ internal sealed class WorkerLoop(BenchmarkStore store)
     private ResetReply Reset(string session, ResetRequest request)
     {
         var env = Env(session);
-        // A benchmark of the other environment starts an env of that kind in the session's place.
-        if (request.Benchmark.Length > 0 && MlirBenchmark.IsMlir(request.Benchmark) != env is MlirEnv)
+        // A benchmark of another environment starts an env of that kind in the session's place.
+        if (request.Benchmark.Length > 0 && registry.For(request.Benchmark) != _specs[env])
         {
-            var replacement = Environments.Create(request.Benchmark, store);
+            var replacement = Create(request.Benchmark);
             try
             {
                 var reply = Reset(replacement, request);
                 _envs[session] = replacement;
-                env.Dispose();
+                Dispose(env);
                 return reply;
             }
             catch
             {
-                replacement.Dispose();
+                Dispose(replacement);
                 throw;
             }
         }
@@ -147,21 +145,26 @@ internal sealed class WorkerLoop(BenchmarkStore store)
     private ForkReply Fork(string session, ForkRequest request)
     {
         if (_envs.ContainsKey(request.SessionId)) throw new ArgumentException($"session key {request.SessionId} is taken");
-        _envs[request.SessionId] = Env(session).Fork();
+        var parent = Env(session);
+        var fork = parent.Fork();
+        _specs[fork] = _specs[parent];
+        _envs[request.SessionId] = fork;
         return new ForkReply { SessionId = request.SessionId };
     }
 
     private EndSessionReply End(string session)
     {
-        if (_envs.Remove(session, out var env)) env.Dispose();
+        if (_envs.Remove(session, out var env)) Dispose(env);
         return new EndSessionReply();
     }
 
     private ValidateReply Validate(ValidateRequest request)
     {
         if (request.State is null) throw new ArgumentException("no state to validate");
-        using var env = Environments.Create(request.State.Benchmark, store);
-        var result = env.Validate(request.State.ToCore());
+        var env = Create(request.State.Benchmark);
+        ValidationResult result;
+        try { result = env.Validate(request.State.ToCore()); }
+        finally { Dispose(env); }
         var reply = new ValidateReply { Ok = result.Ok, ReplayedReward = result.ReplayedReward, Seconds = result.Seconds };
         reply.Errors.AddRange(result.Errors);
         return reply;
@@ -173,6 +176,24 @@ internal sealed class WorkerLoop(BenchmarkStore store)
         using var module = benchmark.Load();
         return new CheckProgramReply { IrInstructionCount = InstCount.InstructionCount(module) };
     }
+
+    // The environment that owns the benchmark, with this server's uploads among its programs.
+    private ICompilerEnv Create(string benchmark)
+    {
+        var spec = registry.For(benchmark);
+        var env = spec.Make(new EnvSettings(UserBenchmarkDirectory: userBenchmarks));
+        _specs[env] = spec;
+        return env;
+    }
+
+    private void Dispose(ICompilerEnv env)
+    {
+        _specs.Remove(env);
+        env.Dispose();
+    }
+
+    /// <summary>Action names as indices of the env's action space (an unknown name throws UnknownNameException).</summary>
+    private static int[] Indices(ICompilerEnv env, IEnumerable<string> names) => [.. names.Select(env.ActionSpace.IndexOf)];
 
     private ICompilerEnv Env(string session) => _envs.TryGetValue(session, out var env) ? env
         : throw new InvalidOperationException($"the worker has no session {session}");

@@ -106,7 +106,7 @@ internal static class SideBySide
     private static (Stats Rpc, Stats Channel, Stats RoundTrip) RemoteFloor(string address, LlvmBenchmark target)
     {
         var channelTimes = new List<double>();
-        using (var worker = WorkerProcess.StartAsync(WorkerLaunch.Beside(Path.GetTempPath()), TimeSpan.FromMinutes(1),
+        using (var worker = WorkerProcess.StartAsync(WorkerLaunch.Beside(Path.GetTempPath(), []), TimeSpan.FromMinutes(1),
             Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance).GetAwaiter().GetResult())
         {
             var request = new Protocol.Worker.WorkerRequest { Session = "none", State = new Protocol.V1.GetStateRequest() };

@@ -1,9 +1,9 @@
 using System.CommandLine;
-using CompilerGym.Client;
 using CompilerGym.Core.Benchmarks;
+using CompilerGym.Core.Environments;
+using CompilerGym.Core.Envs;
 using CompilerGym.Core.Spaces;
-using CompilerGym.Llvm;
-using CompilerGym.Llvm.Actions;
+using CompilerGym.Environments;
 using Spectre.Console;
 
 namespace CompilerGym.Cli.Commands;
@@ -19,11 +19,11 @@ internal static class CommonOptions
         DefaultValueFactory = _ => DefaultBenchmark,
     };
 
-    public static Option<string> ActionSpace() => new("--action-space")
-    {
-        Description = "Action space name",
-        DefaultValueFactory = _ => LlvmActionSpace.Passes,
-    };
+    /// <summary>The action space; null means the environment's default (llvm-22-passes on llvm-v0).</summary>
+    public static Option<string?> ActionSpace() => new("--action-space") { Description = "Action space name (default: the environment's, llvm-22-passes for programs)" };
+
+    /// <summary>The environments every command consults.</summary>
+    public static EnvRegistry Registry => Registrations.Default;
 
     public static Option<string> Actions() => new("--actions", "-a")
     {
@@ -54,16 +54,23 @@ internal static class CommonOptions
             return body();
         }
         catch (Exception e) when (e is ArgumentException or UnknownNameException or UnknownBenchmarkException
-            or LlvmException or Mlir.Core.MlirException or FormatException or InvalidOperationException or IOException or Grpc.Core.RpcException)
+            or CompilerException or FormatException or InvalidOperationException or IOException or Grpc.Core.RpcException)
         {
             Console.Error.WriteLine($"cgym: error: {e.Message}");
             return 1;
         }
     }
 
-    /// <summary>Action names from the --actions text ('all' means the whole space in order).</summary>
-    public static IReadOnlyList<string> ParseActions(LlvmActionSpace space, string text) =>
-        text.Trim() == "all" ? [.. space.Actions.Select(a => a.Name)] : [.. space.ParseList(text).Select(a => a.Name)];
+    /// <summary>Action names from the --actions text: names or ids, separated by commas or spaces ('all' means the whole space in order).</summary>
+    public static IReadOnlyList<string> ParseActions(Space space, string text)
+    {
+        var names = space.Names ?? [];
+        if (text.Trim() == "all") return names;
+        return [.. text.Split([',', ' ', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(token =>
+            int.TryParse(token, out int id)
+                ? id >= 0 && id < names.Count ? names[id] : throw new UnknownNameException($"action {id} is out of range for {space.Name} (0..{names.Count - 1})")
+                : names[space.IndexOf(token)])];
+    }
 
     public static void Table(string title, IEnumerable<string> columns, IEnumerable<string[]> rows)
     {

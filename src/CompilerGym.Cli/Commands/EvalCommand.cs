@@ -1,8 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using CompilerGym.Agents.Policies;
-using CompilerGym.Client;
+using CompilerGym.Core.Environments;
 using CompilerGym.Core.Envs;
+using CompilerGym.Environments;
 
 namespace CompilerGym.Cli.Commands;
 
@@ -10,22 +11,12 @@ namespace CompilerGym.Cli.Commands;
 /// <c>cgym eval</c>: CompilerGym's leaderboard evaluation of agents on a list of benchmarks. Per
 /// benchmark: the episode reward, the cost against its unoptimized and reference values, and the
 /// wall time; their geometric means per agent; a table and a CSV whose every row carries the
-/// command that reproduces its state. On llvm-v0 the reward is IrInstructionCountOz, (C0 − C) /
-/// (C0 − C_Oz), the cost the instruction count; on mlir-v0 the reward is the log speed-up over the
-/// default lowering, the cost the kernel's run time.
+/// command that reproduces its state. What is measured is the environment's (<see cref="EvalMetric"/>):
+/// on llvm-v0 the reward is IrInstructionCountOz, (C0 − C) / (C0 − C_Oz), the cost the instruction
+/// count; on mlir-v0 the reward is the log speed-up over the default lowering, the cost the kernel's run time.
 /// </summary>
 internal static class EvalCommand
 {
-    /// <summary>What eval measures in an environment: the reward, the cost, and the cost's unoptimized and reference observations.</summary>
-    private sealed record Metric(string RewardSpace, string Cost, string Unoptimized, string Reference, string Title)
-    {
-        public static Metric For(string environment) => environment == EnvFactory.Mlir
-            ? new("RuntimeLogSpeedup", "Runtime", "RuntimeUntransformed", "RuntimeDefault",
-                "mlir-v0: C is the kernel's run time in ns, C0 untransformed, C_ref the default lowering; reward log(C_ref / C); C_ref / C is the speed-up")
-            : new("IrInstructionCountOz", "IrInstructionCount", "IrInstructionCountO0", "IrInstructionCountOz",
-                "IrInstructionCountOz reward (C0 - C) / (C0 - C_Oz), C_ref = C_Oz: above 1 beats -Oz; C / C_ref below 1 beats -Oz");
-    }
-
     /// <summary>The agents, by the name <c>--agent</c> takes.</summary>
     private static readonly (string Name, string Description)[] s_agents =
     [
@@ -45,7 +36,7 @@ internal static class EvalCommand
         };
         agents.AcceptOnlyFromAmong([.. s_agents.Select(a => a.Name)]);
         var benchmarks = new Option<string[]>("--benchmarks", "-b") { Description = "Benchmarks to evaluate on (instead of --set)", AllowMultipleArgumentsPerToken = true };
-        var set = new Option<string>("--set") { Description = $"Benchmark set: {string.Join(", ", BenchmarkSets.Names)} (default: held-out, or mlir-held-out for a policy trained on mlir-v0)" };
+        var set = new Option<string>("--set") { Description = $"Benchmark set: {string.Join(", ", BenchmarkSets.Names)} (default: the held-out set of the policy's environment: held-out, or mlir-held-out for a policy trained on mlir-v0)" };
         set.AcceptOnlyFromAmong([.. BenchmarkSets.Names]);
         var steps = new Option<int?>("--steps") { Description = "Steps per rollout (default: the policy's episode length, else 45 on llvm-v0 and 6 on mlir-v0)" };
         var budget = new Option<int?>("--budget") { Description = "Steps in all per benchmark for policy-best and random (default: --steps)" };
@@ -63,16 +54,16 @@ internal static class EvalCommand
             if (folder is null && chosen.Any(a => a != "random"))
                 throw new ArgumentException("the policy agents need --checkpoint");
             using var policy = folder is null ? null : PpoPolicy.Load(folder);
-            bool mlirPolicy = policy is not null && StateFeatures.Named(policy.Checkpoint.Features) is LoopNestFeatures;
-            var list = r.GetValue(benchmarks) is { Length: > 0 } b ? b : BenchmarkSets.Get(r.GetValue(set) ?? (mlirPolicy ? "mlir-held-out" : "held-out"));
-            string environment = EnvFactory.EnvironmentOf(list);
-            int rollout = r.GetValue(steps) ?? policy?.EpisodeLength ?? (environment == EnvFactory.Mlir ? 6 : 45);
+            // A policy is evaluated where it was trained unless benchmarks are given.
+            var trainedOn = policy is null ? CommonOptions.Registry.Default : CommonOptions.Registry.For(policy.Checkpoint.Benchmarks);
+            var list = r.GetValue(benchmarks) is { Length: > 0 } b ? b : BenchmarkSets.Get(r.GetValue(set) ?? trainedOn.Defaults.HeldOutSet);
+            var spec = CommonOptions.Registry.For(list);
+            int rollout = r.GetValue(steps) ?? policy?.EpisodeLength ?? spec.Defaults.EpisodeLength;
             int stepBudget = r.GetValue(budget) ?? rollout;
             if (rollout < 1 || stepBudget < 1) throw new ArgumentException("--steps and --budget must be at least 1");
-            var metric = Metric.For(environment);
-            // An mlir-v0 run takes the environment's action space unless a policy or --action-space names one.
-            string? space = policy?.ActionSpace ?? (r.GetResult(actionSpace) is not { Implicit: false } && environment == EnvFactory.Mlir ? null : r.GetValue(actionSpace));
-            var env = new EnvOptions(r.GetValue(remote), r.GetValue(token), space, RewardSpace: metric.RewardSpace, Environment: environment);
+            var metric = spec.Evaluation;
+            string? space = policy?.ActionSpace ?? r.GetValue(actionSpace);
+            var env = new EnvOptions(r.GetValue(remote), r.GetValue(token), space, RewardSpace: metric.RewardSpace, Environment: spec.Id);
             var results = Evaluate(chosen, list, policy, env, metric, rollout, stepBudget, r.GetValue(seed));
             Print(results, chosen, metric, rollout, stepBudget);
             if (r.GetValue(csv) is { } path) WriteCsv(path, results, chosen);
@@ -91,7 +82,7 @@ internal static class EvalCommand
     }
 
     private static List<Result> Evaluate(string[] agents, IReadOnlyList<string> benchmarks, PpoPolicy? policy, EnvOptions options,
-        Metric metric, int steps, int budget, int seed)
+        EvalMetric metric, int steps, int budget, int seed)
     {
         using var env = EnvFactory.Create(options);
         var results = new List<Result>();
@@ -127,7 +118,7 @@ internal static class EvalCommand
         return list.Count == 0 || list.Any(v => v <= 0) ? null : Math.Exp(list.Average(Math.Log));
     }
 
-    private static void Print(List<Result> results, string[] agents, Metric metric, int steps, int budget)
+    private static void Print(List<Result> results, string[] agents, EvalMetric metric, int steps, int budget)
     {
         CommonOptions.Table(metric.Title,
             ["benchmark", "agent", "steps", "C0", "C_ref", "C", "reward", "C / C_ref", "C_ref / C", "C0 / C", "seconds"],

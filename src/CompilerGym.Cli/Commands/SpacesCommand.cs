@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using CompilerGym.Core.Environments;
 using CompilerGym.Core.Spaces;
-using CompilerGym.Llvm.Actions;
-using CompilerGym.Llvm.Env;
 
 namespace CompilerGym.Cli.Commands;
 
@@ -11,36 +10,37 @@ internal static class SpacesCommand
 {
     public static Command Create()
     {
+        var environment = new Option<string?>("--env") { Description = $"The environment ({string.Join(", ", CommonOptions.Registry.Ids)}; default {CommonOptions.Registry.Default.Id})" };
         var actions = new Option<string?>("--actions") { Description = "List the actions (id, name, pipeline) of this action space" };
         var json = CommonOptions.Json();
-        var command = new Command("spaces", "List the action, observation and reward spaces") { actions, json };
+        var command = new Command("spaces", "List an environment's action, observation and reward spaces") { environment, actions, json };
         command.SetAction(r => CommonOptions.Run(() =>
         {
+            var spec = r.GetValue(environment) is { } id ? CommonOptions.Registry.Spec(id) : CommonOptions.Registry.Default;
             if (r.GetValue(actions) is { } spaceName)
-                PrintActions(LlvmActionSpace.Get(spaceName), r.GetValue(json));
+                PrintActions(spaceName, spec.Actions(spaceName), r.GetValue(json));
             else
-                PrintSpaces(r.GetValue(json));
+                PrintSpaces(spec, r.GetValue(json));
             return 0;
         }));
         return command;
     }
 
-    private static void PrintActions(LlvmActionSpace space, bool json)
+    private static void PrintActions(string space, IReadOnlyList<ActionInfo> actions, bool json)
     {
         if (json)
         {
-            Console.WriteLine(new JsonArray([.. space.Actions.Select(a => (JsonNode)new JsonObject
-                { ["id"] = a.Id, ["name"] = a.Name, ["pipeline"] = a.Pipeline })]).ToJsonString());
+            Console.WriteLine(new JsonArray([.. actions.Select(a => (JsonNode)new JsonObject
+                { ["id"] = a.Id, ["name"] = a.Name, ["pipeline"] = a.Definition })]).ToJsonString());
             return;
         }
-        CommonOptions.Table($"{space.Name}: {space.Actions.Count} actions", ["id", "name", "pipeline"],
-            space.Actions.Select(a => new[] { a.Id.ToString(), a.Name, a.Pipeline }));
+        CommonOptions.Table($"{space}: {actions.Count} actions", ["id", "name", "pipeline"],
+            actions.Select(a => new[] { a.Id.ToString(), a.Name, a.Definition }));
     }
 
-    private static void PrintSpaces(bool json)
+    private static void PrintSpaces(EnvSpec spec, bool json)
     {
-        using var env = new LlvmEnv();
-        var groups = new[] { ("action", env.ActionSpaces), ("observation", env.ObservationSpaces), ("reward", env.RewardSpaces) };
+        var groups = new[] { ("action", spec.ActionSpaces), ("observation", spec.ObservationSpaces), ("reward", spec.RewardSpaces) };
         if (json)
         {
             var root = new JsonObject();

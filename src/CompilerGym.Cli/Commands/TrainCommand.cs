@@ -1,6 +1,7 @@
 using System.CommandLine;
 using CompilerGym.Agents.Policies;
-using CompilerGym.Client;
+using CompilerGym.Core.Environments;
+using CompilerGym.Environments;
 using Spectre.Console;
 
 namespace CompilerGym.Cli.Commands;
@@ -28,15 +29,15 @@ internal static class TrainCommand
         };
         var setOption = new Option<string>("--set")
         {
-            Description = $"Benchmark set: {string.Join(", ", BenchmarkSets.Names)} (default training: the built-in programs less the held-out ones, " +
-                $"{string.Join(", ", BenchmarkSets.HeldOut.Select(u => u.Split('/')[^1]))}; mlir-training trains on mlir-v0 kernels)",
+            Description = $"Benchmark set: {string.Join(", ", BenchmarkSets.Names)} (default {CommonOptions.Registry.Default.Defaults.TrainingSet}: the built-in programs less the held-out ones, " +
+                $"{string.Join(", ", BenchmarkSets.Get(CommonOptions.Registry.Default.Defaults.HeldOutSet).Select(u => u.Split('/')[^1]))}; mlir-training trains on mlir-v0 kernels)",
         };
         setOption.AcceptOnlyFromAmong([.. BenchmarkSets.Names]);
         var csmith = new Option<int>("--csmith") { Description = "Also train on this many generated programs, generator://csmith-v0/1 to /N" };
         var output = new Option<string>("--output", "-o") { Description = "Folder for the learning curve and the checkpoint", DefaultValueFactory = _ => "ppo-run" };
         var resume = new Option<string?>("--resume") { Description = "Continue the run whose checkpoint folder this is" };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Save the checkpoint every N updates", DefaultValueFactory = _ => 10 };
-        var steps = new Option<long?>("--steps") { Description = $"Environment steps in all (default {new PpoOptions().TotalSteps}; mlir-v0 {MlirDefaults.TotalSteps})" };
+        var steps = new Option<long?>("--steps") { Description = $"Environment steps in all (default {new PpoOptions().TotalSteps}; {string.Join("; ", CommonOptions.Registry.All.Where(e => e.Defaults.Training.TotalSteps is not null).Select(e => $"{e.Id} {e.Defaults.Training.TotalSteps}"))})" };
         var envs = new Option<int?>("--envs") { Description = $"Environments stepped in parallel (default {new PpoOptions().Envs})" };
         var seed = new Option<int?>("--seed") { Description = $"Seed of the whole run (default {new PpoOptions().Seed})" };
         var episodeLength = new Option<int?>("--episode-length") { Description = $"Steps per episode (default {new PpoOptions().EpisodeLength})" };
@@ -59,10 +60,10 @@ internal static class TrainCommand
             var saved = resumeFrom is null ? null : PpoCheckpoint.Load(resumeFrom);
             // A resumed run keeps its benchmarks unless others are given.
             var set = (r.GetValue(benchmarks) is { Length: > 0 } given ? given
-                    : r.GetValue(setOption) is { } name ? BenchmarkSets.Get(name) : saved?.Benchmarks ?? BenchmarkSets.Training)
+                    : r.GetValue(setOption) is { } name ? BenchmarkSets.Get(name) : saved?.Benchmarks ?? BenchmarkSets.Get(CommonOptions.Registry.Default.Defaults.TrainingSet))
                 .Concat(BenchmarkSets.Csmith(r.GetValue(csmith))).Distinct().ToList();
-            string environment = EnvFactory.EnvironmentOf(set);
-            var defaults = environment == EnvFactory.Mlir ? MlirDefaults : new PpoOptions();
+            var spec = CommonOptions.Registry.For(set);
+            var defaults = DefaultsFor(spec);
             var options = saved?.Options ?? defaults with
             {
                 Seed = r.GetValue(seed) ?? defaults.Seed,
@@ -73,28 +74,29 @@ internal static class TrainCommand
                 LearningRate = r.GetValue(learningRate) ?? defaults.LearningRate,
             };
             if (r.GetValue(steps) is { } total) options = options with { TotalSteps = total };
-            var env = new EnvOptions(r.GetValue(remote), r.GetValue(token), options.ActionSpace, RewardSpace: options.RewardSpace, Environment: environment);
+            var env = new EnvOptions(r.GetValue(remote), r.GetValue(token), options.ActionSpace, RewardSpace: options.RewardSpace, Environment: spec.Id);
             return Execute(options, set, env, r.GetValue(output)!, resumeFrom, saved?.Update ?? 0, r.GetValue(checkpointEvery), cancellation);
         })));
         return command;
     }
 
-    /// <summary>
-    /// mlir-v0's settings: every step builds and times a kernel (about a second), so runs are
-    /// thousands of steps, not hundreds of thousands; schedules are a few transformations long;
-    /// the reward is the log speed-up, so kernels whose best speed-ups are 5× and 80× weigh alike.
-    /// </summary>
-    private static readonly PpoOptions MlirDefaults = new()
+    /// <summary>PPO's options on an environment: its action space, reward and episode length, and what it changes of PPO's defaults.</summary>
+    private static PpoOptions DefaultsFor(EnvSpec spec)
     {
-        ActionSpace = "mlir-22-loop-nest",
-        RewardSpace = "RuntimeLogSpeedup",
-        TotalSteps = 3_000,
-        EpisodeLength = 6,
-        Envs = 2,
-        EpisodesPerUpdate = 4,
-        Hidden = 64,
-        LearningRate = 1e-3,
-    };
+        var ppo = new PpoOptions();
+        var training = spec.Defaults.Training;
+        return ppo with
+        {
+            ActionSpace = spec.DefaultActionSpace,
+            RewardSpace = spec.Defaults.RewardSpace,
+            EpisodeLength = spec.Defaults.EpisodeLength,
+            TotalSteps = training.TotalSteps ?? ppo.TotalSteps,
+            Envs = training.Envs ?? ppo.Envs,
+            EpisodesPerUpdate = training.EpisodesPerUpdate ?? ppo.EpisodesPerUpdate,
+            Hidden = training.Hidden ?? ppo.Hidden,
+            LearningRate = training.LearningRate ?? ppo.LearningRate,
+        };
+    }
 
     private static int Execute(PpoOptions options, List<string> benchmarks, EnvOptions env, string output, string? resumeFrom,
         int resumedAt, int checkpointEvery, CancellationToken cancellation)

@@ -2,9 +2,10 @@ using System.CommandLine;
 using CompilerGym.Agents.Policies;
 using CompilerGym.Agents.Search;
 using CompilerGym.Cli.Tuning;
-using CompilerGym.Client;
+using CompilerGym.Core.Environments;
 using CompilerGym.Core.Envs;
-using CompilerGym.Mlir.Actions;
+using CompilerGym.Core.Spaces;
+using CompilerGym.Environments;
 using Spectre.Console;
 
 namespace CompilerGym.Cli.Commands;
@@ -18,7 +19,7 @@ namespace CompilerGym.Cli.Commands;
 internal static class TuneCommand
 {
     private sealed record Arguments(string[] Programs, string Cost, string Search, double Seconds, int? MaxSteps, int MaxLength,
-        int BeamWidth, int Seed, string Output, string ActionSpace, string? Remote, string? Token, string? Policy, string Environment)
+        int BeamWidth, int Seed, string Output, string ActionSpace, string? Remote, string? Token, string? Policy, EnvSpec Spec)
     {
         /// <summary>The search as results are stored under it: a policy-guided search is another search.</summary>
         public string SearchName => Policy is null ? Search : $"{Search}+policy";
@@ -31,12 +32,12 @@ internal static class TuneCommand
             Description = "Programs: benchmark URIs (benchmark://builtin-v0/qsort), C, .ll or .bc files, folders of C files, compile_commands.json files",
             Arity = ArgumentArity.OneOrMore,
         };
-        var cost = new Option<string?>("--cost") { Description = "Scalar observation to lower (IrInstructionCount, ObjectTextSizeBytes, ...; default IrInstructionCount, Runtime for mlir-v0 kernels)" };
-        var search = new Option<string?>("--search") { Description = "Search method (default beam; random for mlir-v0 kernels, whose every step builds and times the kernel)" };
+        var cost = new Option<string?>("--cost") { Description = "Scalar observation to lower (IrInstructionCount, ObjectTextSizeBytes, ...; default: the environment's, IrInstructionCount for programs, Runtime for mlir-v0 kernels)" };
+        var search = new Option<string?>("--search") { Description = "Search method (default: the environment's, beam for programs; random for mlir-v0 kernels, whose every step builds and times the kernel)" };
         search.AcceptOnlyFromAmong("random", "greedy", "beam");
         var seconds = new Option<double>("--time") { Description = "Seconds of search per program (0: no time limit)", DefaultValueFactory = _ => 10 };
         var maxSteps = new Option<int?>("--max-steps") { Description = "Most steps to try per program (with --time 0, a run is deterministic for its seed)" };
-        var maxLength = new Option<int?>("--max-length") { Description = "Most actions in a sequence (default 40; 8 for mlir-v0 kernels)" };
+        var maxLength = new Option<int?>("--max-length") { Description = "Most actions in a sequence (default: the environment's, 40 for programs, 8 for mlir-v0 kernels)" };
         var beamWidth = new Option<int>("--beam-width") { Description = "Widest beam: beam search widens 1, 2, 4, ... up to it while the budget lasts", DefaultValueFactory = _ => 8 };
         var seed = new Option<int>("--seed") { Description = "Seed of random search", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--output", "-o") { Description = "Folder for the results store, the optimized files and the plot", DefaultValueFactory = _ => "cgym-tune" };
@@ -49,25 +50,24 @@ internal static class TuneCommand
         command.SetAction(r => CommonOptions.Run(() =>
         {
             var given = r.GetValue(programs)!;
-            bool mlir = EnvFactory.EnvironmentOf(given) == EnvFactory.Mlir;
-            return Execute(new Arguments(given, r.GetValue(cost) ?? (mlir ? "Runtime" : "IrInstructionCount"), r.GetValue(search) ?? (mlir ? "random" : "beam"),
-                r.GetValue(seconds), r.GetValue(maxSteps), r.GetValue(maxLength) ?? (mlir ? 8 : 40), r.GetValue(beamWidth), r.GetValue(seed), r.GetValue(output)!,
-                r.GetResult(actionSpace) is not { Implicit: false } && mlir ? MlirActionSpace.Name : r.GetValue(actionSpace)!, r.GetValue(remote), r.GetValue(token), r.GetValue(policy),
-                mlir ? EnvFactory.Mlir : EnvFactory.Llvm));
+            var spec = CommonOptions.Registry.For(given);
+            return Execute(new Arguments(given, r.GetValue(cost) ?? spec.Defaults.Cost, r.GetValue(search) ?? spec.Defaults.Search,
+                r.GetValue(seconds), r.GetValue(maxSteps), r.GetValue(maxLength) ?? spec.Defaults.MaxLength, r.GetValue(beamWidth), r.GetValue(seed), r.GetValue(output)!,
+                r.GetValue(actionSpace) ?? spec.DefaultActionSpace, r.GetValue(remote), r.GetValue(token), r.GetValue(policy), spec));
         }));
         return command;
     }
 
     private static int Execute(Arguments a)
     {
-        using var env = EnvFactory.Create(new EnvOptions(a.Remote, a.Token, a.ActionSpace, Environment: a.Environment));
-        CostBaselines.CheckCost(env, a.Cost);
+        using var env = EnvFactory.Create(new EnvOptions(a.Remote, a.Token, a.ActionSpace, Environment: a.Spec.Id));
+        CheckCost(env, a.Cost);
         using var policy = a.Policy is null ? null : PpoPolicy.Load(a.Policy);
         if (policy is not null && policy.ActionSpace != env.ActionSpace.Name)
             throw new ArgumentException($"the policy was trained on {policy.ActionSpace}, not {env.ActionSpace.Name}");
         var settings = Settings(a, policy);
         // Every input is resolved (and C compiled) before any tuning, so a typo fails at once.
-        var targets = a.Programs.Select(p => TuneTarget.Resolve(p, env)).ToList();
+        var targets = a.Programs.Select(p => TuneTarget.Resolve(p, a.Spec, env)).ToList();
         Directory.CreateDirectory(a.Output);
         using var store = new ResultsStore(Path.Combine(a.Output, ResultsStore.FileName));
 
@@ -92,7 +92,7 @@ internal static class TuneCommand
         TuneReport.PrintTable($"{a.Cost}, {settings.Description}", results);
         string plot = Path.Combine(a.Output, TuneReport.PlotFileName);
         Console.WriteLine(TuneReport.Plot(results, plot) ? $"plot: {plot}" : $"no plot: {a.Cost} has no -Oz baseline");
-        Console.WriteLine($"results: {Path.Combine(a.Output, ResultsStore.FileName)}; {(a.Environment == EnvFactory.Mlir ? "transformed kernels (.mlir) and their LLVM IR (.ll)" : "optimized bitcode (.bc) and object files (.o)")} in {a.Output}");
+        Console.WriteLine($"results: {Path.Combine(a.Output, ResultsStore.FileName)}; {a.Spec.ResultFiles} in {a.Output}");
         int invalid = results.Count(x => !x.Record.Valid);
         if (invalid == 0) return 0;
         Console.Error.WriteLine($"cgym: error: {invalid} result(s) did not validate");
@@ -119,6 +119,15 @@ internal static class TuneCommand
         string description = $"{(search is BeamSearch beam ? $"beam search of width up to {beam.MaxWidth}" : $"{search.Name} search")}" +
             $"{(policy is null ? "" : $" guided by the policy in {a.Policy}")}" + $" over {a.ActionSpace}" +
             $"{(search is RandomSearch ? $" (seed {a.Seed})" : "")}, {(budget.Length > 0 ? budget : "no budget")} per program, at most {a.MaxLength} actions";
-        return new TuneSettings(a.Cost, search, a.SearchName, policy, options, description, a.Output);
+        return new TuneSettings(a.Spec, a.Cost, search, a.SearchName, policy, options, description, a.Output);
+    }
+
+    /// <summary>Throws unless the env has a scalar observation of this name.</summary>
+    private static void CheckCost(ICompilerEnv env, string cost)
+    {
+        var space = env.ObservationSpaces.FirstOrDefault(s => s.Name == cost);
+        if (space?.Kind is not (SpaceKind.Int64Scalar or SpaceKind.Float64Scalar))
+            throw new ArgumentException($"the cost must be a scalar observation; '{cost}' is {(space is null ? "unknown" : space.Kind.ToString())} " +
+                $"(scalars: {string.Join(", ", env.ObservationSpaces.Where(s => s.Kind is SpaceKind.Int64Scalar or SpaceKind.Float64Scalar).Select(s => s.Name))})");
     }
 }

@@ -1,6 +1,6 @@
 using System.CommandLine;
+using CompilerGym.Core.Environments;
 using CompilerGym.Core.Envs;
-using CompilerGym.Llvm.Env;
 
 namespace CompilerGym.Cli.Commands;
 
@@ -15,8 +15,9 @@ internal static class ValidateCommand
         {
             string text = r.GetValue(state)!;
             text = text == "-" ? Console.In.ReadToEnd() : text.StartsWith('@') ? File.ReadAllText(text[1..]) : text;
-            using var env = new LlvmEnv();
-            var result = env.Validate(EnvState.FromJson(text));
+            var parsed = EnvState.FromJson(text);
+            using var env = CommonOptions.Registry.For(parsed.Benchmark).Make(new EnvSettings());
+            var result = env.Validate(parsed);
             Console.WriteLine(result);
             return result.Ok ? 0 : 1;
         }));

@@ -1,5 +1,3 @@
-using CompilerGym.Mlir.Benchmarks;
-
 namespace CompilerGym.Cli.Tuning;
 
 /// <summary>
@@ -34,6 +32,6 @@ internal sealed record TuneRecord(
     /// <summary>The best cost divided by -Oz's (the reference's): below 1 beats it.</summary>
     public double? VersusOz => Oz is > 0 ? Best / Oz : null;
 
-    /// <summary>What the Oz baseline is for this program, as reports name it.</summary>
-    public string ReferenceName => MlirBenchmark.IsMlir(Program) ? "default lowering" : "-Oz";
+    /// <summary>What the Oz baseline is for this program, as reports name it (its environment's reference).</summary>
+    public string ReferenceName => Commands.CommonOptions.Registry.For(Program).ReferenceName;
 }

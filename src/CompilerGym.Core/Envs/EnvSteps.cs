@@ -17,4 +17,8 @@ public static class EnvSteps
             return null;
         }
     }
+
+    /// <summary>Applies actions named in the current action space, in one step.</summary>
+    public static StepResult StepByName(this ICompilerEnv env, IEnumerable<string> actionNames, StepOptions? options = null) =>
+        env.Step([.. actionNames.Select(env.ActionSpace.IndexOf)], options);
 }

@@ -1,6 +1,6 @@
-namespace CompilerGym.Llvm.Datasets;
+using CompilerGym.Core.Benchmarks;
 
-public sealed record BenchmarkInfo(string Uri, string Description);
+namespace CompilerGym.Llvm.Datasets;
 
 /// <summary>A named collection of benchmarks, addressed as <c>benchmark://NAME/BENCHMARK</c>.</summary>
 public interface IDataset

@@ -1,11 +1,5 @@
 using System.Reflection;
-using CompilerGym.Llvm.Actions;
-using CompilerGym.Llvm.Datasets;
-using CompilerGym.Llvm.Observations;
-using CompilerGym.Llvm.Rewards;
-using CompilerGym.Mlir.Actions;
-using CompilerGym.Mlir.Benchmarks;
-using CompilerGym.Mlir.Env;
+using CompilerGym.Core.Environments;
 using CompilerGym.Protocol;
 using CompilerGym.Protocol.V1;
 using CompilerGym.Protocol.Worker;
@@ -17,20 +11,10 @@ using Grpc.Core;
 namespace CompilerGym.Service.Api;
 
 /// <summary>The gRPC face of the service: each call is handed to the session manager or answered from the catalogues.</summary>
-public sealed class CompilerGymService(SessionManager sessions, BenchmarkUploads uploads, UserBenchmarks user, WorkerPool workers)
+public sealed class CompilerGymService(SessionManager sessions, BenchmarkUploads uploads, UserBenchmarks user, WorkerPool workers, EnvRegistry registry)
     : Protocol.V1.CompilerGym.CompilerGymBase
 {
     public const string ProtocolName = "compiler_gym.v1";
-
-    public const string LlvmEnvironment = "llvm-v0";
-    public const string MlirEnvironment = "mlir-v0";
-
-    private static readonly Dictionary<string, GetSpacesReply> s_spaces = new()
-    {
-        [LlvmEnvironment] = Spaces(LlvmEnvironment, LlvmActionSpace.Passes, LlvmActionSpace.All.Select(s => s.Space),
-            LlvmObservations.All.Select(o => o.Space), LlvmRewards.All.Select(r => r.Reward.Space)),
-        [MlirEnvironment] = Spaces(MlirEnvironment, MlirActionSpace.Name, [MlirActionSpace.Instance.Space], MlirSpaces.Observations, MlirSpaces.Rewards),
-    };
 
     public override async Task<GetVersionReply> GetVersion(GetVersionRequest request, ServerCallContext context) => new()
     {
@@ -39,15 +23,24 @@ public sealed class CompilerGymService(SessionManager sessions, BenchmarkUploads
         Protocol = ProtocolName,
     };
 
-    public override Task<GetSpacesReply> GetSpaces(GetSpacesRequest request, ServerCallContext context) =>
-        s_spaces.TryGetValue(request.Environment.OrNull() ?? LlvmEnvironment, out var reply) ? Task.FromResult(reply)
-            : throw new RpcException(new Status(StatusCode.InvalidArgument,
-                $"unknown environment '{request.Environment}' (known: {string.Join(", ", s_spaces.Keys)})"));
+    public override Task<GetSpacesReply> GetSpaces(GetSpacesRequest request, ServerCallContext context)
+    {
+        string id = request.Environment.OrNull() ?? registry.Default.Id;
+        if (!registry.Contains(id))
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"unknown environment '{id}' (known: {string.Join(", ", registry.Ids)})"));
+        var spec = registry.Spec(id);
+        var reply = new GetSpacesReply { Environment = spec.Id, DefaultActionSpace = spec.DefaultActionSpace, Environments = { registry.Ids } };
+        reply.ActionSpaces.AddRange(spec.ActionSpaces.Select(s => s.ToProto()));
+        reply.ObservationSpaces.AddRange(spec.ObservationSpaces.Select(s => s.ToProto()));
+        reply.RewardSpaces.AddRange(spec.RewardSpaces.Select(s => s.ToProto()));
+        return Task.FromResult(reply);
+    }
 
+    /// <summary>Every environment's datasets, with this server's uploads after the default environment's own.</summary>
     public override Task<ListBenchmarksReply> ListBenchmarks(ListBenchmarksRequest request, ServerCallContext context)
     {
-        var datasets = BenchmarkStore.Default.Datasets.Append(user.Dataset).ToList();
-        if (request.Dataset.Length > 0 && request.Dataset != MlirBenchmark.Dataset && datasets.All(d => d.Name != request.Dataset))
+        var datasets = registry.All.SelectMany(spec => spec == registry.Default ? [.. spec.Datasets, Uploads()] : spec.Datasets).ToList();
+        if (request.Dataset.Length > 0 && datasets.All(d => d.Name != request.Dataset))
             throw new RpcException(new Status(StatusCode.InvalidArgument,
                 $"unknown dataset '{request.Dataset}' (known: {string.Join(", ", datasets.Select(d => d.Name))})"));
         var reply = new ListBenchmarksReply();
@@ -57,14 +50,7 @@ public sealed class CompilerGymService(SessionManager sessions, BenchmarkUploads
             entry.Benchmarks.AddRange(dataset.Benchmarks.Select(b => b.Uri));
             reply.Datasets.Add(entry);
         }
-        if (request.Dataset.Length == 0 || request.Dataset == MlirBenchmark.Dataset)
-            reply.Datasets.Add(new Dataset
-            {
-                Name = MlirBenchmark.Dataset,
-                Description = "Parametric linalg kernels for mlir-v0, shapes in the URI (e.g. matmul?m=512&n=512&k=512); listed at their default shapes",
-                Benchmarks = { Kernels.All.Select(k => $"benchmark://{MlirBenchmark.Dataset}/{k.Name}") },
-            });
-        reply.Generators.AddRange(BenchmarkStore.Default.Generators.Select(g => new Dataset { Name = g.Name, Description = g.Description }));
+        reply.Generators.AddRange(registry.All.SelectMany(spec => spec.Generators).Select(g => new Dataset { Name = g.Name, Description = g.Description }));
         return Task.FromResult(reply);
     }
 
@@ -136,15 +122,11 @@ public sealed class CompilerGymService(SessionManager sessions, BenchmarkUploads
         }
     }
 
-    private static string Connection(ServerCallContext context) => context.GetHttpContext().Connection.Id;
-
-    private static GetSpacesReply Spaces(string environment, string defaultActionSpace, IEnumerable<Core.Spaces.Space> actions,
-        IEnumerable<Core.Spaces.Space> observations, IEnumerable<Core.Spaces.Space> rewards)
+    private DatasetInfo Uploads()
     {
-        var reply = new GetSpacesReply { Environment = environment, DefaultActionSpace = defaultActionSpace, Environments = { LlvmEnvironment, MlirEnvironment } };
-        reply.ActionSpaces.AddRange(actions.Select(s => s.ToProto()));
-        reply.ObservationSpaces.AddRange(observations.Select(s => s.ToProto()));
-        reply.RewardSpaces.AddRange(rewards.Select(s => s.ToProto()));
-        return reply;
+        var dataset = user.Dataset;
+        return new DatasetInfo(dataset.Name, dataset.Description, dataset.Benchmarks);
     }
+
+    private static string Connection(ServerCallContext context) => context.GetHttpContext().Connection.Id;
 }

@@ -1,4 +1,6 @@
 using System.Net;
+using CompilerGym.Core.Environments;
+using CompilerGym.Environments;
 using CompilerGym.Service.Benchmarks;
 using CompilerGym.Service.Api;
 using CompilerGym.Service.Sessions;
@@ -41,6 +43,7 @@ public static class ServiceHost
         });
         builder.Services.AddGrpcHealthChecks().AddCheck<WorkerHealthCheck>("workers");
         builder.Services.AddGrpcReflection();
+        builder.Services.AddSingleton(Registry(options));
         builder.Services.AddSingleton<ConnectionTracker>();
         builder.Services.AddSingleton<UserBenchmarks>();
         builder.Services.AddSingleton<WorkerPool>();
@@ -74,6 +77,14 @@ public static class ServiceHost
         var pool = app.Services.GetRequiredService<WorkerPool>();
         app.Lifetime.ApplicationStarted.Register(pool.Refill);
         return app;
+    }
+
+    /// <summary>The environments served: the built-in ones and those of the configured assemblies.</summary>
+    private static EnvRegistry Registry(ServiceOptions options)
+    {
+        var registry = Registrations.Default;
+        foreach (string assembly in options.EnvironmentAssemblies) registry.RegisterFrom(assembly);
+        return registry;
     }
 
     /// <summary>The address to bind; anything but loopback is refused without a token.</summary>

@@ -58,6 +58,13 @@ public sealed class ServiceOptions
     /// <summary>Where uploaded programs are kept; by default under the benchmark cache.</summary>
     public string? UserBenchmarkDirectory { get; set; }
 
+    /// <summary>
+    /// Assemblies of environments built outside this repository, each declaring its environments
+    /// with <c>[assembly: EnvRegistration(typeof(...))]</c>: the service and its workers register them
+    /// beside the built-in ones.
+    /// </summary>
+    public string[] EnvironmentAssemblies { get; set; } = [];
+
     /// <summary>Throws an InvalidOperationException naming the first setting out of range.</summary>
     public void Check()
     {

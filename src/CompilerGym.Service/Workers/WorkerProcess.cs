@@ -231,12 +231,13 @@ public sealed record WorkerLaunch(string FileName, IReadOnlyList<string> Argumen
 {
     public const string WorkerAssembly = "cgym-worker.dll";
 
-    /// <summary>The worker beside this assembly, run by the dotnet host that runs this process.</summary>
-    public static WorkerLaunch Beside(string userBenchmarkDirectory)
+    /// <summary>The worker beside this assembly, run by the dotnet host that runs this process, with the service's uploads and extra environments.</summary>
+    public static WorkerLaunch Beside(string userBenchmarkDirectory, IEnumerable<string> environmentAssemblies)
     {
         string dll = Path.Combine(AppContext.BaseDirectory, WorkerAssembly);
         if (!File.Exists(dll)) throw new FileNotFoundException($"the worker {WorkerAssembly} is not beside the service in {AppContext.BaseDirectory}", dll);
-        return new WorkerLaunch(DotnetHost(), [dll, "--user-benchmarks", userBenchmarkDirectory]);
+        return new WorkerLaunch(DotnetHost(), [dll, "--user-benchmarks", userBenchmarkDirectory,
+            .. environmentAssemblies.SelectMany(a => new[] { "--environments", Path.GetFullPath(a) })]);
     }
 
     private static string DotnetHost()

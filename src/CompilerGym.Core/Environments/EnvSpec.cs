@@ -1,0 +1,127 @@
+using CompilerGym.Core.Benchmarks;
+using CompilerGym.Core.Envs;
+using CompilerGym.Core.Spaces;
+
+namespace CompilerGym.Core.Environments;
+
+/// <summary>
+/// An environment's description of itself, given once to the <see cref="EnvRegistry"/> (Gymnasium's
+/// <c>register</c>): its id, which benchmarks are its own, its spaces and datasets, how to make it
+/// in process, its defaults for agents and searches, and how a tuned result is written. Hosts,
+/// agents, the tuner and the command line ask for these and never test which environment they have.
+/// </summary>
+public abstract class EnvSpec
+{
+    /// <summary>The id sessions, clients and checkpoints name it by, e.g. <c>llvm-v0</c>.</summary>
+    public abstract string Id { get; }
+
+    public abstract string Description { get; }
+
+    /// <summary>Whether a benchmark URI (or path) is one of this environment's.</summary>
+    public abstract bool Owns(string benchmark);
+
+    /// <summary>A new in-process environment with the given spaces (null: its defaults).</summary>
+    public abstract ICompilerEnv Make(EnvSettings settings);
+
+    public abstract string DefaultActionSpace { get; }
+    public abstract IReadOnlyList<Space> ActionSpaces { get; }
+    public abstract IReadOnlyList<Space> ObservationSpaces { get; }
+    public abstract IReadOnlyList<Space> RewardSpaces { get; }
+
+    /// <summary>The actions of one of its named action spaces, each with what it runs.</summary>
+    public abstract IReadOnlyList<ActionInfo> Actions(string actionSpace);
+
+    /// <summary>Its datasets, each with the benchmarks it lists.</summary>
+    public abstract IReadOnlyList<DatasetInfo> Datasets { get; }
+
+    /// <summary>Its generators of programs, named <c>generator://NAME/SEED</c>.</summary>
+    public virtual IReadOnlyList<DatasetInfo> Generators => [];
+
+    /// <summary>Named lists of benchmarks for training and evaluation (see <see cref="AgentDefaults"/>).</summary>
+    public abstract IReadOnlyDictionary<string, IReadOnlyList<string>> BenchmarkSets { get; }
+
+    public abstract AgentDefaults Defaults { get; }
+
+    /// <summary>How an evaluation scores agents here: the reward, the cost and its two baselines.</summary>
+    public abstract EvalMetric Evaluation { get; }
+
+    /// <summary>
+    /// A program the tuner was given (a URI or a path), resolved and checked before any tuning, so
+    /// that a typo or a program that does not build fails at once.
+    /// </summary>
+    public abstract TuneInput ResolveProgram(string input);
+
+    /// <summary>Writes the env's current state as the tuned program's files, named from <paramref name="stem"/> in <paramref name="folder"/>.</summary>
+    public abstract TuneOutput WriteResult(ICompilerEnv env, IReadOnlyList<string> actions, string folder, string stem);
+
+    /// <summary>What a tuner's result files are, for its closing line.</summary>
+    public abstract string ResultFiles { get; }
+
+    /// <summary>The reference a result is compared with, as reports name it (<c>-Oz</c>).</summary>
+    public virtual string ReferenceName => "-Oz";
+
+    /// <summary>
+    /// A cost's unoptimized, reference and -O3 values where the env observes them: by default the
+    /// observations named by the cost, or its longest prefix that has them, followed by O0, Oz and O3
+    /// (IrInstructionCount → IrInstructionCountOz, ObjectTextSizeBytes → ObjectTextSizeOz). A cost
+    /// without them gets nulls.
+    /// </summary>
+    public virtual CostBaselines Baselines(ICompilerEnv env, string cost)
+    {
+        var names = env.ObservationSpaces.Select(s => s.Name).ToHashSet();
+        string? prefix = Enumerable.Range(1, cost.Length).Reverse().Select(n => cost[..n]).FirstOrDefault(p => names.Contains(p + "Oz"));
+        if (prefix is null) return new(null, null, null);
+        double? Observe(string level) => names.Contains(prefix + level) ? env.Observe(prefix + level).AsDouble() : null;
+        return new(Observe("O0"), Observe("Oz"), Observe("O3"));
+    }
+
+    public override string ToString() => Id;
+}
+
+/// <summary>The spaces a host asks for when it makes an env, and where a server keeps uploaded programs.</summary>
+public sealed record EnvSettings(string? ActionSpace = null, string? ObservationSpace = null, string? RewardSpace = null,
+    string? UserBenchmarkDirectory = null);
+
+/// <summary>One action of a named action space and what it runs (a pipeline, a transformation).</summary>
+public sealed record ActionInfo(int Id, string Name, string Definition);
+
+/// <summary>A dataset or generator as lists show it.</summary>
+public sealed record DatasetInfo(string Name, string Description, IReadOnlyList<BenchmarkInfo> Benchmarks);
+
+/// <summary>
+/// What agents and tools use on an environment unless told otherwise: the reward PPO learns from
+/// and its episode length, the cost, search and sequence length of tuning, the benchmark sets of
+/// training and evaluation, what <c>cgym step</c> reports, and what PPO changes from its own
+/// defaults here.
+/// </summary>
+public sealed record AgentDefaults(
+    string RewardSpace,
+    int EpisodeLength,
+    string Cost,
+    string Search,
+    int MaxLength,
+    string TrainingSet,
+    string HeldOutSet,
+    IReadOnlyList<string> StepObservations,
+    IReadOnlyList<string> StepRewards,
+    TrainingDefaults Training);
+
+/// <summary>PPO's settings that differ on an environment (null: PPO's own default).</summary>
+public sealed record TrainingDefaults(long? TotalSteps = null, int? Envs = null, int? EpisodesPerUpdate = null, int? Hidden = null,
+    double? LearningRate = null);
+
+/// <summary>An evaluation's measure: the reward summed, the cost, and the observations of its unoptimized and reference values.</summary>
+public sealed record EvalMetric(string RewardSpace, string Cost, string Unoptimized, string Reference, string Title);
+
+/// <summary>
+/// A program to tune, resolved: its canonical URI, a short name, a hash of its input (a changed
+/// file is a new program), whether it is a user's file, and what to upload to a server for it
+/// (null where this environment does not upload programs).
+/// </summary>
+public sealed record TuneInput(string Uri, string Name, string InputHash, bool IsFile, byte[]? Upload);
+
+/// <summary>A tuned program's files (relative to the output folder) and the pipeline that made it.</summary>
+public sealed record TuneOutput(string ProgramFile, string MachineFile, string Pipeline);
+
+/// <summary>A cost's unoptimized, reference (-Oz) and -O3 values; null where the env has none.</summary>
+public sealed record CostBaselines(double? O0, double? Oz, double? O3);

@@ -1,0 +1,136 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using CompilerGym.Core.Benchmarks;
+using CompilerGym.Core.Environments;
+using CompilerGym.Core.Envs;
+using CompilerGym.Core.Spaces;
+using CompilerGym.Llvm.Actions;
+using CompilerGym.Llvm.Core;
+using CompilerGym.Llvm.Datasets;
+using CompilerGym.Llvm.Execution;
+using CompilerGym.Llvm.Observations;
+using CompilerGym.Llvm.Rewards;
+
+namespace CompilerGym.Llvm.Env;
+
+/// <summary><c>llvm-v0</c> as the registry knows it: programs as LLVM modules, ordered passes, costs against -Oz.</summary>
+public sealed class LlvmEnvSpec : EnvSpec
+{
+    public const string EnvId = "llvm-v0";
+
+    public static LlvmEnvSpec Instance { get; } = new();
+
+    // A server's workers share one store per uploads folder, so programs load once per process.
+    private static readonly ConcurrentDictionary<string, BenchmarkStore> s_storesWithUploads = new();
+
+    /// <summary>
+    /// Six programs from 558 to 4,208 unoptimized instructions, of different kinds: the one list of
+    /// built-in programs a policy never trains on, so its evaluation there measures what carries over.
+    /// </summary>
+    public static readonly IReadOnlyList<string> HeldOut =
+        [.. new[] { "crc32", "dijkstra", "huffman", "interp", "qsort", "sha256" }.Select(n => $"benchmark://{BuiltinDataset.DatasetName}/{n}")];
+
+    public override string Id => EnvId;
+
+    public override string Description => "LLVM 22 pass ordering on whole programs: each action runs a new-pass-manager pipeline; costs are IR instructions, object code size, run time";
+
+    /// <summary>Its datasets' and generators' URIs, and C, IR and bitcode files, folders and compile_commands.json files.</summary>
+    public override bool Owns(string benchmark)
+    {
+        BenchmarkUri uri;
+        try { uri = BenchmarkUri.Parse(benchmark); }
+        catch (FormatException) { return false; }
+        return uri.Scheme switch
+        {
+            "benchmark" => uri.Dataset == UserDataset.DatasetName || BenchmarkStore.Default.Datasets.Any(d => d.Name == uri.Dataset),
+            "generator" => BenchmarkStore.Default.Generators.Any(g => g.Name == uri.Dataset),
+            _ => Directory.Exists(uri.Name) || Path.GetExtension(uri.Name) is ".c" or ".ll" or ".bc" or ".json",
+        };
+    }
+
+    public override ICompilerEnv Make(EnvSettings settings) => new LlvmEnv(Store(settings.UserBenchmarkDirectory),
+        settings.ActionSpace ?? LlvmActionSpace.Passes, settings.ObservationSpace, settings.RewardSpace);
+
+    private static BenchmarkStore Store(string? uploads) => uploads is null ? BenchmarkStore.Default
+        : s_storesWithUploads.GetOrAdd(Path.GetFullPath(uploads), dir =>
+            new BenchmarkStore([.. BenchmarkStore.Default.Datasets, new UserDataset(dir)], BenchmarkStore.Default.Generators));
+
+    public override string DefaultActionSpace => LlvmActionSpace.Passes;
+    public override IReadOnlyList<Space> ActionSpaces { get; } = [.. LlvmActionSpace.All.Select(s => s.Space)];
+    public override IReadOnlyList<Space> ObservationSpaces { get; } = LlvmObservations.SpacesFor(RuntimeOptions.Default);
+    public override IReadOnlyList<Space> RewardSpaces { get; } = [.. LlvmRewards.All.Select(r => r.Reward.Space)];
+
+    public override IReadOnlyList<ActionInfo> Actions(string actionSpace) =>
+        [.. LlvmActionSpace.Get(actionSpace).Actions.Select(a => new ActionInfo(a.Id, a.Name, a.Pipeline))];
+
+    public override IReadOnlyList<DatasetInfo> Datasets =>
+        [.. BenchmarkStore.Default.Datasets.Select(d => new DatasetInfo(d.Name, d.Description, d.Benchmarks))];
+
+    public override IReadOnlyList<DatasetInfo> Generators =>
+        [.. BenchmarkStore.Default.Generators.Select(g => new DatasetInfo(g.Name, g.Description, []))];
+
+    public override IReadOnlyDictionary<string, IReadOnlyList<string>> BenchmarkSets { get; } = BuildSets();
+
+    private static Dictionary<string, IReadOnlyList<string>> BuildSets()
+    {
+        IReadOnlyList<string> builtin = [.. new BuiltinDataset().Benchmarks.Select(b => b.Uri)];
+        return new()
+        {
+            ["held-out"] = HeldOut,
+            // The built-in programs less the held-out ones.
+            ["training"] = [.. builtin.Except(HeldOut)],
+            ["builtin"] = builtin,
+        };
+    }
+
+    public override AgentDefaults Defaults { get; } = new(
+        RewardSpace: "IrInstructionCountOz",
+        EpisodeLength: 45,
+        Cost: LlvmObservations.IrInstructionCount,
+        Search: "beam",
+        MaxLength: 40,
+        TrainingSet: "training",
+        HeldOutSet: "held-out",
+        StepObservations: ["IrInstructionCount", "IrInstructionCountO0", "IrInstructionCountOz", "ObjectTextSizeBytes", "ObjectTextSizeOz"],
+        StepRewards: ["IrInstructionCountOz", "ObjectTextSizeOz"],
+        Training: new TrainingDefaults());
+
+    public override EvalMetric Evaluation { get; } = new("IrInstructionCountOz", "IrInstructionCount", "IrInstructionCountO0", "IrInstructionCountOz",
+        "IrInstructionCountOz reward (C0 - C) / (C0 - C_Oz), C_ref = C_Oz: above 1 beats -Oz; C / C_ref below 1 beats -Oz");
+
+    public override TuneInput ResolveProgram(string input)
+    {
+        var benchmark = BenchmarkStore.Default.Get(input);
+        var uri = BenchmarkUri.Parse(benchmark.Uri);
+        bool isFile = uri.Scheme == "file";
+        return new TuneInput(benchmark.Uri, isFile ? FileName(uri.Name) : uri.Name,
+            Convert.ToHexStringLower(SHA256.HashData(benchmark.Bitcode)), isFile, benchmark.Bitcode);
+    }
+
+    // A compile_commands.json is named by its project's folder.
+    private static string FileName(string path) => Path.GetFileName(path) == "compile_commands.json"
+        ? Path.GetFileName(Path.GetDirectoryName(path)) ?? "project"
+        : Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(path));
+
+    /// <summary>The optimized bitcode and its object file; the pipeline is opt-22's.</summary>
+    public override TuneOutput WriteResult(ICompilerEnv env, IReadOnlyList<string> actions, string folder, string stem)
+    {
+        byte[] bitcode = env.Observe(LlvmObservations.Bitcode).AsBytes();
+        string bitcodeFile = stem + ".bc", objectFile = stem + ".o";
+        File.WriteAllBytes(Path.Combine(folder, bitcodeFile), bitcode);
+        File.WriteAllBytes(Path.Combine(folder, objectFile), ObjectCode(bitcode, stem));
+        var space = LlvmActionSpace.Get(env.ActionSpace.Name);
+        return new TuneOutput(bitcodeFile, objectFile, string.Join(",", actions.Select(name => space[name].Pipeline)));
+    }
+
+    public override string ResultFiles => "optimized bitcode (.bc) and object files (.o)";
+
+    // Emitted here from the bitcode, so that a remote env's result gets its object file the same way.
+    private static byte[] ObjectCode(byte[] bitcode, string name)
+    {
+        using var module = LlvmModule.ParseBitcode(bitcode, name);
+        module.SetDefaultTargetIfMissing();
+        using var machine = new TargetMachine(module.TargetTriple);
+        return machine.ObjectCode(module);
+    }
+}
