@@ -229,6 +229,16 @@ public class TokenTests(TokenServer server) : IClassFixture<TokenServer>
             Hosting.ServiceHost.Build([], [new("Service:Host", "0.0.0.0"), new("Service:Port", "0")]));
         Assert.Contains("needs a token", error.Message);
     }
+
+    [Theory]
+    [InlineData("Port", "70000", "Service:Port must be 0 to 65535")]
+    [InlineData("StepTimeLimitSeconds", "0", "Service:StepTimeLimitSeconds must be positive")]
+    [InlineData("WarmWorkers", "-1", "Service:WarmWorkers must be 0 or more")]
+    public void Settings_out_of_range_are_refused_by_name(string setting, string value, string message)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Hosting.ServiceHost.Build([], [new($"Service:{setting}", value)]));
+        Assert.Equal(message, error.Message);
+    }
 }
 
 public sealed class ShortLivedServer() : TestServer(new()

@@ -10,8 +10,9 @@ using Grpc.Core;
 
 namespace CompilerGym.Service.Api;
 
-/// <summary>The gRPC face of the service: each call is handed to the session manager or answered from the catalogues.</summary>
-public sealed class CompilerGymService(SessionManager sessions, BenchmarkUploads uploads, UserBenchmarks user, WorkerPool workers, EnvRegistry registry)
+/// <summary>The gRPC face of the service: each call is handed to the sessions, a one-off job or the uploads, or answered from the catalogues.</summary>
+public sealed class CompilerGymService(SessionManager sessions, FileAccessPolicy files, OneOffJobs jobs, BenchmarkUploads uploads,
+    UserBenchmarks user, WorkerPool workers, EnvRegistry registry)
     : Protocol.V1.CompilerGym.CompilerGymBase
 {
     public const string ProtocolName = "compiler_gym.v1";
@@ -78,9 +79,9 @@ public sealed class CompilerGymService(SessionManager sessions, BenchmarkUploads
     {
         if (request.State is null || request.State.Benchmark.Length == 0)
             throw new RpcException(new Status(StatusCode.InvalidArgument, "Validate needs a state with a benchmark"));
-        sessions.CheckBenchmarkAllowed(request.State.Benchmark);
-        sessions.CheckCustomActionsAllowed(request.State.CustomActions);
-        var reply = await sessions.RunOnceAsync(new WorkerRequest { Validate = request }, $"replaying the state on {request.State.Benchmark}");
+        files.CheckBenchmarkAllowed(request.State.Benchmark);
+        files.CheckCustomActionsAllowed(request.State.CustomActions);
+        var reply = await jobs.RunAsync(new WorkerRequest { Validate = request }, $"replaying the state on {request.State.Benchmark}");
         return reply.Validate;
     }
 

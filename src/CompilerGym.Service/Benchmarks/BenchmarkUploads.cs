@@ -3,7 +3,7 @@ using CompilerGym.Llvm.Core;
 using CompilerGym.Llvm.Datasets;
 using CompilerGym.Protocol.V1;
 using CompilerGym.Protocol.Worker;
-using CompilerGym.Service.Sessions;
+using CompilerGym.Service.Workers;
 using Grpc.Core;
 
 namespace CompilerGym.Service.Benchmarks;
@@ -13,7 +13,7 @@ namespace CompilerGym.Service.Benchmarks;
 /// it is C) before it is published under its name, so a malformed upload costs nothing but an
 /// error, and a name once published always means the same program.
 /// </summary>
-public sealed class BenchmarkUploads(UserBenchmarks user, SessionManager sessions)
+public sealed class BenchmarkUploads(UserBenchmarks user, OneOffJobs jobs)
 {
     private readonly SemaphoreSlim _publish = new(1, 1);
 
@@ -31,7 +31,7 @@ public sealed class BenchmarkUploads(UserBenchmarks user, SessionManager session
         await File.WriteAllBytesAsync(staged, request.Program.Memory.ToArray());
         try
         {
-            var check = await sessions.RunOnceAsync(new WorkerRequest { CheckProgram = new CheckProgramRequest { Path = staged, Uri = uri } },
+            var check = await jobs.RunAsync(new WorkerRequest { CheckProgram = new CheckProgramRequest { Path = staged, Uri = uri } },
                 $"checking the uploaded program {request.Name}");
             await _publish.WaitAsync();
             try

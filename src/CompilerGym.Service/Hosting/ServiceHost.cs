@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Net;
 using CompilerGym.Core.Environments;
 using CompilerGym.Environments;
@@ -27,11 +28,13 @@ public static class ServiceHost
         builder.Configuration.AddEnvironmentVariables("CGYM_");
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         var section = builder.Configuration.GetSection(ServiceOptions.Section);
+        // Kestrel's address and gRPC's message limit are read before the services exist, so the
+        // settings are checked here too, by the annotations the options framework checks at start.
         var options = section.Get<ServiceOptions>() ?? new ServiceOptions();
-        options.Check();
+        CheckRanges(options);
         var address = ListenAddress(options);
 
-        builder.Services.Configure<ServiceOptions>(section);
+        builder.Services.AddOptions<ServiceOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.PostConfigure<ServiceOptions>(o => o.AllowFileBenchmarks ??= IPAddress.IsLoopback(address));
         // Standard output carries the "listening on" line for scripts; the log goes to standard error.
         builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
@@ -47,7 +50,10 @@ public static class ServiceHost
         builder.Services.AddSingleton<ConnectionTracker>();
         builder.Services.AddSingleton<UserBenchmarks>();
         builder.Services.AddSingleton<WorkerPool>();
+        builder.Services.AddSingleton<WorkerErrors>();
+        builder.Services.AddSingleton<FileAccessPolicy>();
         builder.Services.AddSingleton<SessionManager>();
+        builder.Services.AddSingleton<OneOffJobs>();
         builder.Services.AddSingleton<BenchmarkUploads>();
         builder.Services.AddHostedService<SessionReaper>();
 
@@ -85,6 +91,14 @@ public static class ServiceHost
         var registry = Registrations.Default;
         foreach (string assembly in options.EnvironmentAssemblies) registry.RegisterFrom(assembly);
         return registry;
+    }
+
+    /// <summary>Throws an InvalidOperationException naming every setting out of its range.</summary>
+    private static void CheckRanges(ServiceOptions options)
+    {
+        var errors = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(options, new ValidationContext(options), errors, validateAllProperties: true))
+            throw new InvalidOperationException(string.Join("; ", errors.Select(e => e.ErrorMessage)));
     }
 
     /// <summary>The address to bind; anything but loopback is refused without a token.</summary>

@@ -1,14 +1,23 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace CompilerGym.Service.Hosting;
 
-/// <summary>The service's settings, bound from the configuration section <c>Service</c>.</summary>
+/// <summary>
+/// The service's settings, bound from the configuration section <c>Service</c>. Each range is an
+/// annotation whose message names the setting as it is configured (<c>{0}</c> is the property).
+/// </summary>
 public sealed class ServiceOptions
 {
     public const string Section = "Service";
+
+    private const string Positive = $"{Section}:{{0}} must be positive";
+    private const string FromTo = $"{Section}:{{0}} must be {{1}} to {{2}}";
 
     /// <summary>The address to listen on. Anything but loopback needs <see cref="Token"/>.</summary>
     public string Host { get; set; } = "127.0.0.1";
 
     /// <summary>0 picks a free port (printed at start-up).</summary>
+    [Range(0, 65535, ErrorMessage = FromTo)]
     public int Port { get; set; } = 50051;
 
     /// <summary>When set, every call must carry <c>authorization: Bearer TOKEN</c>.</summary>
@@ -20,31 +29,40 @@ public sealed class ServiceOptions
     public string? CertificatePassword { get; set; }
 
     /// <summary>A step (or a state request) that runs longer is stopped, and the session restored without it.</summary>
+    [Range(0d, double.MaxValue, MinimumIsExclusive = true, ErrorMessage = Positive)]
     public double StepTimeLimitSeconds { get; set; } = 60;
 
     /// <summary>
     /// The limit for what may build a program or replay a history: starting, resetting, forking and
     /// restoring sessions, validations and uploads.
     /// </summary>
+    [Range(0d, double.MaxValue, MinimumIsExclusive = true, ErrorMessage = Positive)]
     public double SetupTimeLimitSeconds { get; set; } = 600;
 
     /// <summary>A worker whose resident memory passes this is stopped.</summary>
+    [Range(1, int.MaxValue, ErrorMessage = Positive)]
     public int WorkerMemoryLimitMiB { get; set; } = 8192;
 
     /// <summary>Workers started ahead of need, so that new sessions do not wait for a process to start.</summary>
+    [Range(0, int.MaxValue, ErrorMessage = $"{Section}:{{0}} must be 0 or more")]
     public int WarmWorkers { get; set; } = 2;
 
+    [Range(1, int.MaxValue, ErrorMessage = Positive)]
     public int MaxSessions { get; set; } = 256;
 
     /// <summary>Sessions unused for this long are ended.</summary>
+    [Range(0d, double.MaxValue, MinimumIsExclusive = true, ErrorMessage = Positive)]
     public double IdleTimeoutSeconds { get; set; } = 900;
 
     /// <summary>Sessions whose client connection has closed are ended after this long, unless used from another connection.</summary>
+    [Range(0d, double.MaxValue, MinimumIsExclusive = true, ErrorMessage = Positive)]
     public double OrphanTimeoutSeconds { get; set; } = 60;
 
+    [Range(0d, double.MaxValue, MinimumIsExclusive = true, ErrorMessage = Positive)]
     public double ReapIntervalSeconds { get; set; } = 5;
 
     /// <summary>Requests larger than this are refused (program uploads are the large ones).</summary>
+    [Range(1, 2047, ErrorMessage = FromTo)]
     public int MaxMessageMiB { get; set; } = 64;
 
     /// <summary>
@@ -64,23 +82,6 @@ public sealed class ServiceOptions
     /// beside the built-in ones.
     /// </summary>
     public string[] EnvironmentAssemblies { get; set; } = [];
-
-    /// <summary>Throws an InvalidOperationException naming the first setting out of range.</summary>
-    public void Check()
-    {
-        void Require(bool ok, string setting, string range)
-        {
-            if (!ok) throw new InvalidOperationException($"{Section}:{setting} must be {range}");
-        }
-        Require(Port is >= 0 and <= 65535, nameof(Port), "0 to 65535");
-        Require(StepTimeLimitSeconds > 0, nameof(StepTimeLimitSeconds), "positive");
-        Require(SetupTimeLimitSeconds > 0, nameof(SetupTimeLimitSeconds), "positive");
-        Require(WorkerMemoryLimitMiB > 0, nameof(WorkerMemoryLimitMiB), "positive");
-        Require(WarmWorkers >= 0, nameof(WarmWorkers), "0 or more");
-        Require(MaxSessions > 0, nameof(MaxSessions), "positive");
-        Require(IdleTimeoutSeconds > 0 && OrphanTimeoutSeconds > 0 && ReapIntervalSeconds > 0, "IdleTimeoutSeconds, OrphanTimeoutSeconds and ReapIntervalSeconds", "positive");
-        Require(MaxMessageMiB is > 0 and <= 2047, nameof(MaxMessageMiB), "1 to 2047");
-    }
 
     public TimeSpan StepTimeLimit => TimeSpan.FromSeconds(StepTimeLimitSeconds);
     public TimeSpan SetupTimeLimit => TimeSpan.FromSeconds(SetupTimeLimitSeconds);

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.RegularExpressions;
-using CompilerGym.Core.Benchmarks;
 using CompilerGym.Protocol;
 using CompilerGym.Protocol.V1;
 using CompilerGym.Protocol.Worker;
@@ -20,8 +18,8 @@ namespace CompilerGym.Service.Sessions;
 /// sessions of that worker are rebuilt, whole, at their next request. Sessions of other workers are
 /// never touched.
 /// </summary>
-public sealed partial class SessionManager(
-    WorkerPool pool, IOptions<ServiceOptions> options, ConnectionTracker connections, ILogger<SessionManager> logger)
+public sealed class SessionManager(WorkerPool pool, WorkerErrors errors, FileAccessPolicy files, IOptions<ServiceOptions> options,
+    ConnectionTracker connections, ILogger<SessionManager> logger)
 {
     private readonly ConcurrentDictionary<string, Session> _sessions = new();
     private readonly ServiceOptions _options = options.Value;
@@ -31,8 +29,8 @@ public sealed partial class SessionManager(
     public async Task<StartSessionReply> StartAsync(StartSessionRequest request, string connectionId)
     {
         if (request.Benchmark.Length == 0) throw Invalid("StartSession needs a benchmark");
-        CheckBenchmarkAllowed(request.Benchmark);
-        CheckCustomActionsAllowed(request.CustomActions);
+        files.CheckBenchmarkAllowed(request.Benchmark);
+        files.CheckCustomActionsAllowed(request.CustomActions);
         CheckCapacity();
         var record = request.Clone();
         string id = NewId();
@@ -63,8 +61,8 @@ public sealed partial class SessionManager(
 
     public async Task<ResetReply> ResetAsync(ResetRequest request, string connectionId)
     {
-        if (request.Benchmark.Length > 0) CheckBenchmarkAllowed(request.Benchmark);
-        CheckCustomActionsAllowed(request.CustomActions);
+        if (request.Benchmark.Length > 0) files.CheckBenchmarkAllowed(request.Benchmark);
+        files.CheckCustomActionsAllowed(request.CustomActions);
         var session = await EnterAsync(request.SessionId, connectionId);
         try
         {
@@ -133,22 +131,6 @@ public sealed partial class SessionManager(
         finally { session.Gate.Release(); }
     }
 
-    /// <summary>Runs a one-off request (a validation, a program check) in a worker of its own.</summary>
-    public async Task<WorkerReply> RunOnceAsync(WorkerRequest request, string what)
-    {
-        var worker = await pool.TakeAsync();
-        try
-        {
-            var reply = await worker.CallAsync(request, _options.SetupTimeLimit, _options.WorkerMemoryLimitBytes);
-            return reply.KindCase == WorkerReply.KindOneofCase.Error ? throw ToRpc(reply.Error) : reply;
-        }
-        catch (WorkerFailedException e)
-        {
-            throw new RpcException(new Status(CodeOf(e.Failure), $"{what} {Cause(e)}"));
-        }
-        finally { pool.Release(worker); }
-    }
-
     /// <summary>Ends sessions idle past the idle time-out, and those whose client has gone past the orphan time-out.</summary>
     public async Task<int> ReapAsync()
     {
@@ -170,35 +152,6 @@ public sealed partial class SessionManager(
         return reaped;
     }
 
-    /// <summary>Refuses files on the server's machine unless they are allowed (see <see cref="ServiceOptions.AllowFileBenchmarks"/>).</summary>
-    public void CheckBenchmarkAllowed(string benchmark)
-    {
-        if (_options.AllowFileBenchmarks == true) return;
-        BenchmarkUri uri;
-        try { uri = BenchmarkUri.Parse(benchmark); }
-        catch (FormatException e) { throw Invalid(e.Message); }
-        if (uri.Scheme == "file")
-            throw new RpcException(new Status(StatusCode.PermissionDenied,
-                $"this server does not open files named by clients ({benchmark}); upload the program with AddBenchmark"));
-    }
-
-    /// <summary>
-    /// Refuses custom actions that name files, unless files are allowed: an option of a pass
-    /// (LLVM's <c>pass&lt;name=value&gt;</c>, MLIR's <c>pass{name=value}</c>) whose name speaks of a
-    /// file or path, as every such option upstream does.
-    /// </summary>
-    public void CheckCustomActionsAllowed(IEnumerable<string> customActions)
-    {
-        if (_options.AllowFileBenchmarks == true) return;
-        foreach (string action in customActions)
-            if (FileOption().Match(action) is { Success: true } option)
-                throw new RpcException(new Status(StatusCode.PermissionDenied,
-                    $"this server does not open files named by clients: custom action '{action}' sets '{option.Groups[1].Value}'"));
-    }
-
-    [GeneratedRegex(@"[<{;,\s]([A-Za-z][\w-]*(?:file|path)[\w-]*)\s*=", RegexOptions.IgnoreCase)]
-    private static partial Regex FileOption();
-
     private async Task<(WorkerProcess, StartSessionReply)> StartInNewWorkerAsync(string id, StartSessionRequest record, string what)
     {
         var worker = await pool.TakeAsync();
@@ -206,12 +159,12 @@ public sealed partial class SessionManager(
         try
         {
             var reply = await worker.CallAsync(new WorkerRequest { Session = id, Start = record }, _options.SetupTimeLimit, _options.WorkerMemoryLimitBytes);
-            return reply.KindCase == WorkerReply.KindOneofCase.Error ? throw ToRpc(reply.Error) : (worker, reply.Start);
+            return (worker, WorkerErrors.Checked(reply).Start);
         }
         catch (WorkerFailedException e)
         {
             DetachFrom(worker);
-            throw new RpcException(new Status(CodeOf(e.Failure), $"{what}: the worker {Cause(e)}"));
+            throw errors.ToRpc(e, $"{what}: the worker");
         }
         catch
         {
@@ -227,10 +180,9 @@ public sealed partial class SessionManager(
         {
             // Another session's request may have ended the worker this one shares.
             if (session.Worker.Failed) await RebuildAsync(session);
-            WorkerReply reply;
             try
             {
-                reply = await session.Worker.CallAsync(request, timeLimit, _options.WorkerMemoryLimitBytes);
+                return WorkerErrors.Checked(await session.Worker.CallAsync(request, timeLimit, _options.WorkerMemoryLimitBytes));
             }
             catch (WorkerFailedException e) when (e.Failure == WorkerFailure.Gone && attempt == 0)
             {
@@ -240,18 +192,17 @@ public sealed partial class SessionManager(
             {
                 throw await RecoverAsync(session, e, what);
             }
-            return reply.KindCase == WorkerReply.KindOneofCase.Error ? throw ToRpc(reply.Error) : reply;
         }
     }
 
     private async Task<RpcException> RecoverAsync(Session session, WorkerFailedException failure, string what)
     {
-        string message = $"{what} {Cause(failure)}";
+        string message = errors.Describe(failure, what);
         logger.LogWarning("session {Id}: {Message}; restoring it from {Count} actions", session.Id, message, session.Record.Actions.Count);
         try
         {
             await RebuildAsync(session);
-            return new RpcException(new Status(CodeOf(failure.Failure),
+            return new RpcException(new Status(WorkerErrors.CodeOf(failure.Failure),
                 $"{message}; the session was restored in a new worker to its state before this request"));
         }
         catch (RpcException e)
@@ -281,24 +232,8 @@ public sealed partial class SessionManager(
 
     private void DetachFrom(WorkerProcess worker)
     {
-        if (worker.Detach() == 0) pool.Release(worker);
+        if (worker.Detach() == 0) pool.End(worker);
     }
-
-    private string Cause(WorkerFailedException failure) => failure.Failure switch
-    {
-        WorkerFailure.Crashed => $"crashed LLVM: {failure.Detail}",
-        WorkerFailure.TimedOut => "ran past the time limit and was stopped",
-        WorkerFailure.OutOfMemory => $"passed the worker memory limit of {_options.WorkerMemoryLimitMiB} MiB and was stopped",
-        _ => "could not run: its worker had stopped",
-    };
-
-    private static StatusCode CodeOf(WorkerFailure failure) => failure switch
-    {
-        WorkerFailure.Crashed => StatusCode.Internal,
-        WorkerFailure.TimedOut => StatusCode.DeadlineExceeded,
-        WorkerFailure.OutOfMemory => StatusCode.ResourceExhausted,
-        _ => StatusCode.Unavailable,
-    };
 
     private async Task<Session> EnterAsync(string sessionId, string connectionId)
     {
@@ -340,8 +275,6 @@ public sealed partial class SessionManager(
     }
 
     private static string NewId() => Guid.NewGuid().ToString("N");
-
-    private static RpcException ToRpc(WorkerError error) => ErrorReason.Exception((StatusCode)error.StatusCode, error.Message, error.Reason);
 
     private static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));
 

@@ -45,11 +45,11 @@ public sealed class WorkerPool : IDisposable
     public async Task<string> LlvmVersionAsync()
     {
         if (_llvmVersion is { } known) return known;
-        Release(await TakeAsync());
+        End(await TakeAsync());
         return _llvmVersion!;
     }
 
-    /// <summary>A started worker, now owned by the caller (dispose it to end it).</summary>
+    /// <summary>A started worker, now owned by the caller, who ends it with <see cref="End"/>.</summary>
     public async Task<WorkerProcess> TakeAsync()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -57,14 +57,18 @@ public sealed class WorkerPool : IDisposable
         while (_warm.TryDequeue(out var candidate))
         {
             if (!candidate.HasExited) { worker = candidate; break; }
-            Forget(candidate);
+            End(candidate);
         }
         Refill();
         return worker ?? await StartAsync();
     }
 
-    /// <summary>Ends a worker taken from the pool.</summary>
-    public void Release(WorkerProcess worker) => Forget(worker);
+    /// <summary>Kills a worker's process and stops counting it among the live ones.</summary>
+    public void End(WorkerProcess worker)
+    {
+        _live.TryRemove(worker.Pid, out _);
+        worker.Dispose();
+    }
 
     /// <summary>Tops the warm workers up to the configured number, in the background.</summary>
     public void Refill()
@@ -77,7 +81,7 @@ public sealed class WorkerPool : IDisposable
                 try
                 {
                     var worker = await StartAsync();
-                    if (_disposed) Forget(worker);
+                    if (_disposed) End(worker);
                     else _warm.Enqueue(worker);
                 }
                 catch (Exception e)
@@ -95,7 +99,7 @@ public sealed class WorkerPool : IDisposable
     public void Dispose()
     {
         _disposed = true;
-        foreach (var worker in _live.Values) Forget(worker);
+        foreach (var worker in _live.Values) End(worker);
     }
 
     private async Task<WorkerProcess> StartAsync()
@@ -113,13 +117,7 @@ public sealed class WorkerPool : IDisposable
         _lastStartError = null;
         _live[worker.Pid] = worker;
         _llvmVersion = worker.LlvmVersion;
-        if (_disposed) { Forget(worker); ObjectDisposedException.ThrowIf(true, this); }
+        if (_disposed) { End(worker); ObjectDisposedException.ThrowIf(true, this); }
         return worker;
-    }
-
-    private void Forget(WorkerProcess worker)
-    {
-        _live.TryRemove(worker.Pid, out _);
-        worker.Dispose();
     }
 }
