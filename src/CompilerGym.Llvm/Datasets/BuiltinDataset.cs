@@ -1,4 +1,6 @@
 using CompilerGym.Core.Benchmarks;
+using CompilerGym.Core.Caching;
+using CompilerGym.Llvm.Execution;
 using CompilerGym.Llvm.Programs;
 using CompilerGym.Llvm.Tools;
 
