@@ -1,4 +1,5 @@
 using CompilerGym.Core.Envs;
+using CompilerGym.Core.Statistics;
 using CompilerGym.Llvm.Env;
 using CompilerGym.Llvm.Execution;
 
@@ -27,7 +28,7 @@ public class RuntimeObservationTests
         using var env = new LlvmEnv(rewardSpace: "Runtime", runtime: new RuntimeOptions(warmupRuns: 0, runs: 3));
         env.Reset(Fixtures.Crc32, new ResetOptions(CustomActions: s_o3));
         var step = env.Step(0);
-        double expected = env.Observe("RuntimeO0").AsDouble() - BuiltProgram.Median(env.Observe("Runtime").AsInt64Vector());
+        double expected = env.Observe("RuntimeO0").AsDouble() - Median.Of(env.Observe("Runtime").AsInt64Vector());
         Assert.Equal(expected, step.Reward!.Value);
         Assert.False(env.RewardSpace!.Deterministic);
     }

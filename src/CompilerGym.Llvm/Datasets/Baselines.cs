@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using CompilerGym.Core.Statistics;
 using CompilerGym.Llvm.Core;
 using CompilerGym.Llvm.Execution;
 using CompilerGym.Llvm.Features;
@@ -42,7 +43,7 @@ public sealed class Baselines
 
     /// <summary>Median wall times in microseconds, measured as <paramref name="options"/> say.</summary>
     public BaselineCosts Runtime(RuntimeOptions options) =>
-        _runtime.GetOrAdd(options, o => new(() => MeasureProgram(o, p => BuiltProgram.Median(p.WallTimesMicroseconds())))).Value;
+        _runtime.GetOrAdd(options, o => new(() => MeasureProgram(o, p => Median.Of(p.WallTimesMicroseconds())))).Value;
 
     private BaselineCosts MeasureProgram(RuntimeOptions options, Func<BuiltProgram, long> cost) =>
         Measure(_benchmark, (tm, m) =>

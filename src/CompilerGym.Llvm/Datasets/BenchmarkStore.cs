@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using CompilerGym.Core.Benchmarks;
+using CompilerGym.Core.Caching;
 using CompilerGym.Llvm.Datasets.Debian;
+using CompilerGym.Llvm.Execution;
 using CompilerGym.Llvm.Tools;
 
 namespace CompilerGym.Llvm.Datasets;

@@ -1,20 +1,21 @@
-using System.Reflection;
 using CompilerGym.Core.Benchmarks;
+using CompilerGym.Core.Caching;
+using CompilerGym.Llvm.Execution;
+using CompilerGym.Llvm.Programs;
 using CompilerGym.Llvm.Tools;
 
 namespace CompilerGym.Llvm.Datasets;
 
 /// <summary>
-/// The C programs shipped inside this library (Datasets/Programs): small and mid-sized kernels of
-/// the kinds cBench and MiBench hold, each with main() and a self-check, so they can also be run.
-/// Compiled with clang-22 on first use and cached.
+/// The C programs shipped with this library (CompilerGym.Llvm.Programs/Builtin): small and
+/// mid-sized kernels of the kinds cBench and MiBench hold, each with main() and a self-check, so
+/// they can also be run. Compiled with clang-22 on first use and cached.
 /// </summary>
 public sealed class BuiltinDataset : IDataset
 {
     public const string DatasetName = "builtin-v0";
-    private const string ResourcePrefix = "Programs/";
+    private const string ResourcePrefix = "Builtin/";
     private const string DescriptionTag = "// description:";
-    private static readonly Assembly s_assembly = typeof(BuiltinDataset).Assembly;
 
     public string Name => DatasetName;
     public string Description => "C programs written for this project: sorting, graph search, hashing, CRC, compression, string search, matrix and DSP kernels, ciphers, interpreters";
@@ -42,13 +43,13 @@ public sealed class BuiltinDataset : IDataset
     /// <summary>The C source of a built-in program.</summary>
     public static string Source(string name)
     {
-        using var stream = s_assembly.GetManifestResourceStream(ResourcePrefix + name + ".c")
+        using var stream = ProgramFiles.Open(ResourcePrefix + name + ".c")
             ?? throw new UnknownBenchmarkException($"no benchmark '{name}' in dataset {DatasetName}");
         return new StreamReader(stream).ReadToEnd();
     }
 
     private static List<BenchmarkInfo> Discover() =>
-        [.. s_assembly.GetManifestResourceNames()
+        [.. ProgramFiles.Names
             .Where(r => r.StartsWith(ResourcePrefix, StringComparison.Ordinal) && r.EndsWith(".c", StringComparison.Ordinal))
             .Select(r => r[ResourcePrefix.Length..^2])
             .Order(StringComparer.Ordinal)

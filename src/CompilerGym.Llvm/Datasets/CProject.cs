@@ -1,6 +1,7 @@
 using System.CommandLine.Parsing;
 using System.Text.Json;
 using CompilerGym.Core.Benchmarks;
+using CompilerGym.Core.Caching;
 using CompilerGym.Llvm.Tools;
 
 namespace CompilerGym.Llvm.Datasets;

@@ -1,5 +1,7 @@
 using CompilerGym.Core.Benchmarks;
+using CompilerGym.Core.Caching;
 using CompilerGym.Llvm.Core;
+using CompilerGym.Llvm.Execution;
 using CompilerGym.Llvm.Tools;
 
 namespace CompilerGym.Llvm.Datasets;

@@ -1,3 +1,4 @@
+using CompilerGym.Core.Statistics;
 using CompilerGym.Llvm.Core;
 using CompilerGym.Llvm.Datasets;
 
@@ -27,7 +28,7 @@ public sealed class BuiltProgram(LlvmModule module, TargetMachine machine, LlvmB
         if (PerfEvent.Cycles.Unavailable() is { } reason)
             throw new ObservationUnavailableException($"hardware cycle counts are unavailable on this machine: {reason}; "
                 + "virtual machines often expose no hardware performance counters (CyclesEstimate is a deterministic alternative)");
-        return Median([.. MeasuredRuns(PerfEvent.Cycles).Select(r => r.CounterValue!.Value)]);
+        return Median.Of([.. MeasuredRuns(PerfEvent.Cycles).Select(r => r.CounterValue!.Value)]);
     }
 
     public CallgrindCounts Callgrind()
@@ -36,15 +37,6 @@ public sealed class BuiltProgram(LlvmModule module, TargetMachine machine, LlvmB
         var (run, counts) = Execution.Callgrind.Run(Executable);
         Check(run);
         return counts;
-    }
-
-    /// <summary>The median of a set of measurements (the mean of the middle two for an even count).</summary>
-    public static long Median(IReadOnlyList<long> values)
-    {
-        if (values.Count == 0) throw new ArgumentException("the median of no values");
-        var sorted = values.Order().ToArray();
-        int middle = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
     public void Dispose() => _executable?.Dispose();

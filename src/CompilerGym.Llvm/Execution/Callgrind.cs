@@ -1,5 +1,4 @@
 using System.Globalization;
-using CompilerGym.Llvm.Datasets;
 
 namespace CompilerGym.Llvm.Execution;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using CompilerGym.Llvm.Core;
-using CompilerGym.Llvm.Datasets;
 using CompilerGym.Llvm.Tools;
 
 namespace CompilerGym.Llvm.Execution;

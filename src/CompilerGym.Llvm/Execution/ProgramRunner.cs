@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using CompilerGym.Llvm.Datasets;
 using CompilerGym.Llvm.Interop;
 
 namespace CompilerGym.Llvm.Execution;

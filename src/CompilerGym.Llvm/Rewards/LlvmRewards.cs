@@ -1,5 +1,6 @@
 using CompilerGym.Core.Rewards;
 using CompilerGym.Core.Spaces;
+using CompilerGym.Core.Statistics;
 using CompilerGym.Llvm.Execution;
 using CompilerGym.Llvm.Observations;
 
@@ -25,7 +26,7 @@ public static class LlvmRewards
         .. Family(LlvmObservations.ObjectTextSizeBytes, "ObjectTextSize", "ObjectTextSizeO0", "bytes of object .text", true),
         .. Family(LlvmObservations.TextSizeBytes, "TextSize", "TextSizeO0", "bytes of executable .text", true),
         .. Family(LlvmObservations.Runtime, LlvmObservations.Runtime, "RuntimeO0", "median wall time (not deterministic)", true,
-            deterministic: false, readCost: o => BuiltProgram.Median(o.AsInt64Vector())),
+            deterministic: false, readCost: o => Median.Of(o.AsInt64Vector())),
         .. Family(LlvmObservations.CyclesEstimate, LlvmObservations.CyclesEstimate, "CyclesEstimateO0", "estimated cycles (callgrind)", true),
     ];
 

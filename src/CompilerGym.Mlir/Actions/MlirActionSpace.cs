@@ -1,6 +1,6 @@
 using System.Text;
+using CompilerGym.Core.Caching;
 using CompilerGym.Core.Spaces;
-using CompilerGym.Llvm.Datasets;
 
 namespace CompilerGym.Mlir.Actions;
 

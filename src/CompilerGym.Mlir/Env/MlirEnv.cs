@@ -1,9 +1,9 @@
 using System.Diagnostics;
+using CompilerGym.Core.Caching;
 using CompilerGym.Core.Envs;
 using CompilerGym.Core.Rewards;
 using CompilerGym.Core.Spaces;
 using CompilerGym.Llvm.Core;
-using CompilerGym.Llvm.Datasets;
 using CompilerGym.Llvm.Features;
 using CompilerGym.Llvm.Tools;
 using CompilerGym.Mlir.Actions;

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using CompilerGym.Llvm.Datasets;
+using CompilerGym.Core.Caching;
 using CompilerGym.Mlir.Runtime;
 
 namespace CompilerGym.Mlir.Env;

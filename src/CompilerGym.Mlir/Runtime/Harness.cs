@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using CompilerGym.Llvm.Datasets;
 using CompilerGym.Llvm.Execution;
 using CompilerGym.Llvm.Tools;
 using CompilerGym.Mlir.Benchmarks;

@@ -1,3 +1,4 @@
+using CompilerGym.Core.Caching;
 using CompilerGym.Llvm.Datasets;
 using CompilerGym.Service.Hosting;
 using Microsoft.Extensions.Options;

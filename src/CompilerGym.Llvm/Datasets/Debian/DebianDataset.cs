@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using CompilerGym.Core.Benchmarks;
+using CompilerGym.Core.Caching;
+using CompilerGym.Llvm.Execution;
 
 namespace CompilerGym.Llvm.Datasets.Debian;
 

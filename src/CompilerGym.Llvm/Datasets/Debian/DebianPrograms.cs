@@ -1,4 +1,4 @@
-using System.Reflection;
+using CompilerGym.Llvm.Programs;
 
 namespace CompilerGym.Llvm.Datasets.Debian;
 
@@ -144,7 +144,7 @@ public static class DebianPrograms
 
     private static byte[] Resource(string name)
     {
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("DebianInputs/" + name)
+        using var stream = ProgramFiles.Open("DebianInputs/" + name)
             ?? throw new InvalidOperationException($"missing resource DebianInputs/{name}");
         using var copy = new MemoryStream();
         stream.CopyTo(copy);

@@ -1,3 +1,4 @@
+using CompilerGym.Core.Caching;
 using CompilerGym.Llvm.Tools;
 
 namespace CompilerGym.Llvm.Datasets.Debian;

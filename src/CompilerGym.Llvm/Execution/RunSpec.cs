@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace CompilerGym.Llvm.Datasets;
+namespace CompilerGym.Llvm.Execution;
 
 /// <summary>A file a program reads: copied from <paramref name="Source"/> into the run folder as <paramref name="Name"/> before every run.</summary>
 public sealed record RunInput(string Name, string Source);

@@ -1,11 +1,11 @@
 using System.Security.Cryptography;
 
-namespace CompilerGym.Llvm.Datasets;
+namespace CompilerGym.Core.Caching;
 
 /// <summary>
-/// Where compiled benchmarks live: $CGYM_CACHE_DIR, else $XDG_CACHE_HOME/compiler-gym-dotnet,
-/// else ~/.cache/compiler-gym-dotnet. Entries are named by content hash and written atomically,
-/// so concurrent processes can share it.
+/// Where compiled benchmarks and other derived files live: $CGYM_CACHE_DIR, else
+/// $XDG_CACHE_HOME/compiler-gym-dotnet, else ~/.cache/compiler-gym-dotnet. Entries are named by
+/// content hash and written atomically, so concurrent processes can share it.
 /// </summary>
 public static class Cache
 {
