@@ -69,7 +69,7 @@ internal static class CommonOptions
         return [.. text.Split([',', ' ', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(token =>
             int.TryParse(token, out int id)
                 ? id >= 0 && id < names.Count ? names[id] : throw new UnknownNameException($"action {id} is out of range for {space.Name} (0..{names.Count - 1})")
-                : names[space.IndexOf(token)])];
+                : names.Contains(token) ? token : throw new UnknownNameException($"unknown action '{token}' in {space.Name}"))];
     }
 
     public static void Table(string title, IEnumerable<string> columns, IEnumerable<string[]> rows)

@@ -1,0 +1,101 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using CompilerGym.Cli.Commands;
+using CompilerGym.Client;
+using CompilerGym.Environments;
+using CompilerGym.Service.Tests;
+using Microsoft.Data.Sqlite;
+using Proto = CompilerGym.Protocol.V1;
+
+namespace CompilerGym.Cli.Tests.ToyEnvironment;
+
+/// <summary>A server whose workers take toy-v0 from this test assembly, as a user's environment would be taken from theirs.</summary>
+public sealed class ToyServer() : TestServer(new() { ["Service:EnvironmentAssemblies:0"] = typeof(ToyEnvSpec).Assembly.Location });
+
+/// <summary>
+/// A third environment, registered once and touching no other project, is listed and usable through
+/// every registry-driven path: the command line's handlers in process, and the service with its workers.
+/// </summary>
+[Collection(ConsoleCollection.Name)]
+public class ToyEnvironmentTests(ToyServer server) : IClassFixture<ToyServer>
+{
+    static ToyEnvironmentTests() => Registrations.Default.Register(new ToyEnvSpec());
+
+    [Fact]
+    public void Spaces_and_benchmarks_list_it()
+    {
+        var (code, output) = Run(SpacesCommand.Create(), "--env", ToyEnvSpec.EnvId, "--json");
+        Assert.Equal(0, code);
+        var spaces = JsonNode.Parse(output)!;
+        Assert.Equal(["inc", "dec", "halve"], spaces["action_spaces"]![0]!["names"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.Contains(spaces["observation_spaces"]!.AsArray(), s => s!["name"]!.GetValue<string>() == ToyEnv.ValueStart);
+
+        (code, output) = Run(BenchmarksCommand.Create(), "--json");
+        Assert.Equal(0, code);
+        var listed = JsonNode.Parse(output)!.AsArray();
+        Assert.Contains(listed, b => b!["uri"]!.GetValue<string>() == "benchmark://toy-v0/100" && b["environment"]!.GetValue<string>() == ToyEnvSpec.EnvId);
+        Assert.Contains(listed, b => b!["environment"]!.GetValue<string>() == "llvm-v0");
+    }
+
+    [Fact]
+    public void Step_and_tune_run_it_by_its_benchmarks_alone()
+    {
+        var (code, output) = Run(StepCommand.Create(), "-b", "benchmark://toy-v0/7", "-a", "dec,halve", "--json");
+        Assert.Equal(0, code);
+        Assert.Equal(3, JsonNode.Parse(output)!["observations"]![ToyEnv.Value]!.GetValue<long>());
+
+        string folder = Directory.CreateTempSubdirectory("cgym-toy-tune-").FullName;
+        try
+        {
+            // Its defaults (greedy search, the cost Value, at most 6 actions) come from its registration.
+            (code, _) = Run(TuneCommand.Create(), "benchmark://toy-v0/100", "--time", "0", "--max-steps", "100", "-o", folder);
+            Assert.Equal(0, code);
+            // 100 halved six times, rounding up: 50, 25, 13, 7, 4, 2.
+            Assert.Equal("2", File.ReadAllText(Path.Combine(folder, "toy-v0-n100.txt")));
+            using var db = new SqliteConnection($"Data Source={Path.Combine(folder, "results.db")}");
+            db.Open();
+            using var query = db.CreateCommand();
+            query.CommandText = "SELECT best, valid, pipeline FROM results";
+            using var row = query.ExecuteReader();
+            Assert.True(row.Read());
+            Assert.Equal(2, row.GetDouble(0));
+            Assert.True(row.GetBoolean(1));
+            Assert.Equal("halve,halve,halve,halve,halve,halve", row.GetString(2));
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+
+    [Fact]
+    public async Task The_service_and_its_workers_serve_it()
+    {
+        var spaces = await server.Client.GetSpacesAsync(new Proto.GetSpacesRequest { Environment = ToyEnvSpec.EnvId });
+        Assert.Equal("toy-actions", spaces.DefaultActionSpace);
+        Assert.Contains(ToyEnvSpec.EnvId, spaces.Environments);
+        var benchmarks = await server.Client.ListBenchmarksAsync(new Proto.ListBenchmarksRequest { Dataset = "toy-v0" });
+        Assert.Equal(["benchmark://toy-v0/7", "benchmark://toy-v0/100"], benchmarks.Datasets.Single().Benchmarks);
+
+        // The session runs in a worker process, which knows toy-v0 only through its registry.
+        using var env = new RemoteEnv(server.Address, environment: ToyEnvSpec.EnvId, observationSpace: ToyEnv.Value, rewardSpace: ToyEnv.Value);
+        env.Reset("benchmark://toy-v0/9");
+        var step = env.Step(env.ActionSpace.IndexOf("halve"));
+        Assert.Equal(5, step.Observation!.AsDouble());
+        Assert.Equal(4, step.Reward);
+        Assert.True(env.Validate().Ok);
+    }
+
+    private static (int ExitCode, string Stdout) Run(Command command, params string[] args)
+    {
+        var saved = Console.Out;
+        var output = new StringWriter();
+        Console.SetOut(output);
+        try { return (command.Parse(args).Invoke(), output.ToString()); }
+        finally { Console.SetOut(saved); }
+    }
+}
+
+/// <summary>Tests that capture the console run alone.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ConsoleCollection
+{
+    public const string Name = "console";
+}
