@@ -2,7 +2,12 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using CompilerGym.Cli.Commands;
 using CompilerGym.Client;
+using CompilerGym.Core.Environments;
+using CompilerGym.Core.Envs;
+using CompilerGym.Core.Spaces;
 using CompilerGym.Environments;
+using CompilerGym.Llvm.Env;
+using CompilerGym.Mlir.Env;
 using CompilerGym.Service.Tests;
 using Microsoft.Data.Sqlite;
 using Proto = CompilerGym.Protocol.V1;
@@ -20,6 +25,45 @@ public sealed class ToyServer() : TestServer(new() { ["Service:EnvironmentAssemb
 public class ToyEnvironmentTests(ToyServer server) : IClassFixture<ToyServer>
 {
     static ToyEnvironmentTests() => Registrations.Default.Register(new ToyEnvSpec());
+
+    [Fact]
+    public void The_registry_finds_each_benchmarks_environment_and_refuses_a_taken_id()
+    {
+        var registry = new EnvRegistry([LlvmEnvSpec.Instance, MlirEnvSpec.Instance, new ToyEnvSpec()]);
+        Assert.Equal(ToyEnvSpec.EnvId, registry.For("benchmark://toy-v0/3").Id);
+        Assert.Equal(MlirEnvSpec.EnvId, registry.For("benchmark://mlir-linalg-v0/matmul").Id);
+        // What no other environment owns is the default's, the first registered.
+        Assert.Equal(LlvmEnvSpec.EnvId, registry.For("/some/where/prog.c").Id);
+        Assert.Equal(ToyEnvSpec.EnvId, registry.For(["benchmark://toy-v0/3", "benchmark://toy-v0/4"]).Id);
+        Assert.Contains("mix environments", Assert.Throws<ArgumentException>(() => registry.For(["benchmark://toy-v0/3", "benchmark://builtin-v0/crc32"])).Message);
+        registry.Register(new ToyEnvSpec());
+        Assert.Equal(3, registry.All.Count);
+        Assert.Throws<ArgumentException>(() => registry.Register(new OtherToySpec()));
+        Assert.Contains("unknown environment 'gcc-v0'", Assert.Throws<ArgumentException>(() => registry.Make("gcc-v0")).Message);
+        using var env = registry.Make(ToyEnvSpec.EnvId);
+        Assert.IsType<ToyEnv>(env);
+    }
+
+    private sealed class OtherToySpec : EnvSpec
+    {
+        private static readonly ToyEnvSpec s_toy = new();
+        public override string Id => ToyEnvSpec.EnvId;
+        public override string Description => s_toy.Description;
+        public override bool Owns(string benchmark) => false;
+        public override ICompilerEnv Make(EnvSettings settings) => s_toy.Make(settings);
+        public override string DefaultActionSpace => s_toy.DefaultActionSpace;
+        public override IReadOnlyList<Space> ActionSpaces => s_toy.ActionSpaces;
+        public override IReadOnlyList<Space> ObservationSpaces => s_toy.ObservationSpaces;
+        public override IReadOnlyList<Space> RewardSpaces => s_toy.RewardSpaces;
+        public override IReadOnlyList<ActionInfo> Actions(string actionSpace) => s_toy.Actions(actionSpace);
+        public override IReadOnlyList<DatasetInfo> Datasets => [];
+        public override IReadOnlyDictionary<string, IReadOnlyList<string>> BenchmarkSets => s_toy.BenchmarkSets;
+        public override AgentDefaults Defaults => s_toy.Defaults;
+        public override EvalMetric Evaluation => s_toy.Evaluation;
+        public override TuneInput ResolveProgram(string input) => s_toy.ResolveProgram(input);
+        public override TuneOutput WriteResult(ICompilerEnv env, IReadOnlyList<string> actions, string folder, string stem) => s_toy.WriteResult(env, actions, folder, stem);
+        public override string ResultFiles => s_toy.ResultFiles;
+    }
 
     [Fact]
     public void Spaces_and_benchmarks_list_it()
