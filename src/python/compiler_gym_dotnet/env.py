@@ -116,7 +116,7 @@ class CompilerEnv:
         self._choices = dict(benchmark=benchmark, action_space=action_space, custom_actions=None,
                              observation_space=observation_space, reward_space=reward_space)
         try:
-            # Whose spaces to offer: "llvm-v0" (the default) or "mlir-v0"; a session's follows from its benchmark.
+            # Whose spaces to offer: an environment the server registers (by default its first, "llvm-v0"; "mlir-v0" for kernels); a session's follows from its benchmark.
             reply = self._connection.call("GetSpaces", pb.GetSpacesRequest(environment=environment or ""))
         except Exception:
             self._connection.release()
