@@ -1,4 +1,5 @@
 using CompilerGym.Agents.Policies;
+using CompilerGym.Environments;
 using CompilerGym.Llvm.Env;
 using CompilerGym.Service.Tests;
 

@@ -1,5 +1,6 @@
 using CompilerGym.Agents.Search;
 using CompilerGym.Core.Envs;
+using CompilerGym.Environments;
 using CompilerGym.Llvm.Env;
 using CompilerGym.Service.Tests;
 using Grpc.Core;
