@@ -18,8 +18,6 @@ public sealed class LlvmEnvSpec : EnvSpec
 {
     public const string EnvId = "llvm-v0";
 
-    public static LlvmEnvSpec Instance { get; } = new();
-
     // A server's workers share one store per uploads folder, so programs load once per process.
     private static readonly ConcurrentDictionary<string, BenchmarkStore> s_storesWithUploads = new();
 
@@ -29,6 +27,9 @@ public sealed class LlvmEnvSpec : EnvSpec
     /// </summary>
     public static readonly IReadOnlyList<string> HeldOut =
         [.. new[] { "crc32", "dijkstra", "huffman", "interp", "qsort", "sha256" }.Select(n => $"benchmark://{BuiltinDataset.DatasetName}/{n}")];
+
+    // After the static fields the constructor reads: static initializers run in order.
+    public static LlvmEnvSpec Instance { get; } = new();
 
     public override string Id => EnvId;
 
