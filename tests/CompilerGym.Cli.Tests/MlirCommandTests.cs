@@ -55,7 +55,7 @@ public class MlirCommandTests : IDisposable
 
         var mixed = CgymProcess.Run("tune", Matmul, "benchmark://builtin-v0/crc32", "-o", output);
         Assert.Equal(1, mixed.ExitCode);
-        Assert.Contains("mix llvm-v0 programs and mlir-v0 kernels", mixed.Stderr);
+        Assert.Contains("mix environments (mlir-v0, llvm-v0)", mixed.Stderr);
         var space = CgymProcess.Run("tune", Matmul, "--action-space", "llvm-22-passes", "-o", output);
         Assert.Equal(1, space.ExitCode);
         Assert.Contains("unknown action space 'llvm-22-passes'", space.Stderr);
