@@ -4,8 +4,8 @@ using CompilerGym.Benchmarks.Measurements;
 
 // Two kinds of measurement:
 //   BenchmarkDotNet suites:  dotnet run -c Release --project benchmarks/CompilerGym.Benchmarks -- --filter '*'
-//   run-level measurements:  ... -- side-by-side | throughput | memory | session-memory  [options, see --help]
-string[] measurements = ["side-by-side", "throughput", "memory", "session-memory", "--help", "-h"];
+//   run-level measurements:  ... -- side-by-side | throughput | memory | session-memory | mlir-action-sweep  [options, see --help]
+string[] measurements = ["side-by-side", "throughput", "memory", "session-memory", "mlir-action-sweep", "--help", "-h"];
 if (args.Length == 0 || !measurements.Contains(args[0]))
 {
     BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
@@ -37,4 +37,12 @@ var sessionCount = new Option<int>("--count") { DefaultValueFactory = _ => 100, 
 var sessionMemory = new Command("session-memory", "Resident memory per open session") { benchmark, sessionCount };
 sessionMemory.SetAction(r => SessionMemory.Run(r.GetValue(benchmark)!, r.GetValue(sessionCount)));
 
-return new RootCommand("CompilerGym for .NET performance measurements") { sideBySide, throughput, memory, sessionMemory }.Parse(args).Invoke();
+var kernels = new Option<string[]>("--kernel", "-k")
+{
+    DefaultValueFactory = _ => [.. CompilerGym.Mlir.Tests.ActionSweep.Kernels], AllowMultipleArgumentsPerToken = true,
+    Description = "mlir-linalg-v0 kernels with their shapes (e.g. 'matmul?m=16&n=24&k=8')",
+};
+var actionSweep = new Command("mlir-action-sweep", "Every mlir-v0 action on small kernels keeps the output (the tests check a sample)") { kernels };
+actionSweep.SetAction(r => MlirActionSweep.Run(r.GetValue(kernels)!));
+
+return new RootCommand("CompilerGym for .NET performance measurements") { sideBySide, throughput, memory, sessionMemory, actionSweep }.Parse(args).Invoke();
