@@ -13,6 +13,8 @@
 #include "cgym_llvm_ext.h"
 
 #include "llvm/Analysis/AliasAnalysis.h"
+#include "llvm/Bitcode/BitcodeWriter.h"
+#include "llvm-c/Core.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/IR/Module.h"
 #include "llvm/IR/PassInstrumentation.h"
@@ -182,4 +184,16 @@ cgym_run_passes(LLVMModuleRef M, const char *Passes, LLVMTargetMachineRef TM,
   if (Changed)
     *Changed = AnyChange ? 1 : 0;
   return LLVMErrorSuccess;
+}
+
+// LLVMWriteBitcodeToMemoryBuffer writes without the order of each value's use
+// list, so a module read back lists, for example, a block's predecessors in
+// another order; passes that walk use lists (gvn-sink, simplifycfg, ...) may
+// then transform it differently. A copy through this writer is the same state.
+extern "C" __attribute__((visibility("default"))) LLVMMemoryBufferRef
+cgym_write_bitcode(LLVMModuleRef M) {
+  SmallVector<char, 0> Buffer;
+  raw_svector_ostream OS(Buffer);
+  WriteBitcodeToFile(*unwrap(M), OS, /*ShouldPreserveUseListOrder=*/true);
+  return LLVMCreateMemoryBufferWithMemoryRangeCopy(Buffer.data(), Buffer.size(), "");
 }

@@ -20,6 +20,11 @@ LLVMErrorRef cgym_run_passes(LLVMModuleRef M, const char *Passes,
                              LLVMTargetMachineRef TM,
                              LLVMPassBuilderOptionsRef Options, int *Changed);
 
+/* Writes M as bitcode that keeps the order of every use list, so that a module
+ * read back from it is the same state (LLVMWriteBitcodeToMemoryBuffer drops
+ * that order). The caller owns the buffer (LLVMDisposeMemoryBuffer). */
+LLVMMemoryBufferRef cgym_write_bitcode(LLVMModuleRef M);
+
 #ifdef __cplusplus
 }
 #endif

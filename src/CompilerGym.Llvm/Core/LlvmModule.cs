@@ -60,15 +60,16 @@ public sealed class LlvmModule : IDisposable
 
     public static LlvmModule ParseIr(string text, string name) => ParseIr(Encoding.UTF8.GetBytes(text), name);
 
-    /// <summary>A copy in a new context, independent of this one (bitcode round trip).</summary>
+    /// <summary>A copy in a new context, independent of this one (a bitcode round trip that keeps use-list order, so the copy is the same state).</summary>
     public LlvmModule Fork() => ParseBitcode(ToBitcode(), Name);
 
     /// <summary>A copy in the same context: cheap, but only for use on this module's thread.</summary>
     internal LlvmModule CloneInContext() => new(Adopt(LibLlvm.LLVMCloneModule(Handle), Handle.Context), Name);
 
+    /// <summary>The module as bitcode, with the order of its use lists: read back (here or by opt-22) it is the same state.</summary>
     public byte[] ToBitcode()
     {
-        using var buffer = LibLlvm.LLVMWriteBitcodeToMemoryBuffer(Handle);
+        using var buffer = LibCgymExt.cgym_write_bitcode(Handle);
         return buffer.Span.ToArray();
     }
 

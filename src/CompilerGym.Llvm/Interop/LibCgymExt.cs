@@ -11,4 +11,8 @@ internal static partial class LibCgymExt
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial nint cgym_run_passes(LlvmModuleHandle module, string passes, TargetMachineHandle machine,
         PassBuilderOptionsHandle options, out int changed);
+
+    /// <summary>The module as bitcode that keeps every use list's order (LLVMWriteBitcodeToMemoryBuffer drops it).</summary>
+    [LibraryImport(Lib)]
+    internal static partial MemoryBufferHandle cgym_write_bitcode(LlvmModuleHandle module);
 }

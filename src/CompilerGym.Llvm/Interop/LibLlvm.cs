@@ -41,7 +41,6 @@ internal static partial class LibLlvm
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial nint LLVMGetNamedFunction(LlvmModuleHandle module, string name);
     [LibraryImport(Lib)] internal static partial nint LLVMPrintModuleToString(LlvmModuleHandle module);
-    [LibraryImport(Lib)] internal static partial MemoryBufferHandle LLVMWriteBitcodeToMemoryBuffer(LlvmModuleHandle module);
     [LibraryImport(Lib)] internal static partial int LLVMVerifyModule(LlvmModuleHandle module, int action, out nint message);
     [LibraryImport(Lib)] internal static partial nint LLVMGetTarget(LlvmModuleHandle module);
     [LibraryImport(Lib)] internal static partial nint LLVMGetDataLayoutStr(LlvmModuleHandle module);

@@ -1,0 +1,64 @@
+using CompilerGym.Core.Envs;
+using CompilerGym.Llvm.Actions;
+using CompilerGym.Llvm.Env;
+using CompilerGym.Llvm.Tools;
+
+namespace CompilerGym.Llvm.Tests;
+
+/// <summary>
+/// A state is its record: a fork is its parent's program, and a fork stepped on computes what a
+/// fresh replay of the same actions does. A bitcode round trip that dropped use-list order made
+/// them differ: a block's predecessors came back in another order, and passes that walk use lists
+/// then transformed the copy differently.
+/// </summary>
+public class StateExactnessTests
+{
+    [Theory]
+    [InlineData("benchmark://builtin-v0/interp", 1)]
+    [InlineData("benchmark://builtin-v0/interp", 2)]
+    [InlineData("benchmark://builtin-v0/sha256", 3)]
+    [InlineData("benchmark://builtin-v0/huffman", 4)]
+    public void A_fork_is_its_parents_state_and_stepped_on_gives_what_a_fresh_replay_gives(string benchmark, int seed)
+    {
+        var random = new Random(seed);
+        var space = LlvmActionSpace.Get(LlvmActionSpace.Passes);
+        for (int trial = 0; trial < 6; trial++)
+        {
+            int[] actions = [.. Enumerable.Range(0, 12).Select(_ => random.Next(space.Actions.Count))];
+            int cut = random.Next(1, actions.Length);
+            string what = $"{benchmark}: {string.Join(",", actions.Select(a => space[a].Name))} forked after {cut}";
+            using var env = new LlvmEnv();
+            env.Reset(benchmark);
+            foreach (int a in actions[..cut]) env.Step(a);
+            using var fork = env.Fork();
+            Assert.True(Canonical(env) == Canonical(fork), what);
+            foreach (int a in actions[cut..]) fork.Step(a);
+
+            using var fresh = new LlvmEnv();
+            fresh.Reset(benchmark);
+            foreach (int a in actions) fresh.Step(a);
+            Assert.True(fresh.Observe("IrInstructionCount").AsDouble() == fork.Observe("IrInstructionCount").AsDouble(), what);
+            Assert.True(Canonical(fresh) == Canonical(fork), what);
+        }
+    }
+
+    /// <summary>
+    /// The env's program as opt-22 reads its bitcode, without local names. A name a pass makes
+    /// unique gets a suffix from its function's counter, which a copy starts afresh; and the
+    /// bitcode reader gives intrinsic declarations their own attributes back (dropping, say, a
+    /// <c>mustprogress</c> that inferattrs added). Neither changes the program.
+    /// </summary>
+    private static string Canonical(ICompilerEnv env)
+    {
+        byte[] bitcode = env.Observe("Bitcode").AsBytes();
+        string file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllBytes(file, bitcode);
+            var result = ProcessRunner.Run(LlvmTools.Opt, ["--discard-value-names", "-S", file, "-o", "-"], TimeSpan.FromMinutes(1));
+            Assert.True(result.ExitCode == 0, result.Stderr);
+            return OptTool.WithoutModuleId(result.Stdout);
+        }
+        finally { File.Delete(file); }
+    }
+}
