@@ -62,3 +62,40 @@ public class StateExactnessTests
         finally { File.Delete(file); }
     }
 }
+
+public class StateRecordTests
+{
+    [Fact]
+    public void The_ir_hash_names_the_program_not_the_benchmark()
+    {
+        using var env = new LlvmEnv();
+        env.Reset(Fixtures.Crc32);
+        string dir = Directory.CreateTempSubdirectory("cgym-hash-").FullName;
+        try
+        {
+            string first = Path.Combine(dir, "first.bc"), second = Path.Combine(dir, "second.bc");
+            File.WriteAllBytes(first, env.Observe("Bitcode").AsBytes());
+            File.Copy(first, second);
+            using var a = new LlvmEnv();
+            using var b = new LlvmEnv();
+            a.Reset(first);
+            b.Reset(second);
+            Assert.NotEqual(a.Observe("Ir").AsText(), b.Observe("Ir").AsText());
+            Assert.Equal(a.Observe("IrSha1"), b.Observe("IrSha1"));
+            Assert.Equal(env.Observe("IrSha1"), a.Observe("IrSha1"));
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    [Fact]
+    public void A_state_without_a_reward_is_validated_by_its_actions()
+    {
+        using var env = new LlvmEnv(rewardSpace: "IrInstructionCount");
+        env.Reset(Fixtures.Crc32);
+        env.Step(["mem2reg", "instcombine"]);
+        var claimsNothing = env.State with { Reward = null };
+        Assert.True(env.Validate(claimsNothing).Ok, env.Validate(claimsNothing).ToString());
+        Assert.False(env.Validate(env.State with { Reward = 1e6 }).Ok);
+        Assert.False(env.Validate(claimsNothing with { Actions = ["no-such-pass"] }).Ok);
+    }
+}

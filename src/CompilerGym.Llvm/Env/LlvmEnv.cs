@@ -190,8 +190,9 @@ public sealed class LlvmEnv : ICompilerEnv
             var ids = state.Actions.Select(n => replay._actionSpace[n].Id).ToList();
             foreach (int id in ids) replay.Step(id);
             replayed = state.RewardSpace is null ? null : replay._episodeReward;
-            // A measured reward (run time) cannot repeat exactly; the replay and the run check the rest.
-            if (replay._rewardSpace is { Reward.Deterministic: true } && !RewardsMatch(state.Reward, replayed))
+            // A measured reward (run time) cannot repeat exactly, and a state that claims no reward
+            // claims only its actions: the replay and the run check the rest.
+            if (state.Reward is not null && replay._rewardSpace is { Reward.Deterministic: true } && !RewardsMatch(state.Reward, replayed))
                 errors.Add($"reward {state.Reward} does not reproduce: replaying the actions gives {replayed}");
             if (replay.OutputDifference() is { } difference)
                 errors.Add($"the program built after the actions [{string.Join(", ", state.Actions)}] does not behave as the unoptimized one: {difference}");

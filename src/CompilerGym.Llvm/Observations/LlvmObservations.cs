@@ -56,8 +56,8 @@ public static class LlvmObservations
         new(Text(Ir, "The module as LLVM IR text"), s => new Observation.Text(s.Module.ToText())),
         new(new Space(Bitcode, SpaceKind.Bytes, [], null, null, true, false, "The module as LLVM 22 bitcode"),
             s => new Observation.Bytes(s.Module.ToBitcode())),
-        new(Text(IrSha1, "SHA-1 of the IR text, hex: equal hashes mean equal programs"),
-            s => new Observation.Text(Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(s.Module.ToText()))))),
+        new(Text(IrSha1, "SHA-1 of the IR text less its ModuleID line, hex: equal hashes mean equal programs, whatever their benchmarks are named"),
+            s => new Observation.Text(Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(WithoutModuleId(s.Module.ToText())))))),
         new(Vector(InstCountName, InstCount.FeatureNames, "Totals of instructions, blocks and defined functions, then a count per LLVM opcode"),
             s => new Observation.Int64Vector(InstCount.Compute(s.Module))),
         new(Vector(AutophaseName, Autophase.FeatureNames, "The 56 Autophase program features (Haj-Ali et al., 2020)"),
@@ -120,4 +120,8 @@ public static class LlvmObservations
         new(Count(prefix + "Oz", $"{what} after LLVM's default<Oz> pipeline", platformDependent, deterministic),
             s => new Observation.Int64Scalar(costs(s).Oz)),
     ];
+
+    // The ModuleID comment names the benchmark the module was loaded as, not the program.
+    private static string WithoutModuleId(string ir) =>
+        ir.StartsWith("; ModuleID", StringComparison.Ordinal) && ir.IndexOf('\n') is int end and >= 0 ? ir[(end + 1)..] : ir;
 }
