@@ -64,7 +64,7 @@ internal static class SearchCommand
             [reference, oz.ToString(), "1.000"],
             [$"greedy search ({result.Steps.Count} actions)", result.BestCost.ToString(), (result.BestCost / oz).ToString("F3")],
         ]);
-        Console.WriteLine($"score (O0 - found) / (O0 - {reference}): {score:F3}   ({result.Evaluations} actions tried in {result.Elapsed.TotalSeconds:F1} s)");
+        Console.WriteLine($"score (O0 - found) / (O0 - {reference.TrimStart('-')}): {score:F3}   ({result.Evaluations} actions tried in {result.Elapsed.TotalSeconds:F1} s)");
         Console.WriteLine("reproduce with:");
         Console.WriteLine($"  {env.Commandline()}");
         return 0;
