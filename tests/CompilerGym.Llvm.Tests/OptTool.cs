@@ -11,7 +11,7 @@ internal static class OptTool
     public static string RunToText(string input, string pipeline)
     {
         string[] passes = pipeline.Length == 0 ? [] : [$"-passes={pipeline}"];
-        var result = ProcessRunner.Run(LlvmTools.Opt, [.. passes, input, "-S", "-o", "-"], TimeSpan.FromMinutes(2));
+        var result = ProcessRunner.Run(LlvmTools.Opt, [LlvmTools.OptTargetFlags, .. passes, input, "-S", "-o", "-"], TimeSpan.FromMinutes(2));
         Assert.True(result.ExitCode == 0, $"opt-22 failed: {result.Stderr}");
         return result.Stdout;
     }

@@ -31,6 +31,15 @@ public sealed class LlvmActionSpace
         Space = Space.Discrete(name, [.. actions.Select(a => a.Name)], description);
     }
 
+    /// <summary>
+    /// The one pipeline text of actions taken in order, as one step or as many. Each action starts
+    /// with no analyses cached, as it does when it is its own step (a new pass manager per call):
+    /// without <c>invalidate&lt;all&gt;</c> between them, a later pass reuses an earlier one's
+    /// analyses and can transform differently (mem2reg, reg2mem, lnicm did), so single steps, one
+    /// multi-action step and opt-22 would disagree.
+    /// </summary>
+    public static string PipelineOf(IEnumerable<LlvmAction> actions) => string.Join(",invalidate<all>,", actions.Select(a => a.Pipeline));
+
     public static IReadOnlyList<LlvmActionSpace> All { get; } =
     [
         Load(Passes, "Individual LLVM 22 transform passes (new pass manager), each run as one pipeline element"),

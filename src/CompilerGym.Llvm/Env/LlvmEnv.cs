@@ -110,7 +110,7 @@ public sealed class LlvmEnv : ICompilerEnv
         if (chosen.Count > 0)
         {
             // Several actions run as one pipeline: one call into LLVM, the same result as one by one.
-            string pipeline = string.Join(",", chosen.Select(a => a.Pipeline));
+            string pipeline = LlvmActionSpace.PipelineOf(chosen);
             using (Diagnostics.Operation($"applying action(s) {string.Join(", ", chosen.Select(a => a.Name))} of {_actionSpace.Name}"))
                 changed = machine.RunPasses(module, pipeline);
             _actions.AddRange(chosen);
@@ -166,7 +166,7 @@ public sealed class LlvmEnv : ICompilerEnv
     }
 
     /// <summary>The opt-22 pipeline text equivalent to the actions taken so far.</summary>
-    public string Pipeline => string.Join(",", _actions.Select(a => a.Pipeline));
+    public string Pipeline => LlvmActionSpace.PipelineOf(_actions);
 
     public string Commandline()
     {
@@ -174,7 +174,7 @@ public sealed class LlvmEnv : ICompilerEnv
         string passes = _actions.Count == 0 ? "" : $"-passes={LlvmTools.ShellQuote(Pipeline)} ";
         // A module without a triple runs here on the default target; opt-22 needs telling, or it uses none.
         string triple = string.IsNullOrEmpty(benchmark.TargetTriple) ? $"-mtriple={TargetMachine.DefaultTriple} " : "";
-        return $"{LlvmTools.Opt} {triple}{passes}{LlvmTools.ShellQuote(benchmark.BitcodePath)} -o output.bc";
+        return $"{LlvmTools.Opt} {triple}{passes}{LlvmTools.OptTargetFlags} {LlvmTools.ShellQuote(benchmark.BitcodePath)} -o output.bc";
     }
 
     public ValidationResult Validate(EnvState? state = null)

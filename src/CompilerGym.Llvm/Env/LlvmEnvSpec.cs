@@ -121,7 +121,7 @@ public sealed class LlvmEnvSpec : EnvSpec
         File.WriteAllBytes(Path.Combine(folder, bitcodeFile), bitcode);
         File.WriteAllBytes(Path.Combine(folder, objectFile), ObjectCode(bitcode, stem));
         var space = LlvmActionSpace.Get(env.ActionSpace.Name);
-        return new TuneOutput(bitcodeFile, objectFile, string.Join(",", actions.Select(name => space[name].Pipeline)));
+        return new TuneOutput(bitcodeFile, objectFile, LlvmActionSpace.PipelineOf(actions.Select(name => space[name])));
     }
 
     public override string ResultFiles => "optimized bitcode (.bc) and object files (.o)";

@@ -8,6 +8,12 @@ public static class LlvmTools
     public const string Link = "llvm-link-22";
 
     /// <summary>
+    /// What opt-22 needs to transform as the environments do: their target machine makes
+    /// position-independent code, and target-dependent passes (loop-reduce, for one) decide by it.
+    /// </summary>
+    public const string OptTargetFlags = "--relocation-model=pic";
+
+    /// <summary>
     /// Flags that make unoptimized but optimizable IR: -O1 with LLVM's passes disabled. (-O0 would
     /// mark every function optnone/noinline, and the optimizer would then ignore them.)
     /// </summary>
