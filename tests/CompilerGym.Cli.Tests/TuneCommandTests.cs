@@ -24,21 +24,21 @@ public class TuneCommandTests(TestServer server) : IClassFixture<TestServer>, ID
         ["tune", .. programs, "--search", "beam", "--beam-width", "2", "--time", "0", "--max-steps", "300", "-o", output];
 
     private sealed record Row(string Program, double O0, double? Oz, double Best, string Pipeline, string[] Actions,
-        bool Valid, string BitcodeFile, string ObjectFile, string FinishedAt, int Evaluations);
+        bool Valid, string BitcodeFile, string ObjectFile, string FinishedAt, int Evaluations, string Settings);
 
     private List<Row> Rows(string? output = null)
     {
         using var connection = new SqliteConnection($"Data Source={Path.Combine(output ?? _output, "results.db")};Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT program, o0, oz, best, pipeline, actions, valid, bitcode_file, object_file, finished_at, evaluations " +
+        command.CommandText = "SELECT program, o0, oz, best, pipeline, actions, valid, bitcode_file, object_file, finished_at, evaluations, settings " +
             "FROM results ORDER BY program";
         using var r = command.ExecuteReader();
         var rows = new List<Row>();
         while (r.Read())
             rows.Add(new(r.GetString(0), r.GetDouble(0 + 1), r.IsDBNull(2) ? null : r.GetDouble(2), r.GetDouble(3), r.GetString(4),
                 JsonSerializer.Deserialize<string[]>(r.GetString(5))!, r.GetBoolean(6), r.GetString(7), r.GetString(8), r.GetString(9),
-                r.GetInt32(10)));
+                r.GetInt32(10), r.GetString(11)));
         return rows;
     }
 
@@ -88,15 +88,30 @@ public class TuneCommandTests(TestServer server) : IClassFixture<TestServer>, ID
     [Fact]
     public void With_almost_no_budget_the_floor_still_gives_at_most_Oz()
     {
-        // Four of the five steps go to the floor's trials of Oz, Os, O2 and O3. Random search, which
-        // would rarely draw one of them among its 135 actions, shows that the floor gets there.
+        // Four of the five steps go to the floor's trials of Oz, Os, O2 and O3, one to random search
+        // over single passes from the unoptimized program; random search over llvm-22-tune would
+        // rarely draw a standard pipeline among its 135 actions: the floor gets there.
         var run = CgymProcess.Run("tune", Qsort, "--search", "random", "--time", "0", "--max-steps", "5", "-o", _output);
         Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
-        Assert.Contains("over llvm-22-tune from the best of Oz, Os, O2, O3", run.Stdout);
         var row = Assert.Single(Rows());
+        Assert.Equal("random search over llvm-22-tune from the best of Oz, Os, O2, O3 and over llvm-22-passes (seed 0), " +
+            "5 steps per program shared, at most 40 actions after the floor", row.Settings);
         Assert.True(row.Best <= row.Oz, $"{row.Best} > -Oz {row.Oz}");
         Assert.Equal(5, row.Evaluations);
-        Assert.StartsWith("default<Oz>", row.Pipeline);
+        Assert.Equal(["Oz"], row.Actions);
+        CheckResult(row);
+    }
+
+    [Fact]
+    public void Single_passes_from_the_unoptimized_program_win_where_Oz_inlines_too_much()
+    {
+        // On qsort, greedy search over single passes reaches 289 without inlining; searches from
+        // -Oz's result (320), which has inlined, stay above 300.
+        var run = CgymProcess.Run("tune", Qsort, "--search", "greedy", "--time", "0", "-o", _output);
+        Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
+        var row = Assert.Single(Rows());
+        Assert.Equal(289, row.Best);
+        Assert.DoesNotContain(row.Actions, a => a is "Oz" or "Os" or "O2" or "O3");
         CheckResult(row);
     }
 

@@ -11,11 +11,11 @@ using Spectre.Console;
 namespace CompilerGym.Cli.Commands;
 
 /// <summary>
-/// <c>cgym tune</c>: batch tuning of programs. For each, the cheapest standard pipeline is taken as
-/// a floor and a search within a budget goes on from it to find the pass sequence with the lowest
-/// cost; the result is validated by replay, its bitcode and object file are written, and a row goes
-/// to the SQLite results store, which also lets an interrupted run resume. Ends with a table and a
-/// plot against -Oz.
+/// <c>cgym tune</c>: batch tuning of programs. For each, searches within a budget find the pass
+/// sequence with the lowest cost, in each of the environment's tuning action spaces from its floor
+/// (the cheapest standard pipeline, where the space has them); the best result is validated by
+/// replay, its bitcode and object file are written, and a row goes to the SQLite results store,
+/// which also lets an interrupted run resume. Ends with a table and a plot against -Oz.
 /// </summary>
 internal static class TuneCommand
 {
@@ -44,7 +44,7 @@ internal static class TuneCommand
         var output = new Option<string>("--output", "-o") { Description = "Folder for the results store, the optimized files and the plot", DefaultValueFactory = _ => "cgym-tune" };
         var actionSpace = new Option<string?>("--action-space")
         {
-            Description = "Action space to search (default: the environment's for tuning, llvm-22-tune for programs; with --policy, the policy's)",
+            Description = "Action space to search (default: the environment's for tuning, llvm-22-tune then llvm-22-passes for programs; with --policy, the policy's)",
         };
         var remote = CommonOptions.Remote();
         var token = CommonOptions.Token();
@@ -66,12 +66,13 @@ internal static class TuneCommand
     {
         using var policy = a.Policy is null ? null : PpoPolicy.Load(a.Policy);
         // A policy chooses among the actions it was trained on, so by default the search uses its space.
-        string actionSpace = a.ActionSpace ?? policy?.ActionSpace ?? a.Spec.Defaults.TuneActionSpace ?? a.Spec.DefaultActionSpace;
-        using var env = EnvFactory.Create(new EnvOptions(a.Remote, a.Token, actionSpace, Environment: a.Spec.Id));
+        IReadOnlyList<string> actionSpaces = a.ActionSpace is { } given ? [given] : policy is not null ? [policy.ActionSpace]
+            : a.Spec.Defaults.TuneActionSpaces ?? [a.Spec.DefaultActionSpace];
+        using var env = EnvFactory.Create(new EnvOptions(a.Remote, a.Token, actionSpaces[0], Environment: a.Spec.Id));
         CheckCost(env, a.Cost);
         if (policy is not null && policy.ActionSpace != env.ActionSpace.Name)
             throw new ArgumentException($"the policy was trained on {policy.ActionSpace}, not {env.ActionSpace.Name}");
-        var settings = Settings(a, env.ActionSpace.Name, policy);
+        var settings = Settings(a, actionSpaces, policy);
         // Every input is resolved (and C compiled) before any tuning, so a typo fails at once.
         var targets = a.Programs.Select(p => TuneTarget.Resolve(p, a.Spec, env)).ToList();
         Directory.CreateDirectory(a.Output);
@@ -105,7 +106,7 @@ internal static class TuneCommand
         return 1;
     }
 
-    private static TuneSettings Settings(Arguments a, string actionSpace, IActionPolicy? policy)
+    private static TuneSettings Settings(Arguments a, IReadOnlyList<string> actionSpaces, IActionPolicy? policy)
     {
         var options = new SearchOptions
         {
@@ -121,14 +122,17 @@ internal static class TuneCommand
             "greedy" => new GreedySearch(),
             _ => new BeamSearch(a.BeamWidth),
         };
-        var floor = a.Spec.FloorActions(actionSpace);
+        List<TunePlan> plans = [.. actionSpaces.Select(space => new TunePlan(space, a.Spec.FloorActions(space)))];
         string budget = string.Join(" and ", new[] { options.TimeLimit is { } t ? $"{t.TotalSeconds:G} s" : null, a.MaxSteps is { } n ? $"{n} steps" : null }.OfType<string>());
         string description = $"{(search is BeamSearch beam ? $"beam search of width up to {beam.MaxWidth}" : $"{search.Name} search")}" +
-            $"{(policy is null ? "" : $" guided by the policy in {a.Policy}")}" + $" over {actionSpace}" +
-            $"{(floor.Count > 0 ? $" from the best of {string.Join(", ", floor)}" : "")}" +
-            $"{(search is RandomSearch ? $" (seed {a.Seed})" : "")}, {(budget.Length > 0 ? budget : "no budget")} per program, at most {a.MaxLength} actions{(floor.Count > 0 ? " after the floor" : "")}";
-        return new TuneSettings(a.Spec, a.Cost, search, a.SearchName, policy, options, floor, description, a.Output);
+            $"{(policy is null ? "" : $" guided by the policy in {a.Policy}")} over {string.Join(" and over ", plans.Select(Describe))}" +
+            $"{(search is RandomSearch ? $" (seed {a.Seed})" : "")}, {(budget.Length > 0 ? budget : "no budget")} per program{(plans.Count > 1 ? " shared" : "")}, " +
+            $"at most {a.MaxLength} actions{(plans.Any(p => p.FloorActions.Count > 0) ? " after the floor" : "")}";
+        return new TuneSettings(a.Spec, a.Cost, search, a.SearchName, policy, options, plans, description, a.Output);
     }
+
+    private static string Describe(TunePlan plan) =>
+        plan.FloorActions.Count > 0 ? $"{plan.ActionSpace} from the best of {string.Join(", ", plan.FloorActions)}" : plan.ActionSpace;
 
     /// <summary>Throws unless the env has a scalar observation of this name.</summary>
     private static void CheckCost(ICompilerEnv env, string cost)

@@ -6,41 +6,75 @@ using CompilerGym.Core.Envs;
 
 namespace CompilerGym.Cli.Tuning;
 
-/// <summary>How every program of a run is tuned, and where its files go; <paramref name="FloorActions"/> are tried before the search (see <see cref="TuneFloor"/>).</summary>
-internal sealed record TuneSettings(EnvSpec Spec, string Cost, ISearch Search, string SearchName, IActionPolicy? Policy, SearchOptions Options,
-    IReadOnlyList<string> FloorActions, string Description, string OutputDirectory);
+/// <summary>One action space a tuning searches, and its floor actions (see <see cref="TuneFloor"/>).</summary>
+internal sealed record TunePlan(string ActionSpace, IReadOnlyList<string> FloorActions);
 
-/// <summary>Tunes one program: the floor, a search from it, validation by replay, the environment's result files (optimized bitcode and object file for a program).</summary>
+/// <summary>How every program of a run is tuned (the plans in turn, sharing the budget), and where its files go.</summary>
+internal sealed record TuneSettings(EnvSpec Spec, string Cost, ISearch Search, string SearchName, IActionPolicy? Policy, SearchOptions Options,
+    IReadOnlyList<TunePlan> Plans, string Description, string OutputDirectory);
+
+/// <summary>
+/// Tunes one program: for each plan, the floor and a search from it; then the cheapest plan's state,
+/// validated by replay, and the environment's result files (optimized bitcode and object file for a program).
+/// </summary>
 internal static class ProgramTuner
 {
+    /// <summary>What one plan found: its actions (floor included) from the start, the costs before and after them, the steps tried.</summary>
+    private sealed record Found(TunePlan Plan, IReadOnlyList<string> Actions, double StartCost, double BestCost, int Evaluations);
+
     public static TuneRecord Tune(ICompilerEnv env, TuneTarget target, TuneSettings settings, Action<SearchProgress>? progress)
     {
         var clock = Stopwatch.StartNew();
-        env.Reset(target.EnvBenchmark);
-        double startCost = env.Observe(settings.Cost).AsDouble();
-        var floor = TuneFloor.Apply(env, settings.FloorActions, settings.Cost, progress);
-        var result = settings.Search.Run(env, Remaining(settings.Options, floor), settings.Policy, After(floor, progress));
-        IReadOnlyList<string> actions = [.. floor.Actions, .. result.ActionNames];
-        var baselines = settings.Spec.Baselines(env, settings.Cost);
-        var validation = env.Validate(Claim(env, settings.Cost, startCost - result.BestCost));
+        var found = new List<Found>();
+        for (int i = 0; i < settings.Plans.Count; i++)
+        {
+            var used = new SearchProgress(found.Sum(f => f.Evaluations), clock.Elapsed, found.Select(f => f.BestCost).DefaultIfEmpty(double.PositiveInfinity).Min());
+            var options = Share(settings.Options, used, settings.Plans.Count - i);
+            found.Add(Search(env, target, settings, settings.Plans[i], options, After(used, progress)));
+        }
+        // MinBy keeps the first of equals: an earlier plan wins a tie.
+        var best = found.MinBy(f => f.BestCost)!;
+        if (!ReferenceEquals(best, found[^1])) Replay(env, target, best);
 
-        var files = settings.Spec.WriteResult(env, actions, settings.OutputDirectory, target.FileStem);
+        var baselines = settings.Spec.Baselines(env, settings.Cost);
+        var validation = env.Validate(Claim(env, settings.Cost, best.StartCost - best.BestCost));
+        var files = settings.Spec.WriteResult(env, best.Actions, settings.OutputDirectory, target.FileStem);
         return new TuneRecord(target.Program, target.InputHash, settings.Cost, settings.SearchName, settings.Description,
-            baselines.O0 ?? startCost, baselines.Oz, baselines.O3, result.BestCost,
-            files.Pipeline, env.Commandline(), actions,
-            floor.Trials + result.Evaluations, clock.Elapsed.TotalSeconds, validation.Ok, validation.ToString(), files.ProgramFile, files.MachineFile, DateTimeOffset.UtcNow);
+            baselines.O0 ?? best.StartCost, baselines.Oz, baselines.O3, best.BestCost,
+            files.Pipeline, env.Commandline(), best.Actions,
+            found.Sum(f => f.Evaluations), clock.Elapsed.TotalSeconds, validation.Ok, validation.ToString(), files.ProgramFile, files.MachineFile, DateTimeOffset.UtcNow);
     }
 
-    // The floor's trials come out of the budget: the search gets what is left, possibly nothing.
-    private static SearchOptions Remaining(SearchOptions options, TuneFloor.Outcome floor) => options with
+    /// <summary>One plan: the env reset to its action space, the floor, then the search from there; leaves the env in the best state found.</summary>
+    private static Found Search(ICompilerEnv env, TuneTarget target, TuneSettings settings, TunePlan plan, SearchOptions options,
+        Action<SearchProgress>? progress)
     {
-        MaxEvaluations = options.MaxEvaluations is { } steps ? Math.Max(0, steps - floor.Trials) : null,
-        TimeLimit = options.TimeLimit is { } time ? (time > floor.Elapsed ? time - floor.Elapsed : TimeSpan.Zero) : null,
+        env.Reset(target.EnvBenchmark, new ResetOptions(ActionSpace: plan.ActionSpace));
+        double startCost = env.Observe(settings.Cost).AsDouble();
+        var floor = TuneFloor.Apply(env, plan.FloorActions, settings.Cost, progress);
+        var afterFloor = new SearchProgress(floor.Trials, floor.Elapsed, double.PositiveInfinity);
+        var result = settings.Search.Run(env, Share(options, afterFloor, plansLeft: 1), settings.Policy, After(afterFloor, progress));
+        return new Found(plan, [.. floor.Actions, .. result.ActionNames], startCost, result.BestCost, floor.Trials + result.Evaluations);
+    }
+
+    // An equal share of what is left of the budget, so that a plan that stops early (greedy search
+    // does) leaves the rest to the next; nothing when it is spent. The floor comes out of its plan's share.
+    private static SearchOptions Share(SearchOptions options, SearchProgress used, int plansLeft) => options with
+    {
+        MaxEvaluations = options.MaxEvaluations is { } steps ? Math.Max(0, steps - used.Evaluations) / plansLeft : null,
+        TimeLimit = options.TimeLimit is { } time ? (time > used.Elapsed ? (time - used.Elapsed) / plansLeft : TimeSpan.Zero) : null,
     };
 
-    // The search counts its steps and time from zero; progress shows them after the floor's.
-    private static Action<SearchProgress>? After(TuneFloor.Outcome floor, Action<SearchProgress>? progress) => progress is null ? null
-        : p => progress(p with { Evaluations = floor.Trials + p.Evaluations, Elapsed = floor.Elapsed + p.Elapsed });
+    // A search counts its steps and time from zero and knows only its own best cost; progress shows
+    // them after what came before.
+    private static Action<SearchProgress>? After(SearchProgress before, Action<SearchProgress>? progress) => progress is null ? null
+        : p => progress(new SearchProgress(before.Evaluations + p.Evaluations, before.Elapsed + p.Elapsed, Math.Min(before.BestCost, p.BestCost)));
+
+    private static void Replay(ICompilerEnv env, TuneTarget target, Found found)
+    {
+        env.Reset(target.EnvBenchmark, new ResetOptions(ActionSpace: found.Plan.ActionSpace));
+        if (found.Actions.Count > 0) env.StepByName(found.Actions);
+    }
 
     // The state with the saving the tuning claims as its reward, so that replaying it checks the
     // cost too. A cost that is not deterministic (a measured run time) or has no reward space of

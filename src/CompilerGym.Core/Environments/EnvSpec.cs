@@ -60,8 +60,8 @@ public abstract class EnvSpec
     /// <summary>
     /// The actions of an action space that each run a whole standard pipeline (llvm-v0's
     /// <c>default&lt;Oz&gt;</c>, <c>default&lt;Os&gt;</c>, <c>default&lt;O2&gt;</c>, <c>default&lt;O3&gt;</c>): the tuner
-    /// tries each from the start state and searches on from the cheapest, so that its result is
-    /// never worse than the best of them. Empty for a space without such actions, and for an
+    /// tries each from the start state and searches that space on from the cheapest, so that its
+    /// result is never worse than the best of them. Empty for a space without such actions, and for an
     /// environment whose start state is its reference already (mlir-v0's default lowering). They
     /// are tried whatever the cost: which pipeline is cheapest depends on the program as much as on
     /// the cost.
@@ -103,7 +103,8 @@ public sealed record DatasetInfo(string Name, string Description, IReadOnlyList<
 /// What agents and tools use on an environment unless told otherwise: the reward PPO learns from
 /// and its episode length, the cost, search and sequence length of tuning, the benchmark sets of
 /// training and evaluation, what <c>cgym step</c> reports, what PPO changes from its own defaults
-/// here, and the action space tuning searches (null: the environment's default action space).
+/// here, and the action spaces tuning searches in turn, sharing its budget, each from its floor
+/// (null: the environment's default action space alone).
 /// </summary>
 public sealed record AgentDefaults(
     string RewardSpace,
@@ -116,7 +117,7 @@ public sealed record AgentDefaults(
     IReadOnlyList<string> StepObservations,
     IReadOnlyList<string> StepRewards,
     TrainingDefaults Training,
-    string? TuneActionSpace = null);
+    IReadOnlyList<string>? TuneActionSpaces = null);
 
 /// <summary>PPO's settings that differ on an environment (null: PPO's own default).</summary>
 public sealed record TrainingDefaults(long? TotalSteps = null, int? Envs = null, int? EpisodesPerUpdate = null, int? Hidden = null,

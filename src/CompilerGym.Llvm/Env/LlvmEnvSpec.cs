@@ -95,7 +95,9 @@ public sealed class LlvmEnvSpec : EnvSpec
         StepObservations: ["IrInstructionCount", "IrInstructionCountO0", "IrInstructionCountOz", "ObjectTextSizeBytes", "ObjectTextSizeOz"],
         StepRewards: ["IrInstructionCountOz", "ObjectTextSizeOz"],
         Training: new TrainingDefaults(),
-        TuneActionSpace: LlvmActionSpace.Tune);
+        // From -Oz's result a search finds what -Oz leaves; from the unoptimized program over single
+        // passes it finds programs that -Oz's inlining rules out (qsort, bzip2): each gets half the budget.
+        TuneActionSpaces: [LlvmActionSpace.Tune, LlvmActionSpace.Passes]);
 
     /// <summary>The actions running one of LLVM's standard pipelines, in a built-in space (llvm-22-tune has all four).</summary>
     public override IReadOnlyList<string> FloorActions(string actionSpace)
