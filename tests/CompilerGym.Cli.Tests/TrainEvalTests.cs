@@ -61,6 +61,7 @@ public class TrainEvalTests : IDisposable
         Assert.True(train.ExitCode == 0, train.Stdout + train.Stderr);
         string checkpoint = Path.Combine(run, "checkpoint");
 
+        // Without --action-space the search takes the policy's (llvm-22-passes), not tuning's default.
         var tune = CgymProcess.Run("tune", "benchmark://builtin-v0/crc32", "--policy", checkpoint, "--search", "greedy",
             "--max-length", "3", "--time", "0", "-o", output);
         Assert.True(tune.ExitCode == 0, tune.Stdout + tune.Stderr);

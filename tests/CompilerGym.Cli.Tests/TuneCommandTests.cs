@@ -11,30 +11,34 @@ namespace CompilerGym.Cli.Tests;
 
 public class TuneCommandTests(TestServer server) : IClassFixture<TestServer>, IDisposable
 {
-    private const string Crc32 = "benchmark://builtin-v0/crc32", Qsort = "benchmark://builtin-v0/qsort";
+    private const string Crc32 = "benchmark://builtin-v0/crc32", Qsort = "benchmark://builtin-v0/qsort", Dijkstra = "benchmark://builtin-v0/dijkstra";
 
     private readonly string _output = Directory.CreateTempSubdirectory("cgym-tune-").FullName;
 
     public void Dispose() => Directory.Delete(_output, recursive: true);
 
     // A step budget and no time limit keep each run short and the same on any machine.
-    private string[] Tune(params string[] programs) =>
-        ["tune", .. programs, "--search", "beam", "--beam-width", "2", "--time", "0", "--max-steps", "300", "-o", _output];
+    private string[] Tune(params string[] programs) => TuneInto(_output, programs);
+
+    private static string[] TuneInto(string output, params string[] programs) =>
+        ["tune", .. programs, "--search", "beam", "--beam-width", "2", "--time", "0", "--max-steps", "300", "-o", output];
 
     private sealed record Row(string Program, double O0, double? Oz, double Best, string Pipeline, string[] Actions,
-        bool Valid, string BitcodeFile, string ObjectFile, string FinishedAt);
+        bool Valid, string BitcodeFile, string ObjectFile, string FinishedAt, int Evaluations, string Settings);
 
-    private List<Row> Rows()
+    private List<Row> Rows(string? output = null)
     {
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(_output, "results.db")};Pooling=False");
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(output ?? _output, "results.db")};Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT program, o0, oz, best, pipeline, actions, valid, bitcode_file, object_file, finished_at FROM results ORDER BY program";
+        command.CommandText = "SELECT program, o0, oz, best, pipeline, actions, valid, bitcode_file, object_file, finished_at, evaluations, settings " +
+            "FROM results ORDER BY program";
         using var r = command.ExecuteReader();
         var rows = new List<Row>();
         while (r.Read())
             rows.Add(new(r.GetString(0), r.GetDouble(0 + 1), r.IsDBNull(2) ? null : r.GetDouble(2), r.GetDouble(3), r.GetString(4),
-                JsonSerializer.Deserialize<string[]>(r.GetString(5))!, r.GetBoolean(6), r.GetString(7), r.GetString(8), r.GetString(9)));
+                JsonSerializer.Deserialize<string[]>(r.GetString(5))!, r.GetBoolean(6), r.GetString(7), r.GetString(8), r.GetString(9),
+                r.GetInt32(10), r.GetString(11)));
         return rows;
     }
 
@@ -82,6 +86,52 @@ public class TuneCommandTests(TestServer server) : IClassFixture<TestServer>, ID
     }
 
     [Fact]
+    public void With_almost_no_budget_the_floor_still_gives_at_most_Oz()
+    {
+        // Four of the five steps go to the floor's trials of Oz, Os, O2 and O3, one to random search
+        // over single passes from the unoptimized program; random search over llvm-22-tune would
+        // rarely draw a standard pipeline among its 135 actions: the floor gets there.
+        var run = CgymProcess.Run("tune", Qsort, "--search", "random", "--time", "0", "--max-steps", "5", "-o", _output);
+        Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
+        var row = Assert.Single(Rows());
+        Assert.Equal("random search over llvm-22-tune from the best of Oz, Os, O2, O3 and over llvm-22-passes (seed 0), " +
+            "5 steps per program shared, at most 40 actions after the floor", row.Settings);
+        Assert.True(row.Best <= row.Oz, $"{row.Best} > -Oz {row.Oz}");
+        Assert.Equal(5, row.Evaluations);
+        Assert.Equal(["Oz"], row.Actions);
+        CheckResult(row);
+    }
+
+    [Fact]
+    public void Single_passes_from_the_unoptimized_program_win_where_Oz_inlines_too_much()
+    {
+        // On qsort, greedy search over single passes reaches 289 without inlining; searches from
+        // -Oz's result (320), which has inlined, stay above 300.
+        var run = CgymProcess.Run("tune", Qsort, "--search", "greedy", "--time", "0", "-o", _output);
+        Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
+        var row = Assert.Single(Rows());
+        Assert.Equal(289, row.Best);
+        Assert.DoesNotContain(row.Actions, a => a is "Oz" or "Os" or "O2" or "O3");
+        CheckResult(row);
+    }
+
+    [Fact]
+    public void The_default_tune_ends_at_most_at_Oz_where_a_search_over_single_passes_stays_above_it()
+    {
+        string passesOutput = Path.Combine(_output, "passes");
+        var passes = CgymProcess.Run([.. TuneInto(passesOutput, Crc32, Dijkstra), "--action-space", "llvm-22-passes"]);
+        Assert.True(passes.ExitCode == 0, passes.Stdout + passes.Stderr);
+        var tune = CgymProcess.Run(Tune(Crc32, Dijkstra));
+        Assert.True(tune.ExitCode == 0, tune.Stdout + tune.Stderr);
+
+        var overPasses = Rows(passesOutput);
+        var rows = Rows();
+        Assert.All(overPasses, r => Assert.True(r.Best > r.Oz, $"{r.Program}: {r.Best} <= -Oz {r.Oz} over single passes"));
+        Assert.All(rows, r => Assert.True(r.Best <= r.Oz, $"{r.Program}: {r.Best} > -Oz {r.Oz}"));
+        Assert.All(rows, CheckResult);
+    }
+
+    [Fact]
     public void A_file_that_is_not_a_results_store_is_a_clear_error()
     {
         File.WriteAllText(Path.Combine(_output, "results.db"), "not a database, but text long enough to look like one's header");
@@ -120,9 +170,11 @@ public class TuneCommandTests(TestServer server) : IClassFixture<TestServer>, ID
         Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
         var row = Assert.Single(Rows());
         Assert.True(row.Valid);
-        Assert.True(row.Best < row.O0);
         Assert.NotNull(row.Oz); // from ObjectTextSizeOz: the baselines of a cost may be named by a prefix of it
-        Assert.Single(row.Actions);
+        // The floor is the standard pipeline of smallest object code; greedy search adds at most one action.
+        Assert.True(row.Best <= row.Oz, $"{row.Best} > -Oz {row.Oz}");
+        Assert.Contains(row.Actions[0], new[] { "Oz", "Os", "O2", "O3" });
+        Assert.InRange(row.Actions.Length, 1, 2);
         Assert.Contains("ObjectTextSizeBytes", run.Stdout);
     }
 

@@ -222,6 +222,36 @@ public class EnvTests
     }
 
     [Fact]
+    public void Tune_space_is_the_standard_pipelines_then_the_Oz_subsequences_then_the_passes()
+    {
+        var tune = LlvmActionSpace.Get(LlvmActionSpace.Tune).Actions;
+        var ozSubsequences = LlvmActionSpace.Get(LlvmActionSpace.OzSubsequences).Actions;
+        var passes = LlvmActionSpace.Get(LlvmActionSpace.Passes).Actions;
+        Assert.Equal([("Oz", "default<Oz>"), ("Os", "default<Os>"), ("O2", "default<O2>"), ("O3", "default<O3>"),
+            .. ozSubsequences.Select(a => (a.Name, a.Pipeline)), .. passes.Select(a => (a.Name, a.Pipeline))], tune.Select(a => (a.Name, a.Pipeline)));
+        Assert.Equal(Enumerable.Range(0, tune.Count), tune.Select(a => a.Id));
+
+        Assert.Equal(["Oz", "Os", "O2", "O3"], LlvmEnvSpec.Instance.FloorActions(LlvmActionSpace.Tune));
+        Assert.Empty(LlvmEnvSpec.Instance.FloorActions(LlvmActionSpace.Passes));
+        Assert.Empty(LlvmEnvSpec.Instance.FloorActions(LlvmActionSpace.OzSubsequences));
+    }
+
+    [Fact]
+    public void A_tune_state_with_whole_pipelines_reproduces_with_opt()
+    {
+        using var env = new LlvmEnv(actionSpace: LlvmActionSpace.Tune);
+        env.Reset(Fixtures.Crc32);
+        env.Step(["Oz"]);
+        Assert.Equal(env.Observe("IrInstructionCountOz").AsDouble(), env.Observe("IrInstructionCount").AsDouble());
+
+        env.Step(["oz-inliner-cgscc", "Oz", "gvn"]);
+        string pipeline = env.Pipeline;
+        Assert.Equal("default<Oz>,scc-oz-module-inliner,default<Oz>,function(gvn)", pipeline);
+        string optIr = OptTool.RunToText(env.CurrentBenchmark!.BitcodePath, pipeline);
+        Assert.Equal(OptTool.WithoutModuleId(optIr), OptTool.WithoutModuleId(env.Observe("Ir").AsText()));
+    }
+
+    [Fact]
     public void No_action_runs_instcombine_with_fixpoint_verification()
     {
         // Plain instcombine aborts the process when it misses its fixpoint (see tests/fixtures).

@@ -11,15 +11,16 @@ using Spectre.Console;
 namespace CompilerGym.Cli.Commands;
 
 /// <summary>
-/// <c>cgym tune</c>: batch tuning of programs. For each, a search within a budget finds the pass
-/// sequence with the lowest cost; the result is validated by replay, its bitcode and object file are
-/// written, and a row goes to the SQLite results store, which also lets an interrupted run resume.
-/// Ends with a table and a plot against -Oz.
+/// <c>cgym tune</c>: batch tuning of programs. For each, searches within a budget find the pass
+/// sequence with the lowest cost, in each of the environment's tuning action spaces from its floor
+/// (the cheapest standard pipeline, where the space has them); the best result is validated by
+/// replay, its bitcode and object file are written, and a row goes to the SQLite results store,
+/// which also lets an interrupted run resume. Ends with a table and a plot against -Oz.
 /// </summary>
 internal static class TuneCommand
 {
     private sealed record Arguments(string[] Programs, string Cost, string Search, double Seconds, int? MaxSteps, int MaxLength,
-        int BeamWidth, int Seed, string Output, string ActionSpace, string? Remote, string? Token, string? Policy, EnvSpec Spec)
+        int BeamWidth, int Seed, string Output, string? ActionSpace, string? Remote, string? Token, string? Policy, EnvSpec Spec)
     {
         /// <summary>The search as results are stored under it: a policy-guided search is another search.</summary>
         public string SearchName => Policy is null ? Search : $"{Search}+policy";
@@ -37,11 +38,14 @@ internal static class TuneCommand
         search.AcceptOnlyFromAmong("random", "greedy", "beam");
         var seconds = new Option<double>("--time") { Description = "Seconds of search per program (0: no time limit)", DefaultValueFactory = _ => 10 };
         var maxSteps = new Option<int?>("--max-steps") { Description = "Most steps to try per program (with --time 0, a run is deterministic for its seed)" };
-        var maxLength = new Option<int?>("--max-length") { Description = "Most actions in a sequence (default: the environment's, 40 for programs, 8 for mlir-v0 kernels)" };
+        var maxLength = new Option<int?>("--max-length") { Description = "Most actions a search adds to the floor (default: the environment's, 40 for programs, 8 for mlir-v0 kernels)" };
         var beamWidth = new Option<int>("--beam-width") { Description = "Widest beam: beam search widens 1, 2, 4, ... up to it while the budget lasts", DefaultValueFactory = _ => 8 };
         var seed = new Option<int>("--seed") { Description = "Seed of random search", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--output", "-o") { Description = "Folder for the results store, the optimized files and the plot", DefaultValueFactory = _ => "cgym-tune" };
-        var actionSpace = CommonOptions.ActionSpace();
+        var actionSpace = new Option<string?>("--action-space")
+        {
+            Description = "Action space to search (default: the environment's for tuning, llvm-22-tune then llvm-22-passes for programs; with --policy, the policy's)",
+        };
         var remote = CommonOptions.Remote();
         var token = CommonOptions.Token();
         var policy = new Option<string?>("--policy") { Description = "A checkpoint folder of cgym train: its policy orders (greedy, beam) or samples (random) the candidates" };
@@ -53,19 +57,22 @@ internal static class TuneCommand
             var spec = CommonOptions.Registry.For(given);
             return Execute(new Arguments(given, r.GetValue(cost) ?? spec.Defaults.Cost, r.GetValue(search) ?? spec.Defaults.Search,
                 r.GetValue(seconds), r.GetValue(maxSteps), r.GetValue(maxLength) ?? spec.Defaults.MaxLength, r.GetValue(beamWidth), r.GetValue(seed), r.GetValue(output)!,
-                r.GetValue(actionSpace) ?? spec.DefaultActionSpace, r.GetValue(remote), r.GetValue(token), r.GetValue(policy), spec));
+                r.GetValue(actionSpace), r.GetValue(remote), r.GetValue(token), r.GetValue(policy), spec));
         }));
         return command;
     }
 
     private static int Execute(Arguments a)
     {
-        using var env = EnvFactory.Create(new EnvOptions(a.Remote, a.Token, a.ActionSpace, Environment: a.Spec.Id));
-        CheckCost(env, a.Cost);
         using var policy = a.Policy is null ? null : PpoPolicy.Load(a.Policy);
+        // A policy chooses among the actions it was trained on, so by default the search uses its space.
+        IReadOnlyList<string> actionSpaces = a.ActionSpace is { } given ? [given] : policy is not null ? [policy.ActionSpace]
+            : a.Spec.Defaults.TuneActionSpaces ?? [a.Spec.DefaultActionSpace];
+        using var env = EnvFactory.Create(new EnvOptions(a.Remote, a.Token, actionSpaces[0], Environment: a.Spec.Id));
+        CheckCost(env, a.Cost);
         if (policy is not null && policy.ActionSpace != env.ActionSpace.Name)
             throw new ArgumentException($"the policy was trained on {policy.ActionSpace}, not {env.ActionSpace.Name}");
-        var settings = Settings(a, policy);
+        var settings = Settings(a, actionSpaces, policy);
         // Every input is resolved (and C compiled) before any tuning, so a typo fails at once.
         var targets = a.Programs.Select(p => TuneTarget.Resolve(p, a.Spec, env)).ToList();
         Directory.CreateDirectory(a.Output);
@@ -99,7 +106,7 @@ internal static class TuneCommand
         return 1;
     }
 
-    private static TuneSettings Settings(Arguments a, IActionPolicy? policy)
+    private static TuneSettings Settings(Arguments a, IReadOnlyList<string> actionSpaces, IActionPolicy? policy)
     {
         var options = new SearchOptions
         {
@@ -115,12 +122,17 @@ internal static class TuneCommand
             "greedy" => new GreedySearch(),
             _ => new BeamSearch(a.BeamWidth),
         };
+        List<TunePlan> plans = [.. actionSpaces.Select(space => new TunePlan(space, a.Spec.FloorActions(space)))];
         string budget = string.Join(" and ", new[] { options.TimeLimit is { } t ? $"{t.TotalSeconds:G} s" : null, a.MaxSteps is { } n ? $"{n} steps" : null }.OfType<string>());
         string description = $"{(search is BeamSearch beam ? $"beam search of width up to {beam.MaxWidth}" : $"{search.Name} search")}" +
-            $"{(policy is null ? "" : $" guided by the policy in {a.Policy}")}" + $" over {a.ActionSpace}" +
-            $"{(search is RandomSearch ? $" (seed {a.Seed})" : "")}, {(budget.Length > 0 ? budget : "no budget")} per program, at most {a.MaxLength} actions";
-        return new TuneSettings(a.Spec, a.Cost, search, a.SearchName, policy, options, description, a.Output);
+            $"{(policy is null ? "" : $" guided by the policy in {a.Policy}")} over {string.Join(" and over ", plans.Select(Describe))}" +
+            $"{(search is RandomSearch ? $" (seed {a.Seed})" : "")}, {(budget.Length > 0 ? budget : "no budget")} per program{(plans.Count > 1 ? " shared" : "")}, " +
+            $"at most {a.MaxLength} actions{(plans.Any(p => p.FloorActions.Count > 0) ? " after the floor" : "")}";
+        return new TuneSettings(a.Spec, a.Cost, search, a.SearchName, policy, options, plans, description, a.Output);
     }
+
+    private static string Describe(TunePlan plan) =>
+        plan.FloorActions.Count > 0 ? $"{plan.ActionSpace} from the best of {string.Join(", ", plan.FloorActions)}" : plan.ActionSpace;
 
     /// <summary>Throws unless the env has a scalar observation of this name.</summary>
     private static void CheckCost(ICompilerEnv env, string cost)

@@ -6,33 +6,81 @@ using CompilerGym.Core.Envs;
 
 namespace CompilerGym.Cli.Tuning;
 
-/// <summary>How every program of a run is tuned, and where its files go.</summary>
-internal sealed record TuneSettings(EnvSpec Spec, string Cost, ISearch Search, string SearchName, IActionPolicy? Policy, SearchOptions Options,
-    string Description, string OutputDirectory);
+/// <summary>One action space a tuning searches, and its floor actions (see <see cref="TuneFloor"/>).</summary>
+internal sealed record TunePlan(string ActionSpace, IReadOnlyList<string> FloorActions);
 
-/// <summary>Tunes one program: search, validation by replay, the environment's result files (optimized bitcode and object file for a program).</summary>
+/// <summary>How every program of a run is tuned (the plans in turn, sharing the budget), and where its files go.</summary>
+internal sealed record TuneSettings(EnvSpec Spec, string Cost, ISearch Search, string SearchName, IActionPolicy? Policy, SearchOptions Options,
+    IReadOnlyList<TunePlan> Plans, string Description, string OutputDirectory);
+
+/// <summary>
+/// Tunes one program: for each plan, the floor and a search from it; then the cheapest plan's state,
+/// validated by replay, and the environment's result files (optimized bitcode and object file for a program).
+/// </summary>
 internal static class ProgramTuner
 {
+    /// <summary>What one plan found: its actions (floor included) from the start, the costs before and after them, the steps tried.</summary>
+    private sealed record Found(TunePlan Plan, IReadOnlyList<string> Actions, double StartCost, double BestCost, int Evaluations);
+
     public static TuneRecord Tune(ICompilerEnv env, TuneTarget target, TuneSettings settings, Action<SearchProgress>? progress)
     {
         var clock = Stopwatch.StartNew();
-        env.Reset(target.EnvBenchmark);
-        var result = settings.Search.Run(env, settings.Options, settings.Policy, progress);
-        var baselines = settings.Spec.Baselines(env, settings.Cost);
-        var validation = env.Validate(Claim(env, settings.Cost, result));
+        var found = new List<Found>();
+        for (int i = 0; i < settings.Plans.Count; i++)
+        {
+            var used = new SearchProgress(found.Sum(f => f.Evaluations), clock.Elapsed, found.Select(f => f.BestCost).DefaultIfEmpty(double.PositiveInfinity).Min());
+            var options = Share(settings.Options, used, settings.Plans.Count - i);
+            found.Add(Search(env, target, settings, settings.Plans[i], options, After(used, progress)));
+        }
+        // MinBy keeps the first of equals: an earlier plan wins a tie.
+        var best = found.MinBy(f => f.BestCost)!;
+        if (!ReferenceEquals(best, found[^1])) Replay(env, target, best);
 
-        var files = settings.Spec.WriteResult(env, result.ActionNames, settings.OutputDirectory, target.FileStem);
+        var baselines = settings.Spec.Baselines(env, settings.Cost);
+        var validation = env.Validate(Claim(env, settings.Cost, best.StartCost - best.BestCost));
+        var files = settings.Spec.WriteResult(env, best.Actions, settings.OutputDirectory, target.FileStem);
         return new TuneRecord(target.Program, target.InputHash, settings.Cost, settings.SearchName, settings.Description,
-            baselines.O0 ?? result.InitialCost, baselines.Oz, baselines.O3, result.BestCost,
-            files.Pipeline, env.Commandline(), result.ActionNames,
-            result.Evaluations, clock.Elapsed.TotalSeconds, validation.Ok, validation.ToString(), files.ProgramFile, files.MachineFile, DateTimeOffset.UtcNow);
+            baselines.O0 ?? best.StartCost, baselines.Oz, baselines.O3, best.BestCost,
+            files.Pipeline, env.Commandline(), best.Actions,
+            found.Sum(f => f.Evaluations), clock.Elapsed.TotalSeconds, validation.Ok, validation.ToString(), files.ProgramFile, files.MachineFile, DateTimeOffset.UtcNow);
     }
 
-    // The state with the saving the search claims as its reward, so that replaying it checks the
+    /// <summary>One plan: the env reset to its action space, the floor, then the search from there; leaves the env in the best state found.</summary>
+    private static Found Search(ICompilerEnv env, TuneTarget target, TuneSettings settings, TunePlan plan, SearchOptions options,
+        Action<SearchProgress>? progress)
+    {
+        env.Reset(target.EnvBenchmark, new ResetOptions(ActionSpace: plan.ActionSpace));
+        double startCost = env.Observe(settings.Cost).AsDouble();
+        var floor = TuneFloor.Apply(env, plan.FloorActions, settings.Cost, progress);
+        var afterFloor = new SearchProgress(floor.Trials, floor.Elapsed, double.PositiveInfinity);
+        var result = settings.Search.Run(env, Share(options, afterFloor, plansLeft: 1), settings.Policy, After(afterFloor, progress));
+        return new Found(plan, [.. floor.Actions, .. result.ActionNames], startCost, result.BestCost, floor.Trials + result.Evaluations);
+    }
+
+    // An equal share of what is left of the budget, so that a plan that stops early (greedy search
+    // does) leaves the rest to the next; nothing when it is spent. The floor comes out of its plan's share.
+    private static SearchOptions Share(SearchOptions options, SearchProgress used, int plansLeft) => options with
+    {
+        MaxEvaluations = options.MaxEvaluations is { } steps ? Math.Max(0, steps - used.Evaluations) / plansLeft : null,
+        TimeLimit = options.TimeLimit is { } time ? (time > used.Elapsed ? (time - used.Elapsed) / plansLeft : TimeSpan.Zero) : null,
+    };
+
+    // A search counts its steps and time from zero and knows only its own best cost; progress shows
+    // them after what came before.
+    private static Action<SearchProgress>? After(SearchProgress before, Action<SearchProgress>? progress) => progress is null ? null
+        : p => progress(new SearchProgress(before.Evaluations + p.Evaluations, before.Elapsed + p.Elapsed, Math.Min(before.BestCost, p.BestCost)));
+
+    private static void Replay(ICompilerEnv env, TuneTarget target, Found found)
+    {
+        env.Reset(target.EnvBenchmark, new ResetOptions(ActionSpace: found.Plan.ActionSpace));
+        if (found.Actions.Count > 0) env.StepByName(found.Actions);
+    }
+
+    // The state with the saving the tuning claims as its reward, so that replaying it checks the
     // cost too. A cost that is not deterministic (a measured run time) or has no reward space of
     // its name is checked for replaying only.
-    private static EnvState Claim(ICompilerEnv env, string cost, SearchResult result) =>
+    private static EnvState Claim(ICompilerEnv env, string cost, double saving) =>
         env.ObservationSpaces.Any(s => s.Name == cost && s.Deterministic) && env.RewardSpaces.Any(r => r.Name == cost)
-            ? env.State with { RewardSpace = cost, Reward = result.InitialCost - result.BestCost }
+            ? env.State with { RewardSpace = cost, Reward = saving }
             : env.State;
 }

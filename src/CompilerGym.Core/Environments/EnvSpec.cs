@@ -57,6 +57,17 @@ public abstract class EnvSpec
     /// <summary>What a tuner's result files are, for its closing line.</summary>
     public abstract string ResultFiles { get; }
 
+    /// <summary>
+    /// The actions of an action space that each run a whole standard pipeline (llvm-v0's
+    /// <c>default&lt;Oz&gt;</c>, <c>default&lt;Os&gt;</c>, <c>default&lt;O2&gt;</c>, <c>default&lt;O3&gt;</c>): the tuner
+    /// tries each from the start state and searches that space on from the cheapest, so that its
+    /// result is never worse than the best of them. Empty for a space without such actions, and for an
+    /// environment whose start state is its reference already (mlir-v0's default lowering). They
+    /// are tried whatever the cost: which pipeline is cheapest depends on the program as much as on
+    /// the cost.
+    /// </summary>
+    public virtual IReadOnlyList<string> FloorActions(string actionSpace) => [];
+
     /// <summary>The reference a result is compared with, as reports name it (<c>-Oz</c>).</summary>
     public virtual string ReferenceName => "-Oz";
 
@@ -91,8 +102,9 @@ public sealed record DatasetInfo(string Name, string Description, IReadOnlyList<
 /// <summary>
 /// What agents and tools use on an environment unless told otherwise: the reward PPO learns from
 /// and its episode length, the cost, search and sequence length of tuning, the benchmark sets of
-/// training and evaluation, what <c>cgym step</c> reports, and what PPO changes from its own
-/// defaults here.
+/// training and evaluation, what <c>cgym step</c> reports, what PPO changes from its own defaults
+/// here, and the action spaces tuning searches in turn, sharing its budget, each from its floor
+/// (null: the environment's default action space alone).
 /// </summary>
 public sealed record AgentDefaults(
     string RewardSpace,
@@ -104,7 +116,8 @@ public sealed record AgentDefaults(
     string HeldOutSet,
     IReadOnlyList<string> StepObservations,
     IReadOnlyList<string> StepRewards,
-    TrainingDefaults Training);
+    TrainingDefaults Training,
+    IReadOnlyList<string>? TuneActionSpaces = null);
 
 /// <summary>PPO's settings that differ on an environment (null: PPO's own default).</summary>
 public sealed record TrainingDefaults(long? TotalSteps = null, int? Envs = null, int? EpisodesPerUpdate = null, int? Hidden = null,

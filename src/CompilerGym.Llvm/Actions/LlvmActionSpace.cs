@@ -8,12 +8,15 @@ public sealed record LlvmAction(int Id, string Name, string Pipeline);
 /// <summary>
 /// A list of actions read from a text file beside this class (Actions/*.txt): one
 /// <c>NAME&lt;TAB&gt;PIPELINE</c> line per action, ids in file order. The files also record, in
-/// comments, which passes are left out and why.
+/// comments, which passes are left out and why. <see cref="Tune"/> is made of the others, after
+/// LLVM's standard pipelines.
 /// </summary>
 public sealed class LlvmActionSpace
 {
     public const string Passes = "llvm-22-passes";
     public const string OzSubsequences = "llvm-22-oz-subsequences";
+    /// <summary>The space <c>cgym tune</c> searches by default: LLVM's standard pipelines, the Oz sub-sequences, then single passes.</summary>
+    public const string Tune = "llvm-22-tune";
     /// <summary>The name of an action space defined by its user: each action is named by its pipeline.</summary>
     public const string Custom = "llvm-22-custom";
 
@@ -40,10 +43,23 @@ public sealed class LlvmActionSpace
     /// </summary>
     public static string PipelineOf(IEnumerable<LlvmAction> actions) => string.Join(",invalidate<all>,", actions.Select(a => a.Pipeline));
 
+    /// <summary>LLVM's standard pipelines as actions of <see cref="Tune"/>, named by their level: <c>Oz</c> runs <c>default&lt;Oz&gt;</c>.</summary>
+    public static IReadOnlyList<LlvmAction> StandardPipelines { get; } =
+        [.. new[] { "Oz", "Os", "O2", "O3" }.Select((level, id) => new LlvmAction(id, level, $"default<{level}>"))];
+
+    // Before All, which reads them: static initializers run in order.
+    private static readonly IReadOnlyList<LlvmAction> s_passes = Read(Passes);
+    private static readonly IReadOnlyList<LlvmAction> s_ozSubsequences = Read(OzSubsequences);
+
     public static IReadOnlyList<LlvmActionSpace> All { get; } =
     [
-        Load(Passes, "Individual LLVM 22 transform passes (new pass manager), each run as one pipeline element"),
-        Load(OzSubsequences, "The passes of LLVM 22's default<Oz> pipeline, cut into coherent sub-pipelines"),
+        new(Passes, "Individual LLVM 22 transform passes (new pass manager), each run as one pipeline element", s_passes),
+        new(OzSubsequences, "The passes of LLVM 22's default<Oz> pipeline, cut into coherent sub-pipelines", s_ozSubsequences),
+        // Ids stay stable as the lists beneath grow: the four levels and the Oz sub-sequences (the
+        // whole of default<Oz>) are complete, so only the passes, which come last, are ever appended.
+        // Names are unique across the three lists (a clash would fail here, at start-up).
+        new(Tune, "LLVM 22's standard pipelines (Oz, Os, O2, O3), then the Oz sub-sequences, then single passes: searches start where -Oz ends",
+            Concatenate(StandardPipelines, s_ozSubsequences, s_passes)),
     ];
 
     public static LlvmActionSpace Get(string name) =>
@@ -80,7 +96,11 @@ public sealed class LlvmActionSpace
         [.. text.Split([',', ' ', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(t => int.TryParse(t, out int id) ? this[id] : this[t])];
 
-    private static LlvmActionSpace Load(string name, string description)
+    /// <summary>Lists of actions one after the other, numbered anew.</summary>
+    private static List<LlvmAction> Concatenate(params IReadOnlyList<LlvmAction>[] lists) =>
+        [.. lists.SelectMany(list => list).Select((a, id) => a with { Id = id })];
+
+    private static List<LlvmAction> Read(string name)
     {
         using var stream = typeof(LlvmActionSpace).Assembly.GetManifestResourceStream($"Actions/{name}.txt")
             ?? throw new InvalidOperationException($"action list {name}.txt is missing from the assembly");
@@ -93,6 +113,6 @@ public sealed class LlvmActionSpace
             if (parts.Length != 2) throw new InvalidDataException($"{name}.txt: expected NAME<TAB>PIPELINE, got '{line}'");
             actions.Add(new LlvmAction(actions.Count, parts[0].Trim(), parts[1].Trim()));
         }
-        return new LlvmActionSpace(name, description, actions);
+        return actions;
     }
 }

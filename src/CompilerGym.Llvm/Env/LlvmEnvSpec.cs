@@ -94,7 +94,18 @@ public sealed class LlvmEnvSpec : EnvSpec
         HeldOutSet: "held-out",
         StepObservations: ["IrInstructionCount", "IrInstructionCountO0", "IrInstructionCountOz", "ObjectTextSizeBytes", "ObjectTextSizeOz"],
         StepRewards: ["IrInstructionCountOz", "ObjectTextSizeOz"],
-        Training: new TrainingDefaults());
+        Training: new TrainingDefaults(),
+        // From -Oz's result a search finds what -Oz leaves; from the unoptimized program over single
+        // passes it finds programs that -Oz's inlining rules out (qsort, bzip2): each gets half the budget.
+        TuneActionSpaces: [LlvmActionSpace.Tune, LlvmActionSpace.Passes]);
+
+    /// <summary>The actions running one of LLVM's standard pipelines, in a built-in space (llvm-22-tune has all four).</summary>
+    public override IReadOnlyList<string> FloorActions(string actionSpace)
+    {
+        var space = LlvmActionSpace.All.FirstOrDefault(s => s.Name == actionSpace);
+        var standard = LlvmActionSpace.StandardPipelines.Select(a => a.Pipeline).ToHashSet();
+        return space is null ? [] : [.. space.Actions.Where(a => standard.Contains(a.Pipeline)).Select(a => a.Name)];
+    }
 
     public override EvalMetric Evaluation { get; } = new("IrInstructionCountOz", "IrInstructionCount", "IrInstructionCountO0", "IrInstructionCountOz",
         "IrInstructionCountOz reward (C0 - C) / (C0 - C_Oz), C_ref = C_Oz: above 1 beats -Oz; C / C_ref below 1 beats -Oz");
