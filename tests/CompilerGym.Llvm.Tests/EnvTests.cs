@@ -246,7 +246,7 @@ public class EnvTests
 
         env.Step(["oz-inliner-cgscc", "Oz", "gvn"]);
         string pipeline = env.Pipeline;
-        Assert.Equal("default<Oz>,scc-oz-module-inliner,default<Oz>,function(gvn)", pipeline);
+        Assert.Equal("default<Oz>,invalidate<all>,scc-oz-module-inliner,invalidate<all>,default<Oz>,invalidate<all>,function(gvn)", pipeline);
         string optIr = OptTool.RunToText(env.CurrentBenchmark!.BitcodePath, pipeline);
         Assert.Equal(OptTool.WithoutModuleId(optIr), OptTool.WithoutModuleId(env.Observe("Ir").AsText()));
     }
