@@ -19,8 +19,9 @@ internal sealed record TuneSettings(EnvSpec Spec, string Cost, ISearch Search, s
 /// </summary>
 internal static class ProgramTuner
 {
-    /// <summary>What one plan found: its actions (floor included) from the start, the costs before and after them, the steps tried.</summary>
-    private sealed record Found(TunePlan Plan, IReadOnlyList<string> Actions, double StartCost, double BestCost, int Evaluations);
+    /// <summary>What one plan found: its actions (floor included) from the start, the costs before and after them, the steps tried, and its floor alone.</summary>
+    private sealed record Found(TunePlan Plan, IReadOnlyList<string> Actions, double StartCost, double BestCost, int Evaluations,
+        IReadOnlyList<string> Floor, double FloorCost);
 
     public static TuneRecord Tune(ICompilerEnv env, TuneTarget target, TuneSettings settings, Action<SearchProgress>? progress)
     {
@@ -32,17 +33,40 @@ internal static class ProgramTuner
             var options = Share(settings.Options, used, settings.Plans.Count - i);
             found.Add(Search(env, target, settings, settings.Plans[i], options, After(used, progress)));
         }
-        // MinBy keeps the first of equals: an earlier plan wins a tie.
-        var best = found.MinBy(f => f.BestCost)!;
-        if (!ReferenceEquals(best, found[^1])) Replay(env, target, best);
-
+        var (best, valid, validation) = Validated(env, target, settings, found);
         var baselines = settings.Spec.Baselines(env, settings.Cost);
-        var validation = env.Validate(Claim(env, settings.Cost, best.StartCost - best.BestCost));
         var files = settings.Spec.WriteResult(env, best.Actions, settings.OutputDirectory, target.FileStem);
         return new TuneRecord(target.Program, target.InputHash, settings.Cost, settings.SearchName, settings.Description,
             baselines.O0 ?? best.StartCost, baselines.Oz, baselines.O3, best.BestCost,
             files.Pipeline, env.Commandline(), best.Actions,
-            found.Sum(f => f.Evaluations), clock.Elapsed.TotalSeconds, validation.Ok, validation.ToString(), files.ProgramFile, files.MachineFile, DateTimeOffset.UtcNow);
+            found.Sum(f => f.Evaluations), clock.Elapsed.TotalSeconds, valid, validation, files.ProgramFile, files.MachineFile, DateTimeOffset.UtcNow);
+    }
+
+    /// <summary>
+    /// The cheapest result that validates, the env left in its state. A pass that is not
+    /// deterministic (LLVM 22's gvn-sink orders by heap address) can make a found state fail to
+    /// reproduce; the next cheapest is tried then, down to the floors alone, so a run still ends
+    /// with a program its record reproduces. Where none validates, the cheapest stands, invalid.
+    /// </summary>
+    private static (Found Best, bool Valid, string Validation) Validated(ICompilerEnv env, TuneTarget target, TuneSettings settings, List<Found> found)
+    {
+        // OrderBy is stable: among equals, the searches before the floors, an earlier plan first.
+        var candidates = found.Concat(found.Where(f => f.Floor.Count > 0).Select(f => f with { Actions = f.Floor, BestCost = f.FloorCost }))
+            .OrderBy(f => f.BestCost).ToList();
+        var refused = new List<ValidationResult>();
+        // The env is in the last plan's best state after the searches.
+        var current = found[^1];
+        foreach (var candidate in candidates)
+        {
+            if (!ReferenceEquals(candidate, current)) Replay(env, target, candidate);
+            current = candidate;
+            var validation = env.Validate(Claim(env, settings.Cost, candidate.StartCost - candidate.BestCost));
+            if (validation.Ok && refused.Count > 0)
+                return (candidate, validation.Ok, $"{validation}; {refused.Count} cheaper result(s) did not reproduce and were passed over ({string.Join("; ", refused[0].Errors)})");
+            if (validation.Ok || refused.Count == candidates.Count - 1) return (candidate, validation.Ok, validation.ToString());
+            refused.Add(validation);
+        }
+        throw new InvalidOperationException("a tuning found nothing to validate");
     }
 
     /// <summary>One plan: the env reset to its action space, the floor, then the search from there; leaves the env in the best state found.</summary>
@@ -54,7 +78,8 @@ internal static class ProgramTuner
         var floor = TuneFloor.Apply(env, plan.FloorActions, settings.Cost, progress);
         var afterFloor = new SearchProgress(floor.Trials, floor.Elapsed, double.PositiveInfinity);
         var result = settings.Search.Run(env, Share(options, afterFloor, plansLeft: 1), settings.Policy, After(afterFloor, progress));
-        return new Found(plan, [.. floor.Actions, .. result.ActionNames], startCost, result.BestCost, floor.Trials + result.Evaluations);
+        return new Found(plan, [.. floor.Actions, .. result.ActionNames], startCost, result.BestCost, floor.Trials + result.Evaluations,
+            floor.Actions, floor.Cost);
     }
 
     // An equal share of what is left of the budget, so that a plan that stops early (greedy search

@@ -12,8 +12,8 @@ namespace CompilerGym.Cli.Tuning;
 /// </summary>
 internal static class TuneFloor
 {
-    /// <summary>What the floor did: the actions it took on the env (none or one), and its trials and their time.</summary>
-    public sealed record Outcome(IReadOnlyList<string> Actions, int Trials, TimeSpan Elapsed);
+    /// <summary>What the floor did: the actions it took on the env (none or one), the cost after them, and its trials and their time.</summary>
+    public sealed record Outcome(IReadOnlyList<string> Actions, double Cost, int Trials, TimeSpan Elapsed);
 
     public static Outcome Apply(ICompilerEnv env, IReadOnlyList<string> actions, string cost, Action<SearchProgress>? progress)
     {
@@ -27,8 +27,8 @@ internal static class TuneFloor
             if (step?.Info.Observations[cost].AsDouble() is { } trialCost && trialCost < best.Cost) best = (actions[i], trialCost);
             progress?.Invoke(new SearchProgress(i + 1, clock.Elapsed, best.Cost));
         }
-        if (best.Action is null) return new([], actions.Count, clock.Elapsed);
+        if (best.Action is null) return new([], best.Cost, actions.Count, clock.Elapsed);
         env.StepByName([best.Action]);
-        return new([best.Action], actions.Count, clock.Elapsed);
+        return new([best.Action], best.Cost, actions.Count, clock.Elapsed);
     }
 }

@@ -6,14 +6,17 @@ namespace CompilerGym.Cli.Tests.ToyEnvironment;
 
 /// <summary>
 /// A third environment, small enough to read at once: a "program" is a number
-/// (<c>benchmark://toy-v0/N</c>), actions change it, and its cost is the number itself.
+/// (<c>benchmark://toy-v0/N</c>), actions change it, and its cost is the number itself. Its
+/// <c>gamble</c> subtracts 5 in an episode but nothing in a replay, as a pass that is not
+/// deterministic would: what the tuner does with a result that does not reproduce.
 /// </summary>
-public sealed class ToyEnv(string? observationSpace = null, string? rewardSpace = null) : ICompilerEnv
+public sealed class ToyEnv(string? observationSpace = null, string? rewardSpace = null, bool replaying = false) : ICompilerEnv
 {
     public const string Value = "Value";
     public const string ValueStart = "ValueStart";
 
-    public static readonly Space Actions = Space.Discrete("toy-actions", ["inc", "dec", "halve"], "Add one, subtract one, halve (rounding up)");
+    public static readonly Space Actions = Space.Discrete("toy-actions", ["inc", "dec", "halve", "gamble"],
+        "Add one, subtract one, halve (rounding up), subtract 5 except in a replay");
     public static readonly IReadOnlyList<Space> Observations =
     [
         new(Value, SpaceKind.Int64Scalar, [], null, null, true, false, "The number now"),
@@ -56,7 +59,13 @@ public sealed class ToyEnv(string? observationSpace = null, string? rewardSpace 
         long before = _value;
         foreach (int a in actions)
         {
-            _value = Actions.Names![a] switch { "inc" => _value + 1, "dec" => Math.Max(0, _value - 1), _ => (_value + 1) / 2 };
+            _value = Actions.Names![a] switch
+            {
+                "inc" => _value + 1,
+                "dec" => Math.Max(0, _value - 1),
+                "halve" => (_value + 1) / 2,
+                _ => replaying ? _value : Math.Max(0, _value - 5),
+            };
             _actions.Add(Actions.Names[a]);
         }
         var observations = (options?.ObservationSpaces ?? []).ToDictionary(n => n, Observe);
@@ -74,7 +83,7 @@ public sealed class ToyEnv(string? observationSpace = null, string? rewardSpace 
 
     public ICompilerEnv Fork()
     {
-        var fork = new ToyEnv(_observationSpace, _rewardSpace) { Benchmark = Benchmark, _start = _start, _value = _value };
+        var fork = new ToyEnv(_observationSpace, _rewardSpace, replaying) { Benchmark = Benchmark, _start = _start, _value = _value };
         fork._actions.AddRange(_actions);
         return fork;
     }
@@ -86,7 +95,7 @@ public sealed class ToyEnv(string? observationSpace = null, string? rewardSpace 
     public ValidationResult Validate(EnvState? state = null)
     {
         state ??= State;
-        using var replay = new ToyEnv();
+        using var replay = new ToyEnv(replaying: true);
         replay.Reset(state.Benchmark);
         replay.Step([.. state.Actions.Select(Actions.IndexOf)]);
         double reward = replay._start - replay._value;

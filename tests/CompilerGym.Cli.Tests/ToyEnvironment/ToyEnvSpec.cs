@@ -51,4 +51,7 @@ public sealed class ToyEnvSpec : EnvSpec
     }
 
     public override string ResultFiles => "the numbers reached (.txt)";
+
+    /// <summary>Halving is toy-v0's standard pipeline: a tuning starts from it.</summary>
+    public override IReadOnlyList<string> FloorActions(string actionSpace) => ["halve"];
 }
