@@ -239,6 +239,21 @@ public class TokenTests(TokenServer server) : IClassFixture<TokenServer>
         var error = Assert.Throws<InvalidOperationException>(() => Hosting.ServiceHost.Build([], [new($"Service:{setting}", value)]));
         Assert.Equal(message, error.Message);
     }
+
+    [Fact]
+    public void An_environment_assembly_that_cannot_be_loaded_or_declares_none_is_refused_by_name()
+    {
+        string missing = Path.Combine(Path.GetTempPath(), "no-such-environments.dll");
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            Hosting.ServiceHost.Build([], [new("Service:Port", "0"), new("Service:EnvironmentAssemblies:0", missing)]));
+        Assert.StartsWith($"Service:EnvironmentAssemblies: no environments from {missing}", error.Message);
+
+        // An assembly that loads but registers no environment (this test's own).
+        string none = typeof(TokenTests).Assembly.Location;
+        error = Assert.Throws<InvalidOperationException>(() =>
+            Hosting.ServiceHost.Build([], [new("Service:Port", "0"), new("Service:EnvironmentAssemblies:0", none)]));
+        Assert.Contains("declares no environment", error.Message);
+    }
 }
 
 public sealed class ShortLivedServer() : TestServer(new()

@@ -61,12 +61,13 @@ internal static class ProgramTuner
             if (!ReferenceEquals(candidate, current)) Replay(env, target, candidate);
             current = candidate;
             var validation = env.Validate(Claim(env, settings.Cost, candidate.StartCost - candidate.BestCost));
-            if (validation.Ok && refused.Count > 0)
-                return (candidate, validation.Ok, $"{validation}; {refused.Count} cheaper result(s) did not reproduce and were passed over ({string.Join("; ", refused[0].Errors)})");
-            if (validation.Ok || refused.Count == candidates.Count - 1) return (candidate, validation.Ok, validation.ToString());
+            if (validation.Ok)
+                return (candidate, true, refused.Count == 0 ? validation.ToString()
+                    : $"{validation}; {refused.Count} cheaper result(s) did not reproduce and were passed over ({string.Join("; ", refused[0].Errors)})");
             refused.Add(validation);
         }
-        throw new InvalidOperationException("a tuning found nothing to validate");
+        Replay(env, target, candidates[0]);
+        return (candidates[0], false, refused[0].ToString());
     }
 
     /// <summary>One plan: the env reset to its action space, the floor, then the search from there; leaves the env in the best state found.</summary>

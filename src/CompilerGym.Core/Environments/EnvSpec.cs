@@ -17,8 +17,12 @@ public abstract class EnvSpec
 
     public abstract string Description { get; }
 
-    /// <summary>Whether a benchmark URI (or path) is one of this environment's.</summary>
-    public abstract bool Owns(string benchmark);
+    /// <summary>
+    /// Whether a benchmark URI (or path) is one of this environment's. The registry's default (its
+    /// first) serves every benchmark no other environment owns, and is not asked; an environment
+    /// that owns none is reached by its id alone.
+    /// </summary>
+    public virtual bool Owns(string benchmark) => false;
 
     /// <summary>A new in-process environment with the given spaces (null: its defaults).</summary>
     public abstract ICompilerEnv Make(EnvSettings settings);

@@ -91,11 +91,6 @@ public sealed class LlvmActionSpace
     public LlvmAction this[string name] => _byName.TryGetValue(name, out var action) ? action
         : throw new UnknownNameException($"unknown action '{name}' in {Name}");
 
-    /// <summary>Parses action names, or ids, separated by commas or spaces.</summary>
-    public IReadOnlyList<LlvmAction> ParseList(string text) =>
-        [.. text.Split([',', ' ', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(t => int.TryParse(t, out int id) ? this[id] : this[t])];
-
     /// <summary>Lists of actions one after the other, numbered anew.</summary>
     private static List<LlvmAction> Concatenate(params IReadOnlyList<LlvmAction>[] lists) =>
         [.. lists.SelectMany(list => list).Select((a, id) => a with { Id = id })];

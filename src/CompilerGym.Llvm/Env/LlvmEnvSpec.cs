@@ -28,26 +28,11 @@ public sealed class LlvmEnvSpec : EnvSpec
     public static readonly IReadOnlyList<string> HeldOut =
         [.. new[] { "crc32", "dijkstra", "huffman", "interp", "qsort", "sha256" }.Select(n => $"benchmark://{BuiltinDataset.DatasetName}/{n}")];
 
-    // After the static fields the constructor reads: static initializers run in order.
     public static LlvmEnvSpec Instance { get; } = new();
 
     public override string Id => EnvId;
 
     public override string Description => "LLVM 22 pass ordering on whole programs: each action runs a new-pass-manager pipeline; costs are IR instructions, object code size, run time";
-
-    /// <summary>Its datasets' and generators' URIs, and C, IR and bitcode files, folders and compile_commands.json files.</summary>
-    public override bool Owns(string benchmark)
-    {
-        BenchmarkUri uri;
-        try { uri = BenchmarkUri.Parse(benchmark); }
-        catch (FormatException) { return false; }
-        return uri.Scheme switch
-        {
-            "benchmark" => uri.Dataset == UserDataset.DatasetName || BenchmarkStore.Default.Datasets.Any(d => d.Name == uri.Dataset),
-            "generator" => BenchmarkStore.Default.Generators.Any(g => g.Name == uri.Dataset),
-            _ => Directory.Exists(uri.Name) || Path.GetExtension(uri.Name) is ".c" or ".ll" or ".bc" or ".json",
-        };
-    }
 
     public override ICompilerEnv Make(EnvSettings settings) => new LlvmEnv(Store(settings.UserBenchmarkDirectory),
         settings.ActionSpace ?? LlvmActionSpace.Passes, settings.ObservationSpace, settings.RewardSpace);
@@ -57,9 +42,10 @@ public sealed class LlvmEnvSpec : EnvSpec
             new BenchmarkStore([.. BenchmarkStore.Default.Datasets, new UserDataset(dir)], BenchmarkStore.Default.Generators));
 
     public override string DefaultActionSpace => LlvmActionSpace.Passes;
-    public override IReadOnlyList<Space> ActionSpaces { get; } = [.. LlvmActionSpace.All.Select(s => s.Space)];
-    public override IReadOnlyList<Space> ObservationSpaces { get; } = LlvmObservations.SpacesFor(RuntimeOptions.Default);
-    public override IReadOnlyList<Space> RewardSpaces { get; } = [.. LlvmRewards.All.Select(r => r.Reward.Space)];
+    // Computed when asked: every cgym command and worker makes the registry at start, and most never ask.
+    public override IReadOnlyList<Space> ActionSpaces => [.. LlvmActionSpace.All.Select(s => s.Space)];
+    public override IReadOnlyList<Space> ObservationSpaces => LlvmObservations.SpacesFor(RuntimeOptions.Default);
+    public override IReadOnlyList<Space> RewardSpaces => [.. LlvmRewards.All.Select(r => r.Reward.Space)];
 
     public override IReadOnlyList<ActionInfo> Actions(string actionSpace) =>
         [.. LlvmActionSpace.Get(actionSpace).Actions.Select(a => new ActionInfo(a.Id, a.Name, a.Pipeline))];
@@ -70,7 +56,10 @@ public sealed class LlvmEnvSpec : EnvSpec
     public override IReadOnlyList<DatasetInfo> Generators =>
         [.. BenchmarkStore.Default.Generators.Select(g => new DatasetInfo(g.Name, g.Description, []))];
 
-    public override IReadOnlyDictionary<string, IReadOnlyList<string>> BenchmarkSets { get; } = BuildSets();
+    public override IReadOnlyDictionary<string, IReadOnlyList<string>> BenchmarkSets => s_sets.Value;
+
+    // The built-in programs are read from their resources only when a set is asked for.
+    private static readonly Lazy<Dictionary<string, IReadOnlyList<string>>> s_sets = new(BuildSets);
 
     private static Dictionary<string, IReadOnlyList<string>> BuildSets()
     {

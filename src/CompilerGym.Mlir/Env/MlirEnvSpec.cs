@@ -36,14 +36,14 @@ public sealed class MlirEnvSpec : EnvSpec
     }
 
     public override string DefaultActionSpace => MlirActionSpace.Name;
-    public override IReadOnlyList<Space> ActionSpaces { get; } = [MlirActionSpace.Instance.Space];
+    public override IReadOnlyList<Space> ActionSpaces => [MlirActionSpace.Instance.Space];
     public override IReadOnlyList<Space> ObservationSpaces => MlirSpaces.Observations;
     public override IReadOnlyList<Space> RewardSpaces => MlirSpaces.Rewards;
 
     public override IReadOnlyList<ActionInfo> Actions(string actionSpace) =>
         [.. MlirActionSpace.Resolve(actionSpace, null).Actions.Select(a => new ActionInfo(a.Id, a.Name, a.PipelineElement))];
 
-    public override IReadOnlyList<DatasetInfo> Datasets { get; } =
+    public override IReadOnlyList<DatasetInfo> Datasets =>
     [
         new(MlirBenchmark.Dataset, "Parametric linalg kernels for mlir-v0, shapes in the URI (e.g. matmul?m=512&n=512&k=512); listed at their default shapes",
             [.. Kernels.All.Select(k => new BenchmarkInfo($"benchmark://{MlirBenchmark.Dataset}/{k.Name}", k.Description))]),

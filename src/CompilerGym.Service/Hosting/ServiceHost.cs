@@ -85,11 +85,19 @@ public static class ServiceHost
         return app;
     }
 
-    /// <summary>The environments served: the built-in ones and those of the configured assemblies.</summary>
+    /// <summary>The environments served: the built-in ones and those of the configured assemblies (a bad one stops the start with its reason).</summary>
     private static EnvRegistry Registry(ServiceOptions options)
     {
         var registry = Registrations.Default;
-        foreach (string assembly in options.EnvironmentAssemblies) registry.RegisterFrom(assembly);
+        foreach (string assembly in options.EnvironmentAssemblies)
+        {
+            try { registry.RegisterFrom(assembly); }
+            catch (Exception e) when (e is IOException or BadImageFormatException or ArgumentException or TypeLoadException
+                or MissingMethodException or System.Reflection.TargetInvocationException)
+            {
+                throw new InvalidOperationException($"{ServiceOptions.Section}:{nameof(ServiceOptions.EnvironmentAssemblies)}: no environments from {assembly}: {e.Message}", e);
+            }
+        }
         return registry;
     }
 

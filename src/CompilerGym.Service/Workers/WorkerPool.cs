@@ -28,7 +28,7 @@ public sealed class WorkerPool : IDisposable
     public WorkerPool(IOptions<ServiceOptions> options, UserBenchmarks userBenchmarks, ILogger<WorkerPool> logger)
     {
         _launch = WorkerLaunch.Beside(userBenchmarks.Directory, options.Value.EnvironmentAssemblies);
-        _warmTarget = Math.Max(0, options.Value.WarmWorkers);
+        _warmTarget = options.Value.WarmWorkers;
         _logger = logger;
     }
 
