@@ -40,8 +40,22 @@ internal sealed class SearchRun : IDisposable
     public int Evaluations { get; private set; }
     public IReadOnlyList<string> ActionNames => _env.ActionSpace.Names!;
 
-    public bool Exhausted => Evaluations >= (_options.MaxEvaluations ?? int.MaxValue)
-        || _options.TimeLimit is { } limit && _clock.Elapsed >= limit;
+    /// <summary>
+    /// Whether the budget is spent. A time limit is a limit on the whole search, so a trial is not
+    /// started when one more at the mean cost so far, and putting the env in the best state at the
+    /// end (a step per action), would run past it: on a large program one trial takes seconds.
+    /// </summary>
+    public bool Exhausted
+    {
+        get
+        {
+            if (Evaluations >= (_options.MaxEvaluations ?? int.MaxValue)) return true;
+            if (_options.TimeLimit is not { } limit) return false;
+            var elapsed = _clock.Elapsed;
+            var meanTrial = Evaluations == 0 ? TimeSpan.Zero : elapsed / Evaluations;
+            return elapsed + meanTrial * (1 + _bestSteps.Count) >= limit;
+        }
+    }
 
     /// <summary>
     /// Applies an action to an env in place: whether it changed the program, and the cost now (NaN

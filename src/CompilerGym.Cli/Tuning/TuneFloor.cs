@@ -7,28 +7,47 @@ namespace CompilerGym.Cli.Tuning;
 /// <summary>
 /// The floor of a tuning: each floor action (a whole standard pipeline, see
 /// <see cref="Core.Environments.EnvSpec.FloorActions"/>) is tried on a fork of the start state, and
-/// the cheapest is taken on the env itself when it lowers the cost. A search from there can only
-/// do better, so a tuned result is never worse than the best standard pipeline, whatever the budget.
+/// the cheapest fork is kept when it lowers the cost. A search from there can only do better, so a
+/// tuned result is never worse than the best standard pipeline tried.
 /// </summary>
 internal static class TuneFloor
 {
-    /// <summary>What the floor did: the actions it took on the env (none or one), the cost after them, and its trials and their time.</summary>
-    public sealed record Outcome(IReadOnlyList<string> Actions, double Cost, int Trials, TimeSpan Elapsed);
+    /// <summary>
+    /// What the floor did: the actions it took (none or one), the cost after them, its trials and
+    /// their time, the slowest trial, and the env in the floor's state (a fork, the caller's to
+    /// dispose; null when no action lowered the cost and the env itself is the floor).
+    /// </summary>
+    public sealed record Outcome(IReadOnlyList<string> Actions, double Cost, int Trials, TimeSpan Elapsed, TimeSpan SlowestTrial, ICompilerEnv? State);
 
-    public static Outcome Apply(ICompilerEnv env, IReadOnlyList<string> actions, string cost, Action<SearchProgress>? progress)
+    /// <summary>
+    /// Tries the actions in their order (the environment's: the standard pipeline for its cost
+    /// first). The first is always tried, since without it there is no floor; each later one only
+    /// when <paramref name="affords"/> says one more trial as slow as the slowest so far fits.
+    /// </summary>
+    public static Outcome Apply(ICompilerEnv env, IReadOnlyList<string> actions, string cost, Func<TimeSpan, bool> affords,
+        Action<SearchProgress>? progress)
     {
         var clock = Stopwatch.StartNew();
         var withCost = new StepOptions([cost]);
-        (string? Action, double Cost) best = (null, env.Observe(cost).AsDouble());
-        for (int i = 0; i < actions.Count; i++)
+        (string? Action, double Cost, ICompilerEnv? State) best = (null, env.Observe(cost).AsDouble(), null);
+        var slowest = TimeSpan.Zero;
+        int trials = 0;
+        foreach (string action in actions)
         {
-            using var trial = env.Fork();
-            var step = trial.TryStep(env.ActionSpace.IndexOf(actions[i]), withCost);
-            if (step?.Info.Observations[cost].AsDouble() is { } trialCost && trialCost < best.Cost) best = (actions[i], trialCost);
-            progress?.Invoke(new SearchProgress(i + 1, clock.Elapsed, best.Cost));
+            if (trials > 0 && !affords(slowest)) break;
+            var started = clock.Elapsed;
+            var trial = env.Fork();
+            var step = trial.TryStep(env.ActionSpace.IndexOf(action), withCost);
+            trials++;
+            slowest = TimeSpan.FromTicks(Math.Max(slowest.Ticks, (clock.Elapsed - started).Ticks));
+            if (step?.Info.Observations[cost].AsDouble() is { } trialCost && trialCost < best.Cost)
+            {
+                best.State?.Dispose();
+                best = (action, trialCost, trial);
+            }
+            else trial.Dispose();
+            progress?.Invoke(new SearchProgress(trials, clock.Elapsed, best.Cost));
         }
-        if (best.Action is null) return new([], best.Cost, actions.Count, clock.Elapsed);
-        env.StepByName([best.Action]);
-        return new([best.Action], best.Cost, actions.Count, clock.Elapsed);
+        return new(best.Action is null ? [] : [best.Action], best.Cost, trials, clock.Elapsed, slowest, best.State);
     }
 }
