@@ -9,13 +9,17 @@ namespace CompilerGym.Cli.Tuning;
 /// <summary>One action space a tuning searches, and its floor actions (see <see cref="TuneFloor"/>).</summary>
 internal sealed record TunePlan(string ActionSpace, IReadOnlyList<string> FloorActions);
 
-/// <summary>How every program of a run is tuned (the plans in turn, sharing the budget), and where its files go.</summary>
+/// <summary>
+/// How every program of a run is tuned (the plans in turn, sharing the budget), by which compiler, where
+/// its files go, and the user's test of them, if any.
+/// </summary>
 internal sealed record TuneSettings(EnvSpec Spec, string Cost, ISearch Search, string SearchName, IActionPolicy? Policy, SearchOptions Options,
-    IReadOnlyList<TunePlan> Plans, string Description, string OutputDirectory);
+    IReadOnlyList<TunePlan> Plans, string Description, string OutputDirectory, string CompilerVersion, UserTest? Test);
 
 /// <summary>
 /// Tunes one program: for each plan, the floor and a search from it; then the cheapest plan's state,
-/// validated by replay, and the environment's result files (optimized bitcode and object file for a program).
+/// validated by replay, the environment's result files (for a program: optimized bitcode, object file,
+/// executable, the unoptimized input and a script that remakes them), and the user's test of them.
 /// </summary>
 internal static class ProgramTuner
 {
@@ -35,11 +39,13 @@ internal static class ProgramTuner
         }
         var (best, valid, validation) = Validated(env, target, settings, found);
         var baselines = settings.Spec.Baselines(env, settings.Cost);
-        var files = settings.Spec.WriteResult(env, best.Actions, settings.OutputDirectory, target.FileStem);
+        var files = settings.Spec.WriteResult(env, target.Program, best.Actions, settings.OutputDirectory, target.FileStem);
+        if (settings.Test is { } test) (valid, validation) = test.Check(files, settings.OutputDirectory, valid, validation);
         return new TuneRecord(target.Program, target.InputHash, settings.Cost, settings.SearchName, settings.Description,
             baselines.O0 ?? best.StartCost, baselines.Oz, baselines.O3, best.BestCost,
             files.Pipeline, env.Commandline(), best.Actions,
-            found.Sum(f => f.Evaluations), clock.Elapsed.TotalSeconds, valid, validation, files.ProgramFile, files.MachineFile, DateTimeOffset.UtcNow);
+            found.Sum(f => f.Evaluations), clock.Elapsed.TotalSeconds, valid, validation, files.ProgramFile, files.MachineFile, DateTimeOffset.UtcNow,
+            settings.CompilerVersion, target.Target, files.Toolchain, files.InputFile, files.ScriptFile, files.ExecutableFile);
     }
 
     /// <summary>
