@@ -28,6 +28,7 @@ public sealed class RemoteEnv : ICompilerEnv
     private string? _rewardSpace;
     private CoreSpace _actionSpace;
     private CallStream? _stream;
+    private string? _serverLlvmVersion;
 
     /// <summary>
     /// Connects to a server (<c>http://127.0.0.1:50051</c>); the session starts at the first reset.
@@ -71,6 +72,10 @@ public sealed class RemoteEnv : ICompilerEnv
     public CoreSpace? ObservationSpace => _observationSpace is null ? null : ObservationSpaces.First(s => s.Name == _observationSpace);
     public CoreSpace? RewardSpace => _rewardSpace is null ? null : RewardSpaces.First(s => s.Name == _rewardSpace);
     public string? Benchmark { get; private set; }
+
+    /// <summary>The version of the LLVM the server's workers run (<c>22.1.8</c>), asked once.</summary>
+    public string ServerLlvmVersion => _serverLlvmVersion ??=
+        Call(() => _connection.Client.GetVersion(new GetVersionRequest(), _connection.Headers)).LlvmVersion;
 
     /// <summary>The server's id of this session (null before the first reset).</summary>
     public string? SessionId => _sessionId;

@@ -66,7 +66,7 @@ public class TrainEvalTests : IDisposable
             "--max-length", "3", "--time", "0", "-o", output);
         Assert.True(tune.ExitCode == 0, tune.Stdout + tune.Stderr);
         Assert.Contains($"greedy search guided by the policy in {checkpoint}", tune.Stdout);
-        Assert.Single(Directory.GetFiles(output, "*.bc"));
+        Assert.True(File.Exists(Path.Combine(output, "builtin-v0-crc32.bc")));
 
         var mismatch = CgymProcess.Run("tune", "benchmark://builtin-v0/crc32", "--policy", checkpoint, "--action-space", "llvm-22-oz-subsequences", "-o", output);
         Assert.Equal(1, mismatch.ExitCode);

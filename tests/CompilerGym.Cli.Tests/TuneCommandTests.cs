@@ -1,6 +1,8 @@
 using System.Text.Json;
+using CompilerGym.Cli.Tuning;
 using CompilerGym.Llvm.Core;
 using CompilerGym.Llvm.Datasets;
+using CompilerGym.Llvm.Env;
 using CompilerGym.Llvm.Features;
 using CompilerGym.Llvm.Tools;
 using CompilerGym.Llvm.Tests;
@@ -24,23 +26,28 @@ public class TuneCommandTests(TestServer server) : IClassFixture<TestServer>, ID
         ["tune", .. programs, "--search", "beam", "--beam-width", "2", "--time", "0", "--max-steps", "300", "-o", output];
 
     private sealed record Row(string Program, double O0, double? Oz, double Best, string Pipeline, string[] Actions,
-        bool Valid, string BitcodeFile, string ObjectFile, string FinishedAt, int Evaluations, string Settings);
+        bool Valid, string BitcodeFile, string ObjectFile, string FinishedAt, int Evaluations, string Settings,
+        string? CompilerVersion, string? Target, string? InputFile, string? ScriptFile, string? ExecutableFile, string Validation);
+
+    private static readonly string s_llvm = $"LLVM {LlvmVersion.Text}";
 
     private List<Row> Rows(string? output = null)
     {
         using var connection = new SqliteConnection($"Data Source={Path.Combine(output ?? _output, "results.db")};Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT program, o0, oz, best, pipeline, actions, valid, bitcode_file, object_file, finished_at, evaluations, settings " +
-            "FROM results ORDER BY program";
+        command.CommandText = "SELECT program, o0, oz, best, pipeline, actions, valid, bitcode_file, object_file, finished_at, evaluations, settings, " +
+            "compiler_version, target, input_file, script_file, executable_file, validation FROM results ORDER BY program";
         using var r = command.ExecuteReader();
         var rows = new List<Row>();
         while (r.Read())
             rows.Add(new(r.GetString(0), r.GetDouble(0 + 1), r.IsDBNull(2) ? null : r.GetDouble(2), r.GetDouble(3), r.GetString(4),
                 JsonSerializer.Deserialize<string[]>(r.GetString(5))!, r.GetBoolean(6), r.GetString(7), r.GetString(8), r.GetString(9),
-                r.GetInt32(10), r.GetString(11)));
+                r.GetInt32(10), r.GetString(11), Text(r, 12), Text(r, 13), Text(r, 14), Text(r, 15), Text(r, 16), r.GetString(17)));
         return rows;
     }
+
+    private static string? Text(SqliteDataReader r, int column) => r.IsDBNull(column) ? null : r.GetString(column);
 
     // What every stored result must be: better than unoptimized, valid, its files written, and its
     // pipeline giving its instruction count with the stock opt-22 on the benchmark's bitcode.
@@ -54,6 +61,10 @@ public class TuneCommandTests(TestServer server) : IClassFixture<TestServer>, ID
         using var module = LlvmModule.ParseBitcode(File.ReadAllBytes(Path.Combine(_output, row.BitcodeFile)), row.BitcodeFile);
         Assert.Equal(row.Best, InstCount.InstructionCount(module));
         Assert.Equal("\u007fELF"u8.ToArray(), File.ReadAllBytes(Path.Combine(_output, row.ObjectFile))[..4]);
+        Assert.Equal(s_llvm, row.CompilerVersion);
+        Assert.Equal(TargetMachine.DefaultTriple, row.Target);
+        Assert.Equal(File.ReadAllBytes(BenchmarkStore.Default.Get(row.Program).BitcodePath), File.ReadAllBytes(Path.Combine(_output, row.InputFile!)));
+        Assert.True(File.Exists(Path.Combine(_output, row.ScriptFile!)));
     }
 
     [Fact]
@@ -176,6 +187,121 @@ public class TuneCommandTests(TestServer server) : IClassFixture<TestServer>, ID
         Assert.Contains(row.Actions[0], new[] { "Oz", "Os", "O2", "O3" });
         Assert.InRange(row.Actions.Length, 1, 2);
         Assert.Contains("ObjectTextSizeBytes", run.Stdout);
+    }
+
+    [Fact]
+    public void The_written_script_remakes_the_result_with_the_stock_tools()
+    {
+        var run = CgymProcess.Run(Tune(Qsort));
+        Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
+        var row = Assert.Single(Rows());
+        CheckResult(row);
+        string executable = Path.Combine(_output, row.ExecutableFile!);
+        Assert.Contains("OK", ProcessRunner.Run(executable, [], TimeSpan.FromSeconds(30)).Stdout);
+
+        string remade = Path.Combine(_output, "remade");
+        var script = ProcessRunner.Run("sh", [Path.Combine(_output, row.ScriptFile!), remade], TimeSpan.FromMinutes(1));
+        Assert.True(script.ExitCode == 0, script.Stderr);
+        string Ir(string folder)
+        {
+            using var module = LlvmModule.ParseBitcode(File.ReadAllBytes(Path.Combine(folder, row.BitcodeFile)), "ir");
+            return OptTool.WithoutModuleId(module.ToText());
+        }
+        Assert.Equal(Ir(_output), Ir(remade));
+        using (var module = LlvmModule.ParseBitcode(File.ReadAllBytes(Path.Combine(remade, row.BitcodeFile)), "remade"))
+            Assert.Equal(row.Best, InstCount.InstructionCount(module));
+        // llc-22 and clang-22 with the script's flags make the very object code and executable the environment made.
+        Assert.Equal(File.ReadAllBytes(Path.Combine(_output, row.ObjectFile)), File.ReadAllBytes(Path.Combine(remade, row.ObjectFile)));
+        Assert.Equal(File.ReadAllBytes(executable), File.ReadAllBytes(Path.Combine(remade, row.ExecutableFile!)));
+    }
+
+    [Fact]
+    public void A_library_gets_no_executable_and_its_script_does_not_link()
+    {
+        string source = Path.Combine(_output, "lib.c");
+        File.WriteAllText(source, "int sum(int *a, int n) { int s = 0; for (int i = 0; i < n; i++) s += a[i]; return s; }\n");
+        var run = CgymProcess.Run(Tune(source));
+        Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
+        var row = Assert.Single(Rows());
+        Assert.Null(row.ExecutableFile);
+        Assert.DoesNotContain("clang-22", File.ReadAllText(Path.Combine(_output, row.ScriptFile!)));
+        string remade = Path.Combine(_output, "remade");
+        Assert.Equal(0, ProcessRunner.Run("sh", [Path.Combine(_output, row.ScriptFile!), remade], TimeSpan.FromMinutes(1)).ExitCode);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(_output, row.ObjectFile)), File.ReadAllBytes(Path.Combine(remade, row.ObjectFile)));
+    }
+
+    [Fact]
+    public void A_result_of_another_LLVM_version_is_tuned_again()
+    {
+        // A stored result that a resumed run would take, were it made by this LLVM: its best cost of 1 marks it.
+        var input = LlvmEnvSpec.Instance.ResolveProgram(Crc32);
+        string settings = "beam search of width up to 2 over llvm-22-tune from the best of Oz, Os, O2, O3 and over llvm-22-passes, " +
+            "300 steps per program shared, at most 40 actions after the floor";
+        void Store(string compilerVersion)
+        {
+            using var store = new ResultsStore(Path.Combine(_output, ResultsStore.FileName));
+            store.Save(new TuneRecord(Crc32, input.InputHash, "IrInstructionCount", "beam", settings, 558, 227, 230, 1, "", "", [], 0, 0, true, "",
+                "x.bc", "x.o", DateTimeOffset.UtcNow, compilerVersion, input.Target, "", null, null, null));
+        }
+
+        Store(s_llvm);
+        var same = CgymProcess.Run(Tune(Crc32));
+        Assert.Contains("skipped", same.Stdout);
+        Assert.Equal(1, Assert.Single(Rows()).Best);
+
+        Store("LLVM 21.1.0");
+        var other = CgymProcess.Run(Tune(Crc32));
+        Assert.True(other.ExitCode == 0, other.Stdout + other.Stderr);
+        Assert.DoesNotContain("skipped", other.Stdout);
+        var row = Assert.Single(Rows());
+        Assert.Equal(s_llvm, row.CompilerVersion);
+        CheckResult(row);
+    }
+
+    [Fact]
+    public void A_store_of_the_old_layout_gains_the_provenance_columns_and_its_rows_are_not_reused()
+    {
+        string path = Path.Combine(_output, ResultsStore.FileName);
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                CREATE TABLE results (
+                    program TEXT NOT NULL, input_hash TEXT NOT NULL, cost TEXT NOT NULL, search TEXT NOT NULL, settings TEXT NOT NULL,
+                    o0 REAL NOT NULL, oz REAL, o3 REAL, best REAL NOT NULL,
+                    pipeline TEXT NOT NULL, commandline TEXT NOT NULL, actions TEXT NOT NULL,
+                    evaluations INTEGER NOT NULL, seconds REAL NOT NULL, valid INTEGER NOT NULL, validation TEXT NOT NULL,
+                    bitcode_file TEXT NOT NULL, object_file TEXT NOT NULL, finished_at TEXT NOT NULL,
+                    PRIMARY KEY (program, cost, search));
+                INSERT INTO results VALUES ('p', 'h', 'c', 's', 'x', 10, 5, 6, 4, 'gvn', 'opt-22', '["gvn"]', 1, 0.5, 1, 'ok', 'p.bc', 'p.o', '2026-01-01T00:00:00+00:00');
+                """;
+            command.ExecuteNonQuery();
+        }
+        using var store = new ResultsStore(path);
+        Assert.Null(store.Find("p", "h", "c", "s", "x", s_llvm, TargetMachine.DefaultTriple));
+        Assert.Null(store.Find("p", "h", "c", "s", "x", s_llvm, null));
+        // Tuned again, it is stored with its provenance and found.
+        store.Save(new TuneRecord("p", "h", "c", "s", "x", 10, 5, 6, 3, "gvn", "opt-22", ["gvn"], 1, 0.5, true, "ok", "p.bc", "p.o",
+            DateTimeOffset.UtcNow, s_llvm, TargetMachine.DefaultTriple, "opt-22", "p.O0.bc", "p.reproduce.sh", "p"));
+        Assert.Equal(3, store.Find("p", "h", "c", "s", "x", s_llvm, TargetMachine.DefaultTriple)?.Best);
+    }
+
+    [Fact]
+    public void A_test_command_gets_the_tuned_executable_and_a_failing_one_marks_the_result_invalid()
+    {
+        var passing = CgymProcess.Run([.. Tune(Crc32), "--test", "\"$CGYM_TUNED\" | grep OK && test \"$CGYM_TUNED\" = {}"]);
+        Assert.True(passing.ExitCode == 0, passing.Stdout + passing.Stderr);
+        var passed = Assert.Single(Rows());
+        Assert.True(passed.Valid);
+        Assert.EndsWith("passed", passed.Validation);
+
+        var failing = CgymProcess.Run([.. Tune(Crc32), "--test", "echo testing {}; exit 3"]);
+        Assert.Equal(1, failing.ExitCode);
+        var failed = Assert.Single(Rows());
+        Assert.False(failed.Valid);
+        Assert.Contains($"exit code 3, output ending: testing {Path.Combine(_output, failed.ExecutableFile!)}", failed.Validation);
+        Assert.Contains("did not validate", failing.Stderr);
     }
 
     [Theory]

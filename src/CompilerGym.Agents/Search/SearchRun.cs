@@ -41,9 +41,10 @@ internal sealed class SearchRun : IDisposable
     public IReadOnlyList<string> ActionNames => _env.ActionSpace.Names!;
 
     /// <summary>
-    /// Whether the budget is spent. A time limit is a limit on the whole search, so a trial is not
-    /// started when one more at the mean cost so far, and putting the env in the best state at the
-    /// end (a step per action), would run past it: on a large program one trial takes seconds.
+    /// Whether the budget is spent. A time limit is a limit on the whole search and on checking its
+    /// result, so a trial is not started when one more at the mean cost so far, then putting the env
+    /// in the best state and a replay that validates it (a step per action each), would run past
+    /// it: on a large program one trial takes seconds.
     /// </summary>
     public bool Exhausted
     {
@@ -53,7 +54,7 @@ internal sealed class SearchRun : IDisposable
             if (_options.TimeLimit is not { } limit) return false;
             var elapsed = _clock.Elapsed;
             var meanTrial = Evaluations == 0 ? TimeSpan.Zero : elapsed / Evaluations;
-            return elapsed + meanTrial * (1 + _bestSteps.Count) >= limit;
+            return elapsed + meanTrial * (1 + 2 * _bestSteps.Count) >= limit;
         }
     }
 

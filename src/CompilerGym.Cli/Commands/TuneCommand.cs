@@ -2,6 +2,7 @@ using System.CommandLine;
 using CompilerGym.Agents.Policies;
 using CompilerGym.Agents.Search;
 using CompilerGym.Cli.Tuning;
+using CompilerGym.Client;
 using CompilerGym.Core.Environments;
 using CompilerGym.Core.Envs;
 using CompilerGym.Core.Spaces;
@@ -14,13 +15,14 @@ namespace CompilerGym.Cli.Commands;
 /// <c>cgym tune</c>: batch tuning of programs. For each, searches within a budget find the pass
 /// sequence with the lowest cost, in each of the environment's tuning action spaces from its floor
 /// (the cheapest standard pipeline, where the space has them); the best result is validated by
-/// replay, its bitcode and object file are written, and a row goes to the SQLite results store,
-/// which also lets an interrupted run resume. Ends with a table and a plot against -Oz.
+/// replay, its files are written (bitcode, object file, executable, and a script that remakes them with
+/// stock tools), the user's --test runs on them, and a row with its provenance goes to the SQLite
+/// results store, which also lets an interrupted run resume. Ends with a table and a plot against -Oz.
 /// </summary>
 internal static class TuneCommand
 {
     private sealed record Arguments(string[] Programs, string Cost, string Search, double Seconds, int? MaxSteps, int MaxLength,
-        int BeamWidth, int Seed, string Output, string? ActionSpace, string? Remote, string? Token, string? Policy, EnvSpec Spec)
+        int BeamWidth, int Seed, string Output, string? ActionSpace, string? Remote, string? Token, string? Policy, UserTest? Test, EnvSpec Spec)
     {
         /// <summary>The search as results are stored under it: a policy-guided search is another search.</summary>
         public string SearchName => Policy is null ? Search : $"{Search}+policy";
@@ -49,15 +51,22 @@ internal static class TuneCommand
         var remote = CommonOptions.Remote();
         var token = CommonOptions.Token();
         var policy = new Option<string?>("--policy") { Description = "A checkpoint folder of cgym train: its policy orders (greedy, beam) or samples (random) the candidates" };
+        var test = new Option<string?>("--test")
+        {
+            Description = $"A shell command that tests each tuned program after validation: the tuned executable's path is in ${UserTest.Variable} " +
+                "and stands for {} (the object file where none links); a non-zero exit makes the result invalid",
+        };
+        var testTime = new Option<double>("--test-time") { Description = "Seconds the --test command may take per program", DefaultValueFactory = _ => 60 };
         var command = new Command("tune", "Find the best pass pipeline of each program within a budget; write validated results, optimized files and a report")
-            { programs, cost, search, seconds, maxSteps, maxLength, beamWidth, seed, output, actionSpace, remote, token, policy };
+            { programs, cost, search, seconds, maxSteps, maxLength, beamWidth, seed, output, actionSpace, remote, token, policy, test, testTime };
         command.SetAction(r => CommonOptions.Run(() =>
         {
             var given = r.GetValue(programs)!;
             var spec = CommonOptions.Registry.For(given);
             return Execute(new Arguments(given, r.GetValue(cost) ?? spec.Defaults.Cost, r.GetValue(search) ?? spec.Defaults.Search,
                 r.GetValue(seconds), r.GetValue(maxSteps), r.GetValue(maxLength) ?? spec.Defaults.MaxLength, r.GetValue(beamWidth), r.GetValue(seed), r.GetValue(output)!,
-                r.GetValue(actionSpace), r.GetValue(remote), r.GetValue(token), r.GetValue(policy), spec));
+                r.GetValue(actionSpace), r.GetValue(remote), r.GetValue(token), r.GetValue(policy),
+                r.GetValue(test) is { } testCommand ? new UserTest(testCommand, TimeSpan.FromSeconds(r.GetValue(testTime))) : null, spec));
         }));
         return command;
     }
@@ -68,23 +77,30 @@ internal static class TuneCommand
         // A policy chooses among the actions it was trained on, so by default the search uses its space.
         IReadOnlyList<string> actionSpaces = a.ActionSpace is { } given ? [given] : policy is not null ? [policy.ActionSpace]
             : a.Spec.Defaults.TuneActionSpaces ?? [a.Spec.DefaultActionSpace];
-        using var env = EnvFactory.Create(new EnvOptions(a.Remote, a.Token, actionSpaces[0], Environment: a.Spec.Id));
+        var envOptions = new EnvOptions(a.Remote, a.Token, actionSpaces[0], Environment: a.Spec.Id);
+        using var env = EnvFactory.Create(envOptions);
         CheckCost(env, a.Cost);
         if (policy is not null && policy.ActionSpace != env.ActionSpace.Name)
             throw new ArgumentException($"the policy was trained on {policy.ActionSpace}, not {env.ActionSpace.Name}");
-        var settings = Settings(a, actionSpaces, policy);
+        // The compiler that runs the passes: a server's own, when the env is remote.
+        string compiler = env is RemoteEnv remote ? $"LLVM {remote.ServerLlvmVersion}" : a.Spec.CompilerVersion;
+        var settings = Settings(a, actionSpaces, policy, compiler);
         // Every input is resolved (and C compiled) before any tuning, so a typo fails at once.
         var targets = a.Programs.Select(p => TuneTarget.Resolve(p, a.Spec, env)).ToList();
         Directory.CreateDirectory(a.Output);
         using var store = new ResultsStore(Path.Combine(a.Output, ResultsStore.FileName));
+        // An env per plan where there are cores for them (a server runs each session in a worker of
+        // its own), so that the plans search side by side; see ProgramTuner.
+        int lanes = Math.Min(actionSpaces.Count, a.Remote is null ? Environment.ProcessorCount : actionSpaces.Count);
+        using var laneEnvs = new EnvLanes([env, .. Enumerable.Range(1, lanes - 1).Select(_ => EnvFactory.Create(envOptions))]);
 
         List<(TuneTarget Target, TuneRecord Record)> TuneAll(ITuneProgress progress) => [.. targets.Select(target =>
         {
-            var record = store.Find(target.Program, target.InputHash, a.Cost, a.SearchName, settings.Description);
+            var record = store.Find(target.Program, target.InputHash, a.Cost, a.SearchName, settings.Description, compiler, target.Target);
             bool skipped = record is not null;
             if (record is null)
             {
-                record = ProgramTuner.Tune(env, target, settings, progress.Start(target));
+                record = ProgramTuner.Tune(laneEnvs.Envs, target, settings, progress.Start(target));
                 store.Save(record);
             }
             progress.Finish(target, record, skipped);
@@ -106,7 +122,7 @@ internal static class TuneCommand
         return 1;
     }
 
-    private static TuneSettings Settings(Arguments a, IReadOnlyList<string> actionSpaces, IActionPolicy? policy)
+    private static TuneSettings Settings(Arguments a, IReadOnlyList<string> actionSpaces, IActionPolicy? policy, string compilerVersion)
     {
         var options = new SearchOptions
         {
@@ -127,8 +143,10 @@ internal static class TuneCommand
         string description = $"{(search is BeamSearch beam ? $"beam search of width up to {beam.MaxWidth}" : $"{search.Name} search")}" +
             $"{(policy is null ? "" : $" guided by the policy in {a.Policy}")} over {string.Join(" and over ", plans.Select(Describe))}" +
             $"{(search is RandomSearch ? $" (seed {a.Seed})" : "")}, {(budget.Length > 0 ? budget : "no budget")} per program{(plans.Count > 1 ? " shared" : "")}, " +
-            $"at most {a.MaxLength} actions{(plans.Any(p => p.FloorActions.Count > 0) ? " after the floor" : "")}";
-        return new TuneSettings(a.Spec, a.Cost, search, a.SearchName, policy, options, plans, description, a.Output);
+            $"at most {a.MaxLength} actions{(plans.Any(p => p.FloorActions.Count > 0) ? " after the floor" : "")}" +
+            // Another test is another tuning: a result stored without it has not passed it.
+            (a.Test is { } test ? $", tested by `{test.Command}` ({test.TimeLimit.TotalSeconds:G} s)" : "");
+        return new TuneSettings(a.Spec, a.Cost, search, a.SearchName, policy, options, plans, description, a.Output, compilerVersion, a.Test);
     }
 
     private static string Describe(TunePlan plan) =>

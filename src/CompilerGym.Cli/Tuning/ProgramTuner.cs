@@ -9,26 +9,36 @@ namespace CompilerGym.Cli.Tuning;
 /// <summary>One action space a tuning searches, and its floor actions (see <see cref="TuneFloor"/>).</summary>
 internal sealed record TunePlan(string ActionSpace, IReadOnlyList<string> FloorActions);
 
-/// <summary>How every program of a run is tuned (the plans in turn, sharing the budget), and where its files go.</summary>
+/// <summary>
+/// How every program of a run is tuned (the plans in turn, sharing the budget), by which compiler, where
+/// its files go, and the user's test of them, if any.
+/// </summary>
 internal sealed record TuneSettings(EnvSpec Spec, string Cost, ISearch Search, string SearchName, IActionPolicy? Policy, SearchOptions Options,
-    IReadOnlyList<TunePlan> Plans, string Description, string OutputDirectory);
+    IReadOnlyList<TunePlan> Plans, string Description, string OutputDirectory, string CompilerVersion, UserTest? Test);
 
 /// <summary>
 /// Tunes one program within its budget (<see cref="TuneBudget"/>): for each plan, the floor and a
 /// search from it. The first plan's floor is validated and its files written at once, so a
 /// program always has a result, and the time that took is what the end is expected to take; the
-/// searches share what is left. Then the cheapest result that beats the floor and validates
-/// replaces it, as long as the budget affords validating it.
+/// searches get what is left. Then the cheapest result that beats the floor and validates
+/// replaces it, as long as the budget affords validating it, and the user's test, if any, runs on
+/// the files (for a program: optimized bitcode, object file, executable, the unoptimized input and
+/// a script that remakes them).
 /// </summary>
+/// <remarks>
+/// Given an env per plan (one per core), the plans run side by side, each searching the whole
+/// time left; given one, in turn, sharing it. A plan's share of a step budget is the same either
+/// way, so <c>--time 0 --max-steps N</c> gives the same result on any machine.
+/// </remarks>
 internal static class ProgramTuner
 {
     /// <summary>
     /// What one plan found: its actions (floor included) from the start, the costs before and after
-    /// them, the steps tried, what a replay of the actions is expected to take, and an env in its
-    /// state (null once that env has moved on).
+    /// them, the steps tried, what replaying the floor's and the search's actions is expected to
+    /// take, and an env in its state (null once that env has moved on).
     /// </summary>
     private sealed record Found(TunePlan Plan, IReadOnlyList<string> Actions, double StartCost, double BestCost, int Evaluations,
-        TimeSpan Replay, ICompilerEnv? State);
+        TimeSpan FloorReplay, TimeSpan SearchReplay, ICompilerEnv? State);
 
     /// <summary>A result validated (and, when valid, its files written), and how long that took.</summary>
     private sealed record Settled(Found Found, ValidationResult Validation, TuneOutput? Files, string Commandline, TimeSpan Took);
@@ -36,64 +46,104 @@ internal static class ProgramTuner
     // How much longer than the floor's the end may take: a found sequence replays more actions.
     private const double EndMargin = 1.25;
 
-    public static TuneRecord Tune(ICompilerEnv env, TuneTarget target, TuneSettings settings, Action<SearchProgress>? progress)
+    public static TuneRecord Tune(IReadOnlyList<ICompilerEnv> envs, TuneTarget target, TuneSettings settings, Action<SearchProgress>? progress)
     {
         var budget = new TuneBudget(settings.Options.TimeLimit);
+        var plans = settings.Plans;
+        int lanes = Math.Min(envs.Count, plans.Count);
         var found = new List<Found>();
         var forks = new List<ICompilerEnv>();
-        Settled? floor = null;
+        var floorSettled = new TaskCompletionSource<Settled>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var report = new LaneProgress(lanes, budget, progress);
         CostBaselines? baselines = null;
-        try
+        int firstFloorTrials = 0;
+
+        void Lane(int lane)
         {
-            for (int i = 0; i < settings.Plans.Count; i++)
+            var env = envs[lane];
+            var mine = Enumerable.Range(0, plans.Count).Where(i => i % lanes == lane).ToList();
+            var laneFound = new List<Found>();
+            for (int n = 0; n < mine.Count; n++)
             {
-                var plan = settings.Plans[i];
+                int i = mine[n];
+                var plan = plans[i];
                 env.Reset(target.EnvBenchmark, new ResetOptions(ActionSpace: plan.ActionSpace));
-                // The env no longer holds what an earlier plan left in it.
-                found = [.. found.Select(f => ReferenceEquals(f.State, env) ? f with { State = null } : f)];
-                baselines ??= settings.Spec.Baselines(env, settings.Cost);
-                var used = new SearchProgress(found.Sum(f => f.Evaluations), budget.Elapsed,
-                    found.Select(f => f.BestCost).DefaultIfEmpty(double.PositiveInfinity).Min());
+                // The env no longer holds what the lane's earlier plan left in it.
+                laneFound = [.. laneFound.Select(f => ReferenceEquals(f.State, env) ? f with { State = null } : f)];
+                // The last lane computes them, while the first settles its floor where there are two.
+                if (lane == lanes - 1 && n == 0) baselines = settings.Spec.Baselines(env, settings.Cost);
                 double startCost = env.Observe(settings.Cost).AsDouble();
 
                 // Before the end is measured, it is taken to cost two trials: a replay and a build.
-                var floorOutcome = TuneFloor.Apply(env, plan.FloorActions, settings.Cost,
-                    trial => budget.Affords(trial + (floor is null ? 2 * trial : budget.Reserve)), After(used, progress));
-                var state = floorOutcome.State ?? env;
-                if (floorOutcome.State is { } fork) forks.Add(fork);
-                var floorFound = new Found(plan, floorOutcome.Actions, startCost, floorOutcome.Cost, floorOutcome.Trials, floorOutcome.SlowestTrial, state);
-                if (floor is null)
+                var floor = TuneFloor.Apply(env, plan.FloorActions, settings.Cost,
+                    trial => budget.Affords(trial + (floorSettled.Task.IsCompleted ? budget.Reserve : 2 * trial)), report.For(lane));
+                var state = floor.State ?? env;
+                if (floor.State is { } fork) lock (forks) forks.Add(fork);
+                var floorFound = new Found(plan, floor.Actions, startCost, floor.Cost, floor.Trials, floor.SlowestTrial, TimeSpan.Zero, state);
+                if (i == 0)
                 {
-                    floor = Settle(state, floorFound, target, settings);
-                    budget.Reserve = floor.Took * EndMargin;
+                    var settled = Settle(state, floorFound, target, settings);
+                    budget.Reserve = settled.Took * EndMargin;
+                    firstFloorTrials = floor.Trials;
+                    floorSettled.SetResult(settled);
                 }
-                else if (floorOutcome.Actions.Count > 0) found.Add(floorFound with { State = null, Evaluations = 0 });
+                else if (floor.Actions.Count > 0) laneFound.Add(floorFound with { State = null, Evaluations = 0 });
+                // The searches' time is what the end leaves, known once the first floor is settled.
+                floorSettled.Task.Wait();
 
-                var afterFloor = new SearchProgress(used.Evaluations + floorOutcome.Trials, budget.Elapsed, Math.Min(used.BestCost, floorOutcome.Cost));
                 var options = settings.Options with
                 {
-                    TimeLimit = budget.SearchShare(settings.Plans.Count - i),
-                    // The plan's equal share of the steps left, its floor's trials taken out of it.
-                    MaxEvaluations = settings.Options.MaxEvaluations is { } steps
-                        ? Math.Max(0, Math.Max(0, steps - used.Evaluations) / (settings.Plans.Count - i) - floorOutcome.Trials) : null,
+                    TimeLimit = budget.SearchShare(mine.Count - n),
+                    MaxEvaluations = settings.Options.MaxEvaluations is { } steps ? StepShare(steps, i, plans.Count, firstFloorTrials, floor.Trials) : null,
                 };
-                var result = settings.Search.Run(state, options, settings.Policy, After(afterFloor, progress));
+                report.Done(lane, floor.Trials, floor.Cost);
+                var result = settings.Search.Run(state, options, settings.Policy, report.For(lane));
+                report.Done(lane, result.Evaluations, result.BestCost);
                 var meanTrial = result.Evaluations == 0 ? TimeSpan.Zero : result.Elapsed / result.Evaluations;
-                found.Add(new Found(plan, [.. floorOutcome.Actions, .. result.ActionNames], startCost, result.BestCost,
-                    floorOutcome.Trials + result.Evaluations, floorOutcome.SlowestTrial + meanTrial * result.Steps.Count, state));
+                laneFound.Add(new Found(plan, [.. floor.Actions, .. result.ActionNames], startCost, result.BestCost,
+                    floor.Trials + result.Evaluations, floor.SlowestTrial, meanTrial * result.Steps.Count, state));
             }
-            var (best, validation) = Best(env, target, settings, budget, floor!, found);
+            lock (found) found.AddRange(laneFound);
+        }
+
+        try
+        {
+            var tasks = Enumerable.Range(0, lanes).Select(lane => Task.Run(() =>
+            {
+                // A lane that fails before the first floor is settled must not leave the others waiting for it.
+                try { Lane(lane); }
+                catch (Exception e) { floorSettled.TrySetException(e); throw; }
+            })).ToArray();
+            try { Task.WaitAll(tasks); }
+            catch (AggregateException e) { System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.Flatten().InnerExceptions[0]); }
+
+            var (best, validation) = Best(envs, target, settings, budget, floorSettled.Task.Result, found);
+            bool valid = best.Validation.Ok;
+            var files = best.Files!;
+            if (settings.Test is { } test) (valid, validation) = test.Check(files, settings.OutputDirectory, valid, validation);
             var b = baselines!;
             return new TuneRecord(target.Program, target.InputHash, settings.Cost, settings.SearchName, settings.Description,
                 b.O0 ?? best.Found.StartCost, b.Oz, b.O3, best.Found.BestCost,
-                best.Files!.Pipeline, best.Commandline, best.Found.Actions,
-                found.Sum(f => f.Evaluations), budget.Elapsed.TotalSeconds, best.Validation.Ok, validation,
-                best.Files.ProgramFile, best.Files.MachineFile, DateTimeOffset.UtcNow);
+                files.Pipeline, best.Commandline, best.Found.Actions,
+                found.Sum(f => f.Evaluations), budget.Elapsed.TotalSeconds, valid, validation, files.ProgramFile, files.MachineFile, DateTimeOffset.UtcNow,
+                settings.CompilerVersion, target.Target, files.Toolchain, files.InputFile, files.ScriptFile, files.ExecutableFile);
         }
         finally
         {
             foreach (var fork in forks) fork.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Plan <paramref name="plan"/>'s steps: what the first floor leaves of the step budget, in equal
+    /// shares (any remainder to the later plans), less the plan's own floor's trials after the first.
+    /// It depends on nothing another plan does later, so the plans may run side by side.
+    /// </summary>
+    private static int StepShare(int steps, int plan, int plans, int firstFloorTrials, int floorTrials)
+    {
+        int left = Math.Max(0, steps - firstFloorTrials);
+        int share = (int)((long)left * (plan + 1) / plans - (long)left * plan / plans);
+        return Math.Max(0, share - (plan > 0 ? floorTrials : 0));
     }
 
     /// <summary>
@@ -103,25 +153,28 @@ internal static class ProgramTuner
     /// first. Candidates the budget cannot afford to validate are left, and the record says so.
     /// Where nothing validates, the cheapest stands, invalid.
     /// </summary>
-    private static (Settled Best, string Validation) Best(ICompilerEnv env, TuneTarget target, TuneSettings settings, TuneBudget budget,
-        Settled floor, List<Found> found)
+    private static (Settled Best, string Validation) Best(IReadOnlyList<ICompilerEnv> envs, TuneTarget target, TuneSettings settings,
+        TuneBudget budget, Settled floor, List<Found> found)
     {
         // OrderBy is stable: among equals, an earlier plan first.
         var candidates = found.Where(f => !floor.Validation.Ok || f.BestCost < floor.Found.BestCost).OrderBy(f => f.BestCost).ToList();
-        // The env itself holds the last plan's state until a candidate is replayed in it.
-        var inEnv = found.LastOrDefault(f => ReferenceEquals(f.State, env));
-        bool Held(Found f) => f.State is { } state && (!ReferenceEquals(state, env) || ReferenceEquals(inEnv, f));
+        // Each env holds its lane's last state until a candidate is replayed in the first.
+        var held = new Dictionary<ICompilerEnv, Found?>(ReferenceEqualityComparer.Instance);
+        foreach (var env in envs) held[env] = found.LastOrDefault(f => ReferenceEquals(f.State, env));
+        bool Held(Found f) => f.State is { } state && (!held.TryGetValue(state, out var holds) || ReferenceEquals(holds, f));
         ICompilerEnv Holder(Found f)
         {
             if (Held(f)) return f.State!;
-            inEnv = f;
-            return Replay(env, target, f);
+            held[envs[0]] = f;
+            return Replay(envs[0], target, f);
         }
 
         var refused = floor.Validation.Ok ? new List<Settled>() : [floor];
         for (int i = 0; i < candidates.Count; i++)
         {
-            var expected = floor.Took * EndMargin + (Held(candidates[i]) ? TimeSpan.Zero : candidates[i].Replay);
+            // Validating replays the search's actions after the floor's; a state no env holds is replayed first.
+            var c = candidates[i];
+            var expected = floor.Took * EndMargin + c.SearchReplay + (Held(c) ? TimeSpan.Zero : c.FloorReplay + c.SearchReplay);
             if (floor.Validation.Ok && !budget.Affords(expected)) return (floor, Describe(floor, refused, candidates.Count - i));
             var settled = Settle(Holder(candidates[i]), candidates[i], target, settings);
             if (settled.Validation.Ok) return (settled, Describe(settled, refused, 0));
@@ -131,7 +184,7 @@ internal static class ProgramTuner
         // Nothing validated: the cheapest is written as it is, with the reason it failed.
         var cheapest = refused.MinBy(r => r.Found.BestCost)!;
         var holder = Holder(cheapest.Found);
-        var files = settings.Spec.WriteResult(holder, cheapest.Found.Actions, settings.OutputDirectory, target.FileStem);
+        var files = settings.Spec.WriteResult(holder, target.Program, cheapest.Found.Actions, settings.OutputDirectory, target.FileStem);
         return (cheapest with { Files = files, Commandline = holder.Commandline() }, cheapest.Validation.ToString());
     }
 
@@ -149,14 +202,9 @@ internal static class ProgramTuner
     {
         var clock = Stopwatch.StartNew();
         var validation = holder.Validate(Claim(holder, settings.Cost, found.StartCost - found.BestCost));
-        var files = validation.Ok ? settings.Spec.WriteResult(holder, found.Actions, settings.OutputDirectory, target.FileStem) : null;
+        var files = validation.Ok ? settings.Spec.WriteResult(holder, target.Program, found.Actions, settings.OutputDirectory, target.FileStem) : null;
         return new Settled(found, validation, files, holder.Commandline(), clock.Elapsed);
     }
-
-    // A search counts its steps and time from zero and knows only its own best cost; progress shows
-    // them after what came before.
-    private static Action<SearchProgress>? After(SearchProgress before, Action<SearchProgress>? progress) => progress is null ? null
-        : p => progress(new SearchProgress(before.Evaluations + p.Evaluations, before.Elapsed + p.Elapsed, Math.Min(before.BestCost, p.BestCost)));
 
     private static ICompilerEnv Replay(ICompilerEnv env, TuneTarget target, Found found)
     {

@@ -7,6 +7,10 @@ namespace CompilerGym.Cli.Tuning;
 /// untransformed kernel's cost and Oz the default lowering's (the reference); its files are the
 /// transformed kernel (.mlir) and its lowered LLVM IR (.ll) where a program has its bitcode and
 /// object file. Files are named relative to the output folder.
+/// Its provenance: the compiler that ran the passes (<paramref name="CompilerVersion"/>, <c>LLVM 22.1.8</c>;
+/// null in rows of a store from before it was recorded), the target, and the tools and flags that build
+/// it; where the environment writes them, the unoptimized input, the script that makes the result again
+/// with stock tools, and the executable (null for a program that does not link, such as a library).
 /// </summary>
 internal sealed record TuneRecord(
     string Program,
@@ -27,7 +31,13 @@ internal sealed record TuneRecord(
     string Validation,
     string BitcodeFile,
     string ObjectFile,
-    DateTimeOffset FinishedAt)
+    DateTimeOffset FinishedAt,
+    string? CompilerVersion,
+    string? Target,
+    string Toolchain,
+    string? InputFile,
+    string? ScriptFile,
+    string? ExecutableFile)
 {
     /// <summary>The best cost divided by -Oz's (the reference's): below 1 beats it.</summary>
     public double? VersusOz => Oz is > 0 ? Best / Oz : null;

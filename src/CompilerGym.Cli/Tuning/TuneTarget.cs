@@ -10,10 +10,10 @@ namespace CompilerGym.Cli.Tuning;
 
 /// <summary>
 /// A program to tune: its name in the results store (its benchmark URI) and in reports, a hash of
-/// its input (a changed file is a new program to tune), the benchmark the env is reset to, and the
-/// stem of its output files.
+/// its input (a changed file is a new program to tune), the benchmark the env is reset to, the
+/// stem of its output files, and the target it is compiled for (null where the environment has none).
 /// </summary>
-internal sealed partial record TuneTarget(string Program, string Name, string InputHash, string EnvBenchmark, string FileStem)
+internal sealed partial record TuneTarget(string Program, string Name, string InputHash, string EnvBenchmark, string FileStem, string? Target)
 {
     /// <summary>
     /// Resolves a command-line input (a URI or a file) with its environment. A user's file is
@@ -29,7 +29,7 @@ internal sealed partial record TuneTarget(string Program, string Name, string In
             // A name on a server always means the same program, so an upload is named by its content.
             envBenchmark = program.Upload is { } content ? remote.AddBenchmark(Safe($"{program.Name}-{program.InputHash[..16]}"), content)
                 : throw new ArgumentException($"'{input}': a server opens no file a client names, and {spec.Id} does not upload its programs; tune it in process");
-        return new(program.Uri, program.Name, program.InputHash, envBenchmark, Safe(stem));
+        return new(program.Uri, program.Name, program.InputHash, envBenchmark, Safe(stem), program.Target);
     }
 
     private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));

@@ -55,8 +55,18 @@ public abstract class EnvSpec
     /// </summary>
     public abstract TuneInput ResolveProgram(string input);
 
-    /// <summary>Writes the env's current state as the tuned program's files, named from <paramref name="stem"/> in <paramref name="folder"/>.</summary>
-    public abstract TuneOutput WriteResult(ICompilerEnv env, IReadOnlyList<string> actions, string folder, string stem);
+    /// <summary>
+    /// Writes the env's current state as the tuned program's files, named from <paramref name="stem"/> in
+    /// <paramref name="folder"/>. <paramref name="program"/> is the program as <see cref="ResolveProgram"/>
+    /// named it: the env may be remote, and files made from its input are made here, on the client.
+    /// </summary>
+    public abstract TuneOutput WriteResult(ICompilerEnv env, string program, IReadOnlyList<string> actions, string folder, string stem);
+
+    /// <summary>
+    /// The compiler that runs this environment in process, with its version (<c>LLVM 22.1.8</c>): a
+    /// tuned result records it, and a resumed tuning reuses only results of the same.
+    /// </summary>
+    public virtual string CompilerVersion => "unknown";
 
     /// <summary>What a tuner's result files are, for its closing line.</summary>
     public abstract string ResultFiles { get; }
@@ -133,12 +143,24 @@ public sealed record EvalMetric(string RewardSpace, string Cost, string Unoptimi
 /// <summary>
 /// A program to tune, resolved: its canonical URI, a short name, a hash of its input (a changed
 /// file is a new program), whether it is a user's file, and what to upload to a server for it
-/// (null where this environment does not upload programs).
+/// (null where this environment does not upload programs), and the target it is compiled for (LLVM's
+/// target triple; null where the environment has none).
 /// </summary>
-public sealed record TuneInput(string Uri, string Name, string InputHash, bool IsFile, byte[]? Upload);
+public sealed record TuneInput(string Uri, string Name, string InputHash, bool IsFile, byte[]? Upload, string? Target = null);
 
-/// <summary>A tuned program's files (relative to the output folder) and the pipeline that made it.</summary>
-public sealed record TuneOutput(string ProgramFile, string MachineFile, string Pipeline);
+/// <summary>
+/// A tuned program's files (relative to the output folder) and the pipeline that made it; where the
+/// environment writes them, the unoptimized input beside it, a shell script that makes the result
+/// again from that input with stock tools, and the linked executable; and the tools and flags that
+/// build the result (its provenance beside the compiler version).
+/// </summary>
+public sealed record TuneOutput(string ProgramFile, string MachineFile, string Pipeline)
+{
+    public string? InputFile { get; init; }
+    public string? ScriptFile { get; init; }
+    public string? ExecutableFile { get; init; }
+    public string Toolchain { get; init; } = "";
+}
 
 /// <summary>A cost's unoptimized, reference (-Oz) and -O3 values; null where the env has none.</summary>
 public sealed record CostBaselines(double? O0, double? Oz, double? O3);

@@ -171,10 +171,7 @@ public sealed class LlvmEnv : ICompilerEnv
     public string Commandline()
     {
         var (_, _, benchmark) = Session();
-        string passes = _actions.Count == 0 ? "" : $"-passes={LlvmTools.ShellQuote(Pipeline)} ";
-        // A module without a triple runs here on the default target; opt-22 needs telling, or it uses none.
-        string triple = string.IsNullOrEmpty(benchmark.TargetTriple) ? $"-mtriple={TargetMachine.DefaultTriple} " : "";
-        return $"{LlvmTools.Opt} {triple}{passes}{LlvmTools.OptTargetFlags} {LlvmTools.ShellQuote(benchmark.BitcodePath)} -o output.bc";
+        return LlvmTools.OptCommand(Pipeline, benchmark.TargetTriple, LlvmTools.ShellQuote(benchmark.BitcodePath), "output.bc");
     }
 
     public ValidationResult Validate(EnvState? state = null)

@@ -10,6 +10,7 @@ using CompilerGym.Llvm.Datasets;
 using CompilerGym.Llvm.Execution;
 using CompilerGym.Llvm.Observations;
 using CompilerGym.Llvm.Rewards;
+using CompilerGym.Llvm.Tools;
 
 namespace CompilerGym.Llvm.Env;
 
@@ -105,7 +106,7 @@ public sealed class LlvmEnvSpec : EnvSpec
         var uri = BenchmarkUri.Parse(benchmark.Uri);
         bool isFile = uri.Scheme == "file";
         return new TuneInput(benchmark.Uri, isFile ? FileName(uri.Name) : uri.Name,
-            Convert.ToHexStringLower(SHA256.HashData(benchmark.Bitcode)), isFile, benchmark.Bitcode);
+            Convert.ToHexStringLower(SHA256.HashData(benchmark.Bitcode)), isFile, benchmark.Bitcode, TargetMachine.TripleFor(benchmark.TargetTriple));
     }
 
     // A compile_commands.json is named by its project's folder.
@@ -113,18 +114,58 @@ public sealed class LlvmEnvSpec : EnvSpec
         ? Path.GetFileName(Path.GetDirectoryName(path)) ?? "project"
         : Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(path));
 
-    /// <summary>The optimized bitcode and its object file; the pipeline is opt-22's.</summary>
-    public override TuneOutput WriteResult(ICompilerEnv env, IReadOnlyList<string> actions, string folder, string stem)
+    /// <summary>
+    /// The optimized bitcode, its object file and, for a program with <c>main</c> that links, its
+    /// executable; beside them the unoptimized bitcode the env was reset to (<c>STEM.O0.bc</c>) and a
+    /// script that makes all three again from it with stock tools (<c>STEM.reproduce.sh</c>). Object
+    /// code and executable are made here from the bitcode, so that a remote env's result gets them the same way.
+    /// </summary>
+    public override TuneOutput WriteResult(ICompilerEnv env, string program, IReadOnlyList<string> actions, string folder, string stem)
     {
+        var benchmark = BenchmarkStore.Default.Get(program);
+        var space = LlvmActionSpace.Get(env.ActionSpace.Name);
+        string pipeline = LlvmActionSpace.PipelineOf(actions.Select(name => space[name]));
         byte[] bitcode = env.Observe(LlvmObservations.Bitcode).AsBytes();
-        string bitcodeFile = stem + ".bc", objectFile = stem + ".o";
+        string inputFile = stem + ".O0.bc", bitcodeFile = stem + ".bc", objectFile = stem + ".o", scriptFile = stem + ".reproduce.sh";
+        File.WriteAllBytes(Path.Combine(folder, inputFile), benchmark.Bitcode);
         File.WriteAllBytes(Path.Combine(folder, bitcodeFile), bitcode);
         File.WriteAllBytes(Path.Combine(folder, objectFile), ObjectCode(bitcode, stem));
-        var space = LlvmActionSpace.Get(env.ActionSpace.Name);
-        return new TuneOutput(bitcodeFile, objectFile, LlvmActionSpace.PipelineOf(actions.Select(name => space[name])));
+        var linkFlags = benchmark.RunSpec?.LinkFlags;
+        string? executable = linkFlags is not null && Linked(folder, objectFile, stem, linkFlags) ? stem : null;
+        File.WriteAllText(Path.Combine(folder, scriptFile),
+            ReproduceScript.Text(program, stem, pipeline, benchmark.TargetTriple, executable is null ? null : linkFlags));
+        return new TuneOutput(bitcodeFile, objectFile, pipeline)
+        {
+            InputFile = inputFile,
+            ScriptFile = scriptFile,
+            ExecutableFile = executable,
+            Toolchain = Toolchain(benchmark.TargetTriple, executable is null ? null : linkFlags),
+        };
     }
 
-    public override string ResultFiles => "optimized bitcode (.bc) and object files (.o)";
+    public override string ResultFiles => "optimized bitcode (.bc), object files (.o), executables, unoptimized bitcode (.O0.bc) and scripts that remake them (.reproduce.sh)";
+
+    public override string CompilerVersion => $"LLVM {LlvmVersion.Text}";
+
+    // A program that does not link (an undefined function) has no executable, as a library has none.
+    private static bool Linked(string folder, string objectFile, string stem, IReadOnlyList<string> linkFlags)
+    {
+        try
+        {
+            LlvmTools.LinkExecutable(Path.Combine(folder, objectFile), Path.Combine(folder, stem), linkFlags);
+            return true;
+        }
+        catch (LlvmException)
+        {
+            return false;
+        }
+    }
+
+    // What builds the result from its input, as the reproducing script runs it.
+    private static string Toolchain(string moduleTriple, IReadOnlyList<string>? linkFlags) =>
+        $"passes: {LlvmTools.Opt} {LlvmTools.OptTargetFlags}; " +
+        $"object code: libLLVM {LlvmVersion.Text} for {TargetMachine.TripleFor(moduleTriple)}, as {LlvmTools.Llc} {LlvmTools.LlcFlags}" +
+        (linkFlags is null ? "; not linked" : $"; link: {LlvmTools.Clang}{string.Concat(linkFlags.Select(f => " " + f))}");
 
     // Emitted here from the bitcode, so that a remote env's result gets its object file the same way.
     private static byte[] ObjectCode(byte[] bitcode, string name)

@@ -6,12 +6,31 @@ public static class LlvmTools
     public const string Clang = "clang-22";
     public const string Opt = "opt-22";
     public const string Link = "llvm-link-22";
+    public const string Llc = "llc-22";
 
     /// <summary>
     /// What opt-22 needs to transform as the environments do: their target machine makes
     /// position-independent code, and target-dependent passes (loop-reduce, for one) decide by it.
     /// </summary>
     public const string OptTargetFlags = "--relocation-model=pic";
+
+    /// <summary>
+    /// What llc-22 needs to emit the object code the environments emit: their target machine's
+    /// code generation level (default, llc's -O2) and position-independent code.
+    /// </summary>
+    public const string LlcFlags = "-O2 --relocation-model=pic -filetype=obj";
+
+    /// <summary>
+    /// The opt-22 command that runs a pipeline as the environments do on a module with this target
+    /// triple; <paramref name="input"/> and <paramref name="output"/> are shell words, quoted by the caller.
+    /// </summary>
+    public static string OptCommand(string pipeline, string moduleTriple, string input, string output)
+    {
+        string passes = pipeline.Length == 0 ? "" : $"-passes={ShellQuote(pipeline)} ";
+        // A module without a triple runs here on the default target; opt-22 needs telling, or it uses none.
+        string triple = string.IsNullOrEmpty(moduleTriple) ? $"-mtriple={Core.TargetMachine.DefaultTriple} " : "";
+        return $"{Opt} {triple}{passes}{OptTargetFlags} {input} -o {output}";
+    }
 
     /// <summary>
     /// Flags that make unoptimized but optimizable IR: -O1 with LLVM's passes disabled. (-O0 would

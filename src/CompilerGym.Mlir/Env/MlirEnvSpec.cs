@@ -4,6 +4,7 @@ using CompilerGym.Core.Benchmarks;
 using CompilerGym.Core.Environments;
 using CompilerGym.Core.Envs;
 using CompilerGym.Core.Spaces;
+using CompilerGym.Llvm.Core;
 using CompilerGym.Mlir.Actions;
 using CompilerGym.Mlir.Benchmarks;
 using CompilerGym.Mlir.Core;
@@ -101,7 +102,7 @@ public sealed class MlirEnvSpec : EnvSpec
     }
 
     /// <summary>The transformed kernel and its LLVM IR after the fixed lowering; the pipeline is the actions (mlir-opt-22's is in the command line).</summary>
-    public override TuneOutput WriteResult(ICompilerEnv env, IReadOnlyList<string> actions, string folder, string stem)
+    public override TuneOutput WriteResult(ICompilerEnv env, string program, IReadOnlyList<string> actions, string folder, string stem)
     {
         string mlirFile = stem + ".mlir", irFile = stem + ".ll";
         File.WriteAllText(Path.Combine(folder, mlirFile), env.Observe(MlirSpaces.Mlir).AsText());
@@ -110,6 +111,8 @@ public sealed class MlirEnvSpec : EnvSpec
     }
 
     public override string ResultFiles => "transformed kernels (.mlir) and their LLVM IR (.ll)";
+
+    public override string CompilerVersion => $"LLVM {LlvmVersion.Text}";
 
     public override string ReferenceName => "default lowering";
 

@@ -44,7 +44,7 @@ public sealed class ToyEnvSpec : EnvSpec
     public override TuneInput ResolveProgram(string input) =>
         new(input, $"n{ToyEnv.StartOf(input)}", Convert.ToHexStringLower(Encoding.UTF8.GetBytes(input)), false, Upload: null);
 
-    public override TuneOutput WriteResult(ICompilerEnv env, IReadOnlyList<string> actions, string folder, string stem)
+    public override TuneOutput WriteResult(ICompilerEnv env, string program, IReadOnlyList<string> actions, string folder, string stem)
     {
         File.WriteAllText(Path.Combine(folder, stem + ".txt"), env.Observe(ToyEnv.Value).ToString());
         return new TuneOutput(stem + ".txt", "", string.Join(",", actions));

@@ -61,7 +61,7 @@ public class ToyEnvironmentTests(ToyServer server) : IClassFixture<ToyServer>
         public override AgentDefaults Defaults => s_toy.Defaults;
         public override EvalMetric Evaluation => s_toy.Evaluation;
         public override TuneInput ResolveProgram(string input) => s_toy.ResolveProgram(input);
-        public override TuneOutput WriteResult(ICompilerEnv env, IReadOnlyList<string> actions, string folder, string stem) => s_toy.WriteResult(env, actions, folder, stem);
+        public override TuneOutput WriteResult(ICompilerEnv env, string program, IReadOnlyList<string> actions, string folder, string stem) => s_toy.WriteResult(env, program, actions, folder, stem);
         public override string ResultFiles => s_toy.ResultFiles;
     }
 
