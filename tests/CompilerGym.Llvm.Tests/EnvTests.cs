@@ -222,16 +222,23 @@ public class EnvTests
     }
 
     [Fact]
-    public void Tune_space_is_the_standard_pipelines_then_the_Oz_subsequences_then_the_passes()
+    public void Tune_space_is_the_whole_pipelines_then_the_Oz_subsequences_then_the_passes()
     {
         var tune = LlvmActionSpace.Get(LlvmActionSpace.Tune).Actions;
         var ozSubsequences = LlvmActionSpace.Get(LlvmActionSpace.OzSubsequences).Actions;
         var passes = LlvmActionSpace.Get(LlvmActionSpace.Passes).Actions;
-        Assert.Equal([("Oz", "default<Oz>"), ("Os", "default<Os>"), ("O2", "default<O2>"), ("O3", "default<O3>"),
+        // -Oz without inlining: the Oz sub-sequences less the two inliners, the per-SCC simplification kept.
+        string noInlining = tune[4].Pipeline;
+        Assert.Equal("Oz-no-inlining", tune[4].Name);
+        Assert.DoesNotContain("always-inline", noInlining);
+        Assert.DoesNotContain("(inline,", noInlining);
+        Assert.Contains("cgscc(devirt<4>(function-attrs", noInlining);
+        Assert.All(ozSubsequences.Where(a => a.Name is not ("oz-always-inline" or "oz-inliner-cgscc")), a => Assert.Contains(a.Pipeline, noInlining));
+        Assert.Equal([("Oz", "default<Oz>"), ("Os", "default<Os>"), ("O2", "default<O2>"), ("O3", "default<O3>"), ("Oz-no-inlining", noInlining),
             .. ozSubsequences.Select(a => (a.Name, a.Pipeline)), .. passes.Select(a => (a.Name, a.Pipeline))], tune.Select(a => (a.Name, a.Pipeline)));
         Assert.Equal(Enumerable.Range(0, tune.Count), tune.Select(a => a.Id));
 
-        Assert.Equal(["Oz", "Os", "O2", "O3"], LlvmEnvSpec.Instance.FloorActions(LlvmActionSpace.Tune));
+        Assert.Equal(["Oz", "Oz-no-inlining", "Os", "O2", "O3"], LlvmEnvSpec.Instance.FloorActions(LlvmActionSpace.Tune));
         Assert.Empty(LlvmEnvSpec.Instance.FloorActions(LlvmActionSpace.Passes));
         Assert.Empty(LlvmEnvSpec.Instance.FloorActions(LlvmActionSpace.OzSubsequences));
     }
@@ -248,6 +255,11 @@ public class EnvTests
         string pipeline = env.Pipeline;
         Assert.Equal("default<Oz>,invalidate<all>,scc-oz-module-inliner,invalidate<all>,default<Oz>,invalidate<all>,function(gvn)", pipeline);
         string optIr = OptTool.RunToText(env.CurrentBenchmark!.BitcodePath, pipeline);
+        Assert.Equal(OptTool.WithoutModuleId(optIr), OptTool.WithoutModuleId(env.Observe("Ir").AsText()));
+
+        env.Reset();
+        env.Step(["Oz-no-inlining"]);
+        optIr = OptTool.RunToText(env.CurrentBenchmark!.BitcodePath, env.Pipeline);
         Assert.Equal(OptTool.WithoutModuleId(optIr), OptTool.WithoutModuleId(env.Observe("Ir").AsText()));
     }
 

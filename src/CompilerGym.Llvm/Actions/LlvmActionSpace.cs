@@ -50,16 +50,24 @@ public sealed class LlvmActionSpace
     // Before All, which reads them: static initializers run in order.
     private static readonly IReadOnlyList<LlvmAction> s_passes = Read(Passes);
     private static readonly IReadOnlyList<LlvmAction> s_ozSubsequences = Read(OzSubsequences);
+    private static readonly IReadOnlyList<LlvmAction> s_floorVariants = Read("llvm-22-floor-variants");
+
+    /// <summary>
+    /// The whole pipelines a tuning's floor tries, in the order it tries them where its budget
+    /// cannot afford all: -Oz first, then -Oz without inlining, then the other standard levels.
+    /// </summary>
+    public static IReadOnlyList<LlvmAction> FloorPipelines { get; } =
+        [StandardPipelines[0], .. s_floorVariants.Take(1), .. StandardPipelines.Skip(1), .. s_floorVariants.Skip(1)];
 
     public static IReadOnlyList<LlvmActionSpace> All { get; } =
     [
         new(Passes, "Individual LLVM 22 transform passes (new pass manager), each run as one pipeline element", s_passes),
         new(OzSubsequences, "The passes of LLVM 22's default<Oz> pipeline, cut into coherent sub-pipelines", s_ozSubsequences),
-        // Ids stay stable as the lists beneath grow: the four levels and the Oz sub-sequences (the
-        // whole of default<Oz>) are complete, so only the passes, which come last, are ever appended.
-        // Names are unique across the three lists (a clash would fail here, at start-up).
-        new(Tune, "LLVM 22's standard pipelines (Oz, Os, O2, O3), then the Oz sub-sequences, then single passes: searches start where -Oz ends",
-            Concatenate(StandardPipelines, s_ozSubsequences, s_passes)),
+        // Ids stay stable as the passes, which come last, are appended: the four levels, the floor
+        // variants and the Oz sub-sequences (the whole of default<Oz>) are complete for LLVM 22.
+        // Names are unique across the lists (a clash would fail here, at start-up).
+        new(Tune, "LLVM 22's standard pipelines (Oz, Os, O2, O3) and -Oz without inlining, then the Oz sub-sequences, then single passes: " +
+            "searches start where the best of the whole pipelines ends", Concatenate(StandardPipelines, s_floorVariants, s_ozSubsequences, s_passes)),
     ];
 
     public static LlvmActionSpace Get(string name) =>

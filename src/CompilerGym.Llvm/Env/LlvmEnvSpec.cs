@@ -85,16 +85,18 @@ public sealed class LlvmEnvSpec : EnvSpec
         StepObservations: ["IrInstructionCount", "IrInstructionCountO0", "IrInstructionCountOz", "ObjectTextSizeBytes", "ObjectTextSizeOz"],
         StepRewards: ["IrInstructionCountOz", "ObjectTextSizeOz"],
         Training: new TrainingDefaults(),
-        // From -Oz's result a search finds what -Oz leaves; from the unoptimized program over single
-        // passes it finds programs that -Oz's inlining rules out (qsort, bzip2): each gets half the budget.
+        // From the floor's result a search finds what it leaves; from the unoptimized program over
+        // single passes it finds programs that -Oz's inlining and loop passes rule out (qsort,
+        // bzip2). They search side by side, or share the budget on one core.
         TuneActionSpaces: [LlvmActionSpace.Tune, LlvmActionSpace.Passes]);
 
-    /// <summary>The actions running one of LLVM's standard pipelines, in a built-in space (llvm-22-tune has all four).</summary>
+    /// <summary>The actions running one of the floor pipelines (<see cref="LlvmActionSpace.FloorPipelines"/>) in a built-in space (llvm-22-tune has all), in their order.</summary>
     public override IReadOnlyList<string> FloorActions(string actionSpace)
     {
         var space = LlvmActionSpace.All.FirstOrDefault(s => s.Name == actionSpace);
-        var standard = LlvmActionSpace.StandardPipelines.Select(a => a.Pipeline).ToHashSet();
-        return space is null ? [] : [.. space.Actions.Where(a => standard.Contains(a.Pipeline)).Select(a => a.Name)];
+        if (space is null) return [];
+        var pipelines = space.Actions.Select(a => a.Pipeline).ToHashSet();
+        return [.. LlvmActionSpace.FloorPipelines.Where(f => pipelines.Contains(f.Pipeline)).Select(f => space.Actions.First(a => a.Pipeline == f.Pipeline).Name)];
     }
 
     public override EvalMetric Evaluation { get; } = new("IrInstructionCountOz", "IrInstructionCount", "IrInstructionCountO0", "IrInstructionCountOz",
