@@ -43,7 +43,8 @@ internal static class ProgramTuner
     /// <summary>A result validated (and, when valid, its files written), and how long that took.</summary>
     private sealed record Settled(Found Found, ValidationResult Validation, TuneOutput? Files, string Commandline, TimeSpan Took);
 
-    // How much longer than the floor's the end may take: a found sequence replays more actions.
+    // The time kept back for the end, in units of the floor's settling: validating a found state
+    // takes as long and more, which the searches leave room for themselves (SearchRun.Exhausted).
     private const double EndMargin = 1.25;
 
     public static TuneRecord Tune(IReadOnlyList<ICompilerEnv> envs, TuneTarget target, TuneSettings settings, Action<SearchProgress>? progress)
@@ -172,9 +173,10 @@ internal static class ProgramTuner
         var refused = floor.Validation.Ok ? new List<Settled>() : [floor];
         for (int i = 0; i < candidates.Count; i++)
         {
-            // Validating replays the search's actions after the floor's; a state no env holds is replayed first.
+            // Validating replays the search's actions after the floor's (the searches stopped in time
+            // for that); a state no env holds is replayed first.
             var c = candidates[i];
-            var expected = floor.Took * EndMargin + c.SearchReplay + (Held(c) ? TimeSpan.Zero : c.FloorReplay + c.SearchReplay);
+            var expected = floor.Took + c.SearchReplay + (Held(c) ? TimeSpan.Zero : c.FloorReplay + c.SearchReplay);
             if (floor.Validation.Ok && !budget.Affords(expected)) return (floor, Describe(floor, refused, candidates.Count - i));
             var settled = Settle(Holder(candidates[i]), candidates[i], target, settings);
             if (settled.Validation.Ok) return (settled, Describe(settled, refused, 0));
