@@ -90,7 +90,7 @@ public class TuneCommandTests(TestServer server) : IClassFixture<TestServer>, ID
     {
         // Four of the five steps go to the floor's trials of Oz, Os, O2 and O3, one to random search
         // over single passes from the unoptimized program; random search over llvm-22-tune would
-        // rarely draw a standard pipeline among its 135 actions: the floor gets there.
+        // rarely draw a standard pipeline among its 134 actions: the floor gets there.
         var run = CgymProcess.Run("tune", Qsort, "--search", "random", "--time", "0", "--max-steps", "5", "-o", _output);
         Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
         var row = Assert.Single(Rows());
