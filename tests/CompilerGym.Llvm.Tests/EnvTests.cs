@@ -248,7 +248,8 @@ public class EnvTests
 
         env.Step(["oz-inliner-cgscc", "Oz", "gvn"]);
         string pipeline = env.Pipeline;
-        Assert.Equal("default<Oz>,invalidate<all>,scc-oz-module-inliner,invalidate<all>,default<Oz>,invalidate<all>,function(gvn)", pipeline);
+        Assert.Equal("default<Oz>,invalidate<all>,invalidate<globals-aa>,scc-oz-module-inliner,invalidate<all>,invalidate<globals-aa>," +
+            "default<Oz>,invalidate<all>,invalidate<globals-aa>,function(gvn)", pipeline);
         string optIr = OptTool.RunToText(env.CurrentBenchmark!.BitcodePath, pipeline);
         Assert.Equal(LlvmObservations.WithoutModuleId(optIr), LlvmObservations.WithoutModuleId(env.Observe("Ir").AsText()));
     }
