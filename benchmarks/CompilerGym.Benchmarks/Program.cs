@@ -4,8 +4,8 @@ using CompilerGym.Benchmarks.Measurements;
 
 // Two kinds of measurement:
 //   BenchmarkDotNet suites:  dotnet run -c Release --project benchmarks/CompilerGym.Benchmarks -- --filter '*'
-//   run-level measurements:  ... -- side-by-side | throughput | memory | session-memory | mlir-action-sweep  [options, see --help]
-string[] measurements = ["side-by-side", "throughput", "memory", "session-memory", "mlir-action-sweep", "--help", "-h"];
+//   run-level measurements:  ... -- side-by-side | throughput | memory | session-memory | mlir-action-sweep | exactness  [options, see --help]
+string[] measurements = ["side-by-side", "throughput", "memory", "session-memory", "mlir-action-sweep", "exactness", "--help", "-h"];
 if (args.Length == 0 || !measurements.Contains(args[0]))
 {
     BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
@@ -45,4 +45,17 @@ var kernels = new Option<string[]>("--kernel", "-k")
 var actionSweep = new Command("mlir-action-sweep", "Every mlir-v0 action on small kernels keeps the output (the tests check a sample)") { kernels };
 actionSweep.SetAction(r => MlirActionSweep.Run(r.GetValue(kernels)!));
 
-return new RootCommand("CompilerGym for .NET performance measurements") { sideBySide, throughput, memory, sessionMemory, actionSweep }.Parse(args).Invoke();
+var exactBenchmarks = new Option<string[]>("--benchmark", "-b")
+{
+    DefaultValueFactory = _ => [.. new CompilerGym.Llvm.Datasets.BuiltinDataset().Benchmarks.Select(b => b.Uri)], AllowMultipleArgumentsPerToken = true,
+    Description = "Benchmark URIs, the sequences shared among them (default: every built-in)",
+};
+var exactSpace = new Option<string>("--space") { DefaultValueFactory = _ => CompilerGym.Llvm.Actions.LlvmActionSpace.Tune, Description = "Action space to draw from" };
+var sequences = new Option<int>("--sequences") { DefaultValueFactory = _ => 1000 };
+var exactLength = new Option<int>("--length") { DefaultValueFactory = _ => 12, Description = "Actions per sequence" };
+var show = new Option<int>("--show") { DefaultValueFactory = _ => 5, Description = "Disagreements to name" };
+var exactness = new Command("exactness", "Random sequences reached every way (fresh, replayed, forked, one step, opt-22): which agree")
+    { exactBenchmarks, exactSpace, sequences, exactLength, seed, show };
+exactness.SetAction(r => ExactnessRun.Run(r.GetValue(exactBenchmarks)!, r.GetValue(exactSpace)!, r.GetValue(sequences), r.GetValue(exactLength), r.GetValue(seed), r.GetValue(show)));
+
+return new RootCommand("CompilerGym for .NET performance measurements") { sideBySide, throughput, memory, sessionMemory, actionSweep, exactness }.Parse(args).Invoke();

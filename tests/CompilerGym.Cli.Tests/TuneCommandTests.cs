@@ -4,6 +4,7 @@ using CompilerGym.Llvm.Core;
 using CompilerGym.Llvm.Datasets;
 using CompilerGym.Llvm.Env;
 using CompilerGym.Llvm.Features;
+using CompilerGym.Llvm.Observations;
 using CompilerGym.Llvm.Tools;
 using CompilerGym.Llvm.Tests;
 using CompilerGym.Service.Tests;
@@ -101,7 +102,7 @@ public class TuneCommandTests(TestServer server) : IClassFixture<TestServer>, ID
     {
         // Five of the six steps go to the floor's trials of Oz, Oz-no-inlining, Os, O2 and O3, one to
         // random search over single passes from the unoptimized program; random search over
-        // llvm-22-tune would rarely draw a whole pipeline among its 136 actions: the floor gets there.
+        // llvm-22-tune would rarely draw a whole pipeline among its 135 actions: the floor gets there.
         var run = CgymProcess.Run("tune", Qsort, "--search", "random", "--time", "0", "--max-steps", "6", "-o", _output);
         Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
         var row = Assert.Single(Rows());
@@ -205,7 +206,7 @@ public class TuneCommandTests(TestServer server) : IClassFixture<TestServer>, ID
         string Ir(string folder)
         {
             using var module = LlvmModule.ParseBitcode(File.ReadAllBytes(Path.Combine(folder, row.BitcodeFile)), "ir");
-            return OptTool.WithoutModuleId(module.ToText());
+            return LlvmObservations.WithoutModuleId(module.ToText());
         }
         Assert.Equal(Ir(_output), Ir(remade));
         using (var module = LlvmModule.ParseBitcode(File.ReadAllBytes(Path.Combine(remade, row.BitcodeFile)), "remade"))

@@ -1,5 +1,6 @@
 using CompilerGym.Core.Benchmarks;
 using CompilerGym.Llvm.Env;
+using CompilerGym.Llvm.Observations;
 
 namespace CompilerGym.Llvm.Tests;
 
@@ -32,8 +33,8 @@ public sealed class CProjectTests : IDisposable
 
         // The linked module is a benchmark like any other: opt-22 reproduces the env's result.
         env.Step(["inline", "sroa", "instcombine"]);
-        Assert.Equal(OptTool.WithoutModuleId(OptTool.RunToText(env.CurrentBenchmark!.BitcodePath, env.Pipeline)),
-            OptTool.WithoutModuleId(env.Observe("Ir").AsText()));
+        Assert.Equal(LlvmObservations.WithoutModuleId(OptTool.RunToText(env.CurrentBenchmark!.BitcodePath, env.Pipeline)),
+            LlvmObservations.WithoutModuleId(env.Observe("Ir").AsText()));
     }
 
     [Fact]

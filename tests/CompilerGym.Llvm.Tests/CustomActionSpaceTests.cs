@@ -16,7 +16,8 @@ public class CustomActionSpaceTests
         Assert.Equal(LlvmActionSpace.Custom, env.ActionSpace.Name);
         Assert.Equal(s_actions, env.ActionSpace.Names);
         env.Step([0, 2, 1, 3]);
-        string pipeline = "function(sroa),invalidate<all>,cgscc(inline),invalidate<all>,function(gvn<no-pre>),invalidate<all>,function(loop-mssa(licm<no-allowspeculation>))";
+        string pipeline = "function(sroa),invalidate<all>,invalidate<globals-aa>,cgscc(inline),invalidate<all>,invalidate<globals-aa>," +
+            "function(gvn<no-pre>),invalidate<all>,invalidate<globals-aa>,function(loop-mssa(licm<no-allowspeculation>))";
         Assert.Equal(pipeline, env.Pipeline);
         Assert.Equal(OptTool.InstructionCount(env.CurrentBenchmark!.BitcodePath, pipeline), env.Observe("IrInstructionCount").AsDouble());
     }

@@ -3,6 +3,7 @@ using CompilerGym.Core.Benchmarks;
 using CompilerGym.Llvm.Datasets;
 using CompilerGym.Llvm.Datasets.Debian;
 using CompilerGym.Llvm.Env;
+using CompilerGym.Llvm.Observations;
 
 namespace CompilerGym.Llvm.Tests;
 
@@ -107,7 +108,7 @@ public class DebianDatasetTests
         env.Step(["sroa", "instcombine", "simplifycfg", "gvn", "inline"]);
         Assert.True(env.Observe("IrInstructionCount").AsDouble() < before);
         string optIr = OptTool.RunToText(env.CurrentBenchmark!.BitcodePath, env.Pipeline);
-        Assert.Equal(OptTool.WithoutModuleId(optIr), OptTool.WithoutModuleId(env.Observe("Ir").AsText()));
+        Assert.Equal(LlvmObservations.WithoutModuleId(optIr), LlvmObservations.WithoutModuleId(env.Observe("Ir").AsText()));
     }
 
     [Fact]

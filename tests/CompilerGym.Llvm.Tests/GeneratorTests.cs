@@ -1,6 +1,7 @@
 using CompilerGym.Core.Benchmarks;
 using CompilerGym.Llvm.Datasets;
 using CompilerGym.Llvm.Env;
+using CompilerGym.Llvm.Observations;
 
 namespace CompilerGym.Llvm.Tests;
 
@@ -36,7 +37,7 @@ public class GeneratorTests
         Assert.Equal(uri, env.Benchmark);
         env.Step(["sroa", "instcombine", "simplifycfg", "gvn", "licm", "loop-unroll", "adce"]);
         string optIr = OptTool.RunToText(env.CurrentBenchmark!.BitcodePath, env.Pipeline);
-        Assert.Equal(OptTool.WithoutModuleId(optIr), OptTool.WithoutModuleId(env.Observe("Ir").AsText()));
+        Assert.Equal(LlvmObservations.WithoutModuleId(optIr), LlvmObservations.WithoutModuleId(env.Observe("Ir").AsText()));
     }
 
     [Theory]

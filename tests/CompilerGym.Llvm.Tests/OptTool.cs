@@ -22,8 +22,4 @@ internal static class OptTool
         using var module = LlvmModule.ParseIr(RunToText(input, pipeline), "opt-output");
         return InstCount.InstructionCount(module);
     }
-
-    /// <summary>IR text without the ModuleID comment, which names the file the module came from.</summary>
-    public static string WithoutModuleId(string ir) =>
-        string.Join('\n', ir.Split('\n').Where(l => !l.StartsWith("; ModuleID", StringComparison.Ordinal)));
 }

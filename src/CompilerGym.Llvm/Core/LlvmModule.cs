@@ -30,9 +30,11 @@ public sealed class LlvmModule : IDisposable
     private static ReadOnlySpan<byte> RawBitcodeMagic => [(byte)'B', (byte)'C', 0xC0, 0xDE];
     private static ReadOnlySpan<byte> WrappedBitcodeMagic => [0xDE, 0xC0, 0x17, 0x0B];
 
-    public static LlvmModule ParseBitcode(ReadOnlySpan<byte> bitcode, string name)
+    /// <param name="discardValueNames">Read without the names of local values (as <c>opt-22 --discard-value-names</c> does), to compare programs whose names were made in different orders.</param>
+    public static LlvmModule ParseBitcode(ReadOnlySpan<byte> bitcode, string name, bool discardValueNames = false)
     {
         var context = NewContext();
+        if (discardValueNames) LibLlvm.LLVMContextSetDiscardValueNames(context, 1);
         using var buffer = CopyToBuffer(bitcode, name);
         Diagnostics.TakeErrors();
         if (LibLlvm.LLVMParseBitcodeInContext2(context, buffer, out nint module) != 0)

@@ -16,6 +16,7 @@ internal static partial class LibLlvm
     // Contexts, diagnostics and errors.
     [LibraryImport(Lib)] internal static partial ContextHandle LLVMContextCreate();
     [LibraryImport(Lib)] internal static partial void LLVMContextDispose(nint context);
+    [LibraryImport(Lib)] internal static partial void LLVMContextSetDiscardValueNames(ContextHandle context, int discard);
     [LibraryImport(Lib)] internal static unsafe partial void LLVMContextSetDiagnosticHandler(
         ContextHandle context, delegate* unmanaged<nint, nint, void> handler, nint state);
     [LibraryImport(Lib)] internal static partial nint LLVMGetDiagInfoDescription(nint diagnostic);

@@ -121,7 +121,7 @@ public static class LlvmObservations
             s => new Observation.Int64Scalar(costs(s).Oz)),
     ];
 
-    // The ModuleID comment names the benchmark the module was loaded as, not the program.
-    private static string WithoutModuleId(string ir) =>
+    /// <summary>IR text without its ModuleID comment, which names the benchmark or file the module was loaded as, not the program.</summary>
+    public static string WithoutModuleId(string ir) =>
         ir.StartsWith("; ModuleID", StringComparison.Ordinal) && ir.IndexOf('\n') is int end and >= 0 ? ir[(end + 1)..] : ir;
 }
