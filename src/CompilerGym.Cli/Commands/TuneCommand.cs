@@ -20,7 +20,7 @@ namespace CompilerGym.Cli.Commands;
 internal static class TuneCommand
 {
     private sealed record Arguments(string[] Programs, string Cost, string Search, double Seconds, int? MaxSteps, int MaxLength,
-        int BeamWidth, int Seed, string Output, string? ActionSpace, string? Remote, string? Token, string? Policy, EnvSpec Spec)
+        int BeamWidth, int Seed, string Output, string? ActionSpace, string? Remote, string? Token, string? Policy, string? Target, EnvSpec Spec)
     {
         /// <summary>The search as results are stored under it: a policy-guided search is another search.</summary>
         public string SearchName => Policy is null ? Search : $"{Search}+policy";
@@ -49,15 +49,19 @@ internal static class TuneCommand
         var remote = CommonOptions.Remote();
         var token = CommonOptions.Token();
         var policy = new Option<string?>("--policy") { Description = "A checkpoint folder of cgym train: its policy orders (greedy, beam) or samples (random) the candidates" };
+        var target = new Option<string?>("--target")
+        {
+            Description = "Target triple to compile and measure for (aarch64-linux-gnu, riscv64-linux-gnu; default x86_64-pc-linux-gnu): C programs are compiled for it, object code, its size and the -Oz/-O3 baselines are its",
+        };
         var command = new Command("tune", "Find the best pass pipeline of each program within a budget; write validated results, optimized files and a report")
-            { programs, cost, search, seconds, maxSteps, maxLength, beamWidth, seed, output, actionSpace, remote, token, policy };
+            { programs, cost, search, seconds, maxSteps, maxLength, beamWidth, seed, output, actionSpace, remote, token, policy, target };
         command.SetAction(r => CommonOptions.Run(() =>
         {
             var given = r.GetValue(programs)!;
             var spec = CommonOptions.Registry.For(given);
             return Execute(new Arguments(given, r.GetValue(cost) ?? spec.Defaults.Cost, r.GetValue(search) ?? spec.Defaults.Search,
                 r.GetValue(seconds), r.GetValue(maxSteps), r.GetValue(maxLength) ?? spec.Defaults.MaxLength, r.GetValue(beamWidth), r.GetValue(seed), r.GetValue(output)!,
-                r.GetValue(actionSpace), r.GetValue(remote), r.GetValue(token), r.GetValue(policy), spec));
+                r.GetValue(actionSpace), r.GetValue(remote), r.GetValue(token), r.GetValue(policy), r.GetValue(target), spec));
         }));
         return command;
     }
@@ -74,7 +78,7 @@ internal static class TuneCommand
             throw new ArgumentException($"the policy was trained on {policy.ActionSpace}, not {env.ActionSpace.Name}");
         var settings = Settings(a, actionSpaces, policy);
         // Every input is resolved (and C compiled) before any tuning, so a typo fails at once.
-        var targets = a.Programs.Select(p => TuneTarget.Resolve(p, a.Spec, env)).ToList();
+        var targets = a.Programs.Select(p => TuneTarget.Resolve(a.Target is null ? p : a.Spec.WithTarget(p, a.Target), a.Spec, env)).ToList();
         Directory.CreateDirectory(a.Output);
         using var store = new ResultsStore(Path.Combine(a.Output, ResultsStore.FileName));
 

@@ -78,7 +78,7 @@ public sealed class LlvmEnv : ICompilerEnv
         ForgetState();
         _module?.Dispose();
         _module = module;
-        if (_machine is null || _machine.Triple != TargetMachine.TripleFor(target.TargetTriple))
+        if (_machine is null || _machine.Triple != target.TargetTriple)
         {
             _machine?.Dispose();
             _machine = new TargetMachine(target.TargetTriple);
@@ -172,8 +172,8 @@ public sealed class LlvmEnv : ICompilerEnv
     {
         var (_, _, benchmark) = Session();
         string passes = _actions.Count == 0 ? "" : $"-passes={LlvmTools.ShellQuote(Pipeline)} ";
-        // A module without a triple runs here on the default target; opt-22 needs telling, or it uses none.
-        string triple = string.IsNullOrEmpty(benchmark.TargetTriple) ? $"-mtriple={TargetMachine.DefaultTriple} " : "";
+        // A module without a triple runs here on the benchmark's target; opt-22 needs telling, or it uses none.
+        string triple = benchmark.FileNamesTarget ? "" : $"-mtriple={benchmark.TargetTriple} ";
         return $"{LlvmTools.Opt} {triple}{passes}{LlvmTools.OptTargetFlags} {LlvmTools.ShellQuote(benchmark.BitcodePath)} -o output.bc";
     }
 

@@ -99,13 +99,25 @@ public sealed class LlvmEnvSpec : EnvSpec
     public override EvalMetric Evaluation { get; } = new("IrInstructionCountOz", "IrInstructionCount", "IrInstructionCountO0", "IrInstructionCountOz",
         "IrInstructionCountOz reward (C0 - C) / (C0 - C_Oz), C_ref = C_Oz: above 1 beats -Oz; C / C_ref below 1 beats -Oz");
 
+    /// <summary>A program named by its URI with its target, so that results for different targets are different programs.</summary>
     public override TuneInput ResolveProgram(string input)
     {
         var benchmark = BenchmarkStore.Default.Get(input);
-        var uri = BenchmarkUri.Parse(benchmark.Uri);
+        var (uri, target) = BenchmarkStore.SplitTarget(BenchmarkUri.Parse(benchmark.Uri));
         bool isFile = uri.Scheme == "file";
-        return new TuneInput(benchmark.Uri, isFile ? FileName(uri.Name) : uri.Name,
+        string name = isFile ? FileName(uri.Name) : uri.Name;
+        return new TuneInput(benchmark.Uri, target is null ? name : $"{name}@{target}",
             Convert.ToHexStringLower(SHA256.HashData(benchmark.Bitcode)), isFile, benchmark.Bitcode);
+    }
+
+    /// <summary>The input's benchmark URI with a <see cref="LlvmBenchmark.TargetParameter"/>; an unknown triple is an ArgumentException naming the targets there are.</summary>
+    public override string WithTarget(string input, string target)
+    {
+        var (uri, given) = BenchmarkStore.SplitTarget(BenchmarkUri.Parse(input));
+        string normal = TargetMachine.Normalize(target);
+        if (given is not null && given != normal)
+            throw new ArgumentException($"'{input}' names the target {given}, not {normal}");
+        return LlvmBenchmark.UriFor(uri.ToString(), normal == TargetMachine.DefaultTriple ? null : normal);
     }
 
     // A compile_commands.json is named by its project's folder.
@@ -126,12 +138,12 @@ public sealed class LlvmEnvSpec : EnvSpec
 
     public override string ResultFiles => "optimized bitcode (.bc) and object files (.o)";
 
-    // Emitted here from the bitcode, so that a remote env's result gets its object file the same way.
+    // Emitted here from the bitcode, so that a remote env's result gets its object file the same
+    // way; a session's module always names its target.
     private static byte[] ObjectCode(byte[] bitcode, string name)
     {
         using var module = LlvmModule.ParseBitcode(bitcode, name);
-        module.SetDefaultTargetIfMissing();
         using var machine = new TargetMachine(module.TargetTriple);
-        return machine.ObjectCode(module);
+        return machine.EmitObject(module);
     }
 }
