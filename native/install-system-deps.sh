@@ -19,6 +19,8 @@ packages=(llvm-22 llvm-22-dev clang-22 lld-22 make csmith libcsmith-dev patchelf
   dpkg-dev debian-archive-keyring cmake tcl
   # The Python client and its tests, run with Debian's /usr/bin/python3.
   python3-grpcio python3-grpc-tools python3-protobuf python3-numpy python3-pytest
+  # C library headers for compiling C programs for the other targets (--target, ?target=).
+  libc6-dev-arm64-cross libc6-dev-riscv64-cross
   # A font for the text of `cgym tune`'s plot.
   fonts-dejavu-core)
 

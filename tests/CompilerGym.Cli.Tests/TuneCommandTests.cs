@@ -69,6 +69,29 @@ public class TuneCommandTests(TestServer server) : IClassFixture<TestServer>, ID
     }
 
     [Fact]
+    public void Tune_for_another_target_keeps_its_own_rows_and_writes_its_object_code()
+    {
+        string[] sizes = ["tune", Crc32, "--cost", "ObjectTextSizeBytes", "--time", "0", "--max-steps", "20", "-o", _output];
+        var x86 = CgymProcess.Run(sizes);
+        Assert.True(x86.ExitCode == 0, x86.Stdout + x86.Stderr);
+        var aarch64 = CgymProcess.Run([.. sizes, "--target", "aarch64-linux-gnu"]);
+        Assert.True(aarch64.ExitCode == 0, aarch64.Stdout + aarch64.Stderr);
+        Assert.Contains("crc32@aarch64-unknown-linux-gnu: ObjectTextSizeBytes", aarch64.Stdout);
+
+        // One row per target: a result for one is never served for the other.
+        var rows = Rows();
+        Assert.Equal([Crc32, Crc32 + "?target=aarch64-unknown-linux-gnu"], rows.Select(r => r.Program));
+        Assert.NotEqual(rows[0].Oz, rows[1].Oz);
+        Assert.All(rows, r => Assert.True(r.Valid && r.Best <= r.Oz, $"{r.Program}: {r.Best} against -Oz {r.Oz}"));
+        const ushort ElfMachineAarch64 = 183;
+        Assert.Equal(ElfMachineAarch64, BitConverter.ToUInt16(File.ReadAllBytes(Path.Combine(_output, rows[1].ObjectFile)), 18));
+
+        var unknown = CgymProcess.Run([.. sizes, "--target", "nonsense"]);
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("unknown target triple 'nonsense'", unknown.Stderr);
+    }
+
+    [Fact]
     public void Tune_stores_validated_results_that_opt_reproduces_and_a_second_run_skips_finished_programs()
     {
         var first = CgymProcess.Run(Tune(Crc32));

@@ -18,9 +18,9 @@ public class GeneratorTests
         try
         {
             string a = Path.Combine(dir, "a.bc"), b = Path.Combine(dir, "b.bc"), c = Path.Combine(dir, "c.bc");
-            generator.Generate(7, a);
-            generator.Generate(7, b);
-            generator.Generate(8, c);
+            generator.Generate(7, a, target: null);
+            generator.Generate(7, b, target: null);
+            generator.Generate(8, c, target: null);
             Assert.Equal(File.ReadAllBytes(a), File.ReadAllBytes(b));
             Assert.NotEqual(File.ReadAllBytes(a), File.ReadAllBytes(c));
         }

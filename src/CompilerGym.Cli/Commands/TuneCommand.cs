@@ -22,7 +22,7 @@ namespace CompilerGym.Cli.Commands;
 internal static class TuneCommand
 {
     private sealed record Arguments(string[] Programs, string Cost, string Search, double Seconds, int? MaxSteps, int MaxLength,
-        int BeamWidth, int Seed, string Output, string? ActionSpace, string? Remote, string? Token, string? Policy, UserTest? Test, EnvSpec Spec)
+        int BeamWidth, int Seed, string Output, string? ActionSpace, string? Remote, string? Token, string? Policy, UserTest? Test, string? Target, EnvSpec Spec)
     {
         /// <summary>The search as results are stored under it: a policy-guided search is another search.</summary>
         public string SearchName => Policy is null ? Search : $"{Search}+policy";
@@ -57,8 +57,12 @@ internal static class TuneCommand
                 "and stands for {} (the object file where none links); a non-zero exit makes the result invalid",
         };
         var testTime = new Option<double>("--test-time") { Description = "Seconds the --test command may take per program", DefaultValueFactory = _ => 60 };
+        var target = new Option<string?>("--target")
+        {
+            Description = "Target triple to compile and measure for (aarch64-linux-gnu, riscv64-linux-gnu; default x86_64-pc-linux-gnu): C programs are compiled for it, object code, its size and the -Oz/-O3 baselines are its",
+        };
         var command = new Command("tune", "Find the best pass pipeline of each program within a budget; write validated results, optimized files and a report")
-            { programs, cost, search, seconds, maxSteps, maxLength, beamWidth, seed, output, actionSpace, remote, token, policy, test, testTime };
+            { programs, cost, search, seconds, maxSteps, maxLength, beamWidth, seed, output, actionSpace, remote, token, policy, test, testTime, target };
         command.SetAction(r => CommonOptions.Run(() =>
         {
             var given = r.GetValue(programs)!;
@@ -66,7 +70,8 @@ internal static class TuneCommand
             return Execute(new Arguments(given, r.GetValue(cost) ?? spec.Defaults.Cost, r.GetValue(search) ?? spec.Defaults.Search,
                 r.GetValue(seconds), r.GetValue(maxSteps), r.GetValue(maxLength) ?? spec.Defaults.MaxLength, r.GetValue(beamWidth), r.GetValue(seed), r.GetValue(output)!,
                 r.GetValue(actionSpace), r.GetValue(remote), r.GetValue(token), r.GetValue(policy),
-                r.GetValue(test) is { } testCommand ? new UserTest(testCommand, TimeSpan.FromSeconds(r.GetValue(testTime))) : null, spec));
+                r.GetValue(test) is { } testCommand ? new UserTest(testCommand, TimeSpan.FromSeconds(r.GetValue(testTime))) : null,
+                r.GetValue(target), spec));
         }));
         return command;
     }
@@ -86,7 +91,7 @@ internal static class TuneCommand
         string compiler = env is RemoteEnv remote ? $"LLVM {remote.ServerLlvmVersion}" : a.Spec.CompilerVersion;
         var settings = Settings(a, actionSpaces, policy, compiler);
         // Every input is resolved (and C compiled) before any tuning, so a typo fails at once.
-        var targets = a.Programs.Select(p => TuneTarget.Resolve(p, a.Spec, env)).ToList();
+        var targets = a.Programs.Select(p => TuneTarget.Resolve(a.Target is null ? p : a.Spec.WithTarget(p, a.Target), a.Spec, env)).ToList();
         Directory.CreateDirectory(a.Output);
         using var store = new ResultsStore(Path.Combine(a.Output, ResultsStore.FileName));
         // An env per plan where there are cores for them (a server runs each session in a worker of

@@ -56,6 +56,14 @@ public abstract class EnvSpec
     public abstract TuneInput ResolveProgram(string input);
 
     /// <summary>
+    /// The program input (a URI or a path) asked for on another target than the default (a target
+    /// triple, as <c>cgym tune --target</c> gives it), as <see cref="ResolveProgram"/> takes it.
+    /// Throws ArgumentException for an environment without targets, or a target it does not know.
+    /// </summary>
+    public virtual string WithTarget(string input, string target) =>
+        throw new ArgumentException($"{Id} compiles for one target: it takes no target ('{target}')");
+
+    /// <summary>
     /// Writes the env's current state as the tuned program's files, named from <paramref name="stem"/> in
     /// <paramref name="folder"/>. <paramref name="program"/> is the program as <see cref="ResolveProgram"/>
     /// named it: the env may be remote, and files made from its input are made here, on the client.

@@ -80,15 +80,15 @@ public sealed class LlvmModule : IDisposable
     public string TargetTriple => System.Runtime.InteropServices.Marshal.PtrToStringUTF8(LibLlvm.LLVMGetTarget(Handle)) ?? "";
 
     /// <summary>
-    /// Gives a module that names no target the default one (triple and data layout), as
-    /// <c>opt-22 -mtriple=...</c> does, so that target-aware passes see the same target in both.
+    /// Gives a module that names no target this one (the triple, and the data layout unless it has
+    /// one), as <c>opt-22 -mtriple=...</c> does, so that target-aware passes see the same target in both.
     /// </summary>
-    public void SetDefaultTargetIfMissing()
+    public void SetTargetIfMissing(string triple, string dataLayout)
     {
         if (TargetTriple.Length > 0) return;
-        LibLlvm.LLVMSetTarget(Handle, TargetMachine.DefaultTriple);
+        LibLlvm.LLVMSetTarget(Handle, triple);
         if (string.IsNullOrEmpty(System.Runtime.InteropServices.Marshal.PtrToStringUTF8(LibLlvm.LLVMGetDataLayoutStr(Handle))))
-            LibLlvm.LLVMSetDataLayout(Handle, TargetMachine.DefaultDataLayout);
+            LibLlvm.LLVMSetDataLayout(Handle, dataLayout);
     }
 
     /// <summary>Whether the module defines (not just declares) a function of this name.</summary>

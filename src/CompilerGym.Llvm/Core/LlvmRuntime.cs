@@ -2,11 +2,14 @@ using CompilerGym.Llvm.Interop;
 
 namespace CompilerGym.Llvm.Core;
 
-/// <summary>One-time process set-up of LLVM: the x86 target and the fatal error handler.</summary>
+/// <summary>One-time process set-up of LLVM: the targets, and the fatal error handler.</summary>
 internal static class LlvmRuntime
 {
     private static readonly Lock s_lock = new();
     private static bool s_initialized;
+
+    /// <summary>The targets initialized here, as a triple's architecture names them, for messages.</summary>
+    public const string Targets = "x86_64, aarch64, riscv64";
 
     public static void EnsureInitialized()
     {
@@ -19,6 +22,17 @@ internal static class LlvmRuntime
             LibLlvm.LLVMInitializeX86TargetMC();
             LibLlvm.LLVMInitializeX86AsmPrinter();
             LibLlvm.LLVMInitializeX86AsmParser();
+            // The targets where code size matters most (phones, embedded boards).
+            LibLlvm.LLVMInitializeAArch64TargetInfo();
+            LibLlvm.LLVMInitializeAArch64Target();
+            LibLlvm.LLVMInitializeAArch64TargetMC();
+            LibLlvm.LLVMInitializeAArch64AsmPrinter();
+            LibLlvm.LLVMInitializeAArch64AsmParser();
+            LibLlvm.LLVMInitializeRISCVTargetInfo();
+            LibLlvm.LLVMInitializeRISCVTarget();
+            LibLlvm.LLVMInitializeRISCVTargetMC();
+            LibLlvm.LLVMInitializeRISCVAsmPrinter();
+            LibLlvm.LLVMInitializeRISCVAsmParser();
             Diagnostics.InstallFatalErrorHandler();
             Volatile.Write(ref s_initialized, true);
         }

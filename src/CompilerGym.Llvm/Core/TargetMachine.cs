@@ -9,30 +9,56 @@ namespace CompilerGym.Llvm.Core;
 /// </summary>
 public sealed class TargetMachine : IDisposable
 {
-    /// <summary>The triple used when a module names none.</summary>
+    /// <summary>The triple used when a module names none and none is asked for.</summary>
     public const string DefaultTriple = "x86_64-pc-linux-gnu";
-
-    /// <summary>LLVM 22's data layout for <see cref="DefaultTriple"/>.</summary>
-    public const string DefaultDataLayout = "e-m:e-p270:32:32-p271:32:32-p272:64:64-i64:64-i128:128-f80:128-n8:16:32:64-S128";
 
     private readonly TargetMachineHandle _machine;
     private readonly PassBuilderOptionsHandle _options;
 
     public string Triple { get; }
 
-    /// <summary>The triple a machine for a module with this triple uses.</summary>
-    public static string TripleFor(string? moduleTriple) => string.IsNullOrEmpty(moduleTriple) ? DefaultTriple : moduleTriple;
-
     public TargetMachine(string? triple = null)
     {
-        LlvmRuntime.EnsureInitialized();
-        Triple = TripleFor(triple);
-        if (LibLlvm.LLVMGetTargetFromTriple(Triple, out nint target, out nint message) != 0)
-            throw new LlvmException($"no LLVM target for triple '{Triple}': {MessageHandle.Take(message)}");
+        Triple = string.IsNullOrEmpty(triple) ? DefaultTriple : triple;
         // Empty CPU and features, as opt-22 without -mcpu: functions carry clang's target-cpu attributes.
-        _machine = LibLlvm.LLVMCreateTargetMachine(target, Triple, "", "", CodeGenOptLevel.Default, RelocMode.PIC, CodeModel.Default);
+        _machine = LibLlvm.LLVMCreateTargetMachine(Target(Triple), Triple, "", "", CodeGenOptLevel.Default, RelocMode.PIC, CodeModel.Default);
         if (_machine.IsInvalid) throw new LlvmException($"could not create a target machine for '{Triple}'");
         _options = LibLlvm.LLVMCreatePassBuilderOptions();
+    }
+
+    /// <summary>
+    /// LLVM's normal form of a triple (<c>aarch64-linux-gnu</c> is <c>aarch64-unknown-linux-gnu</c>);
+    /// an ArgumentException naming the targets there are when LLVM has no target for it here.
+    /// </summary>
+    public static string Normalize(string triple)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(triple);
+        string normal = MessageHandle.Take(LibLlvm.LLVMNormalizeTargetTriple(triple.Trim()));
+        Target(normal);
+        return normal;
+    }
+
+    /// <summary>Whether code for the triple runs on this machine (the same architecture; the OS is Linux everywhere here).</summary>
+    public static bool RunsHere(string triple) =>
+        triple.Split('-')[0] == DefaultTriple.Split('-')[0];
+
+    /// <summary>The data layout LLVM gives modules for this target.</summary>
+    public string DataLayout
+    {
+        get
+        {
+            using var layout = LibLlvm.LLVMCreateTargetDataLayout(_machine);
+            return MessageHandle.Take(LibLlvm.LLVMCopyStringRepOfTargetData(layout));
+        }
+    }
+
+    private static nint Target(string triple)
+    {
+        LlvmRuntime.EnsureInitialized();
+        if (LibLlvm.LLVMGetTargetFromTriple(triple, out nint target, out nint message) != 0)
+            throw new ArgumentException($"unknown target triple '{triple}': {MessageHandle.Take(message).Trim()} " +
+                $"(LLVM has these architectures here: {LlvmRuntime.Targets}; e.g. aarch64-linux-gnu)");
+        return target;
     }
 
     /// <summary>Runs a textual new-pass-manager pipeline; returns whether any pass changed the module.</summary>
@@ -72,7 +98,7 @@ public sealed class TargetMachine : IDisposable
         return TextSizeBytes(buffer, clone.Handle.Context);
     }
 
-    /// <summary>The module's object code, emitted from a clone.</summary>
+    /// <summary>The module's object file for the machine's target, emitted from a clone as <see cref="TextSizeBytes(LlvmModule)"/> is.</summary>
     public byte[] EmitObject(LlvmModule module)
     {
         using var clone = module.CloneInContext();
@@ -102,14 +128,6 @@ public sealed class TargetMachine : IDisposable
                 total += (long)LibLlvm.LLVMGetSectionSize(section);
         }
         return total;
-    }
-
-    /// <summary>The module's object file (ELF for x86-64 Linux), emitted from a clone as <see cref="TextSizeBytes"/> is.</summary>
-    public byte[] ObjectCode(LlvmModule module)
-    {
-        using var clone = module.CloneInContext();
-        using var buffer = EmitToBuffer(clone);
-        return buffer.Span.ToArray();
     }
 
     private MemoryBufferHandle EmitToBuffer(LlvmModule module)

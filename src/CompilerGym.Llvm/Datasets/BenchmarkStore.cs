@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using CompilerGym.Core.Benchmarks;
 using CompilerGym.Core.Caching;
+using CompilerGym.Llvm.Core;
 using CompilerGym.Llvm.Datasets.Debian;
 using CompilerGym.Llvm.Execution;
 using CompilerGym.Llvm.Tools;
@@ -9,8 +10,9 @@ namespace CompilerGym.Llvm.Datasets;
 
 /// <summary>
 /// Resolves benchmark URIs to loaded benchmarks: dataset benchmarks, generated programs and files
-/// (<c>.c</c>, <c>.ll</c>, <c>.bc</c>). Loaded benchmarks, and so their baselines, are shared by
-/// every session of the process. A user's file or folder with a <c>main</c> function is runnable,
+/// (<c>.c</c>, <c>.ll</c>, <c>.bc</c>), each for the target its URI names (see
+/// <see cref="LlvmBenchmark.TargetParameter"/>). Loaded benchmarks, and so their baselines, are
+/// shared by every session of the process. A user's file or folder with a <c>main</c> function is runnable,
 /// without arguments unless <see cref="SetRunSpec"/> says otherwise.
 /// </summary>
 public sealed class BenchmarkStore
@@ -37,9 +39,10 @@ public sealed class BenchmarkStore
         BenchmarkUri uri;
         try { uri = BenchmarkUri.Parse(uriText); }
         catch (FormatException e) { throw new UnknownBenchmarkException(e.Message); }
+        (uri, string? target) = SplitTarget(uri);
 
-        string key = uri.Scheme == "file" ? FileKey(uri.Name) : uri.ToString();
-        var lazy = _loaded.GetOrAdd(key, _ => new Lazy<LlvmBenchmark>(() => Load(uri), LazyThreadSafetyMode.ExecutionAndPublication));
+        string key = LlvmBenchmark.UriFor(uri.Scheme == "file" ? FileKey(uri.Name) : uri.ToString(), target);
+        var lazy = _loaded.GetOrAdd(key, _ => new Lazy<LlvmBenchmark>(() => Load(uri, target), LazyThreadSafetyMode.ExecutionAndPublication));
         try { return lazy.Value; }
         catch
         {
@@ -62,57 +65,72 @@ public sealed class BenchmarkStore
         _loaded.TryRemove(FileKey(uri.Name), out _);
     }
 
-    private LlvmBenchmark Load(BenchmarkUri uri)
+    /// <summary>
+    /// The URI with its target parameter taken off, and the target's normalized triple (null for the
+    /// default target, however it is spelled, so that both name one benchmark).
+    /// </summary>
+    public static (BenchmarkUri Uri, string? Target) SplitTarget(BenchmarkUri uri)
+    {
+        int question = uri.Name.IndexOf('?');
+        if (question < 0) return (uri, null);
+        string query = uri.Name[(question + 1)..], prefix = LlvmBenchmark.TargetParameter + "=";
+        if (!query.StartsWith(prefix, StringComparison.Ordinal) || query.Contains('&'))
+            throw new UnknownBenchmarkException($"{uri}: the one parameter an LLVM benchmark takes is ?{prefix}TRIPLE");
+        string target = TargetMachine.Normalize(query[prefix.Length..]);
+        return (uri with { Name = uri.Name[..question] }, target == TargetMachine.DefaultTriple ? null : target);
+    }
+
+    private LlvmBenchmark Load(BenchmarkUri uri, string? target)
     {
         switch (uri.Scheme)
         {
             case "benchmark" when _datasets.TryGetValue(uri.Dataset, out var dataset):
-                return dataset.Load(uri.Name);
+                return dataset.Load(uri.Name, target);
             case "benchmark":
                 throw new UnknownBenchmarkException($"unknown dataset '{uri.Dataset}' in {uri} (known: {string.Join(", ", _datasets.Keys)})");
             case "generator" when _generators.TryGetValue(uri.Dataset, out var generator):
-                return generator.Load(uri.Name);
+                return generator.Load(uri.Name, target);
             case "generator":
                 throw new UnknownBenchmarkException($"unknown generator '{uri.Dataset}' in {uri} (known: {string.Join(", ", _generators.Keys)})");
             default:
-                return LoadFile(uri.Name);
+                return LoadFile(uri.Name, target);
         }
     }
 
-    private LlvmBenchmark LoadFile(string path)
+    private LlvmBenchmark LoadFile(string path, string? target)
     {
         string uri = $"file://{path}";
         string name = Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(path));
         var runSpec = _runSpecs.GetValueOrDefault(path) ?? new RunSpec();
         if (Directory.Exists(path))
-            return new LlvmBenchmark(uri, CProject.Build(name, CProject.FromDirectory(path)), $"C files under {path}", runSpec);
+            return new LlvmBenchmark(uri, CProject.Build(name, CProject.FromDirectory(path), target), $"C files under {path}", runSpec, target);
         if (!File.Exists(path)) throw new UnknownBenchmarkException($"no such file: {path}");
         switch (Path.GetExtension(path).ToLowerInvariant())
         {
             case ".json":
                 var units = CProject.FromCompileCommands(path);
-                return new LlvmBenchmark(uri, CProject.Build(Path.GetFileName(Path.GetDirectoryName(path)) ?? "project", units),
-                    $"{units.Count} C files of {Path.GetFileName(path)}", runSpec);
+                return new LlvmBenchmark(uri, CProject.Build(Path.GetFileName(Path.GetDirectoryName(path)) ?? "project", units, target),
+                    $"{units.Count} C files of {Path.GetFileName(path)}", runSpec, target);
             case ".bc" or ".ll" or ".c":
-                return LoadProgramFile(uri, path, runSpec);
+                return LoadProgramFile(uri, path, runSpec, target);
             default:
                 throw new UnknownBenchmarkException($"{path}: expected a .c, .ll or .bc file, a folder of C files or a compile_commands.json");
         }
     }
 
     /// <summary>
-    /// A benchmark from one .bc, .ll or .c file (C is compiled to unoptimized IR, cached by
-    /// content); runnable only with a run spec (programs uploaded to a server get none: running
-    /// a client's code there would need more isolation than resource limits).
+    /// A benchmark from one .bc, .ll or .c file (C is compiled to unoptimized IR for the target,
+    /// cached by content and target); runnable only with a run spec (programs uploaded to a server
+    /// get none: running a client's code there would need more isolation than resource limits).
     /// </summary>
-    public static LlvmBenchmark LoadProgramFile(string uri, string path, RunSpec? runSpec = null)
+    public static LlvmBenchmark LoadProgramFile(string uri, string path, RunSpec? runSpec = null, string? target = null)
     {
         if (Path.GetExtension(path).ToLowerInvariant() != ".c")
-            return new LlvmBenchmark(uri, path, $"LLVM module {Path.GetFileName(path)}", runSpec);
-        string hash = Cache.Hash(File.ReadAllText(path), path, string.Join(' ', LlvmTools.UnoptimizedIrFlags));
+            return new LlvmBenchmark(uri, path, $"LLVM module {Path.GetFileName(path)}", runSpec, target);
+        string hash = Cache.Hash(File.ReadAllText(path), path, string.Join(' ', LlvmTools.UnoptimizedIrFlagsFor(target)));
         string bitcode = Cache.GetOrCreate(Path.Combine("benchmarks", "file", $"{Path.GetFileNameWithoutExtension(path)}-{hash}.bc"),
-            output => LlvmTools.CompileC(path, output));
-        return new LlvmBenchmark(uri, bitcode, $"C file {Path.GetFileName(path)}", runSpec);
+            output => LlvmTools.CompileC(path, output, target));
+        return new LlvmBenchmark(uri, bitcode, $"C file {Path.GetFileName(path)}", runSpec, target);
     }
 
     // A changed file, or a folder with a changed file, is a new benchmark.

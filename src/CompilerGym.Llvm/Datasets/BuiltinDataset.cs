@@ -21,23 +21,24 @@ public sealed class BuiltinDataset : IDataset
     public string Description => "C programs written for this project: sorting, graph search, hashing, CRC, compression, string search, matrix and DSP kernels, ciphers, interpreters";
     public IReadOnlyList<BenchmarkInfo> Benchmarks { get; } = Discover();
 
-    public LlvmBenchmark Load(string name)
+    public LlvmBenchmark Load(string name, string? target = null)
     {
         string source = Source(name);
         string uri = $"benchmark://{DatasetName}/{name}";
-        string path = Cache.GetOrCreate(Path.Combine("benchmarks", DatasetName, $"{name}-{Cache.Hash(source, string.Join(' ', LlvmTools.UnoptimizedIrFlags))}.bc"), output =>
+        string flags = string.Join(' ', LlvmTools.UnoptimizedIrFlagsFor(target));
+        string path = Cache.GetOrCreate(Path.Combine("benchmarks", DatasetName, $"{name}-{Cache.Hash(source, flags)}.bc"), output =>
         {
             string dir = Directory.CreateTempSubdirectory("cgym-").FullName;
             try
             {
                 string file = Path.Combine(dir, name + ".c");
                 File.WriteAllText(file, source);
-                LlvmTools.CompileC(file, output);
+                LlvmTools.CompileC(file, output, target);
             }
             finally { Directory.Delete(dir, recursive: true); }
         });
         // Every program runs without arguments and prints its result.
-        return new LlvmBenchmark(uri, path, Benchmarks.First(b => b.Uri == uri).Description, new RunSpec());
+        return new LlvmBenchmark(uri, path, Benchmarks.First(b => b.Uri == uri).Description, new RunSpec(), target);
     }
 
     /// <summary>The C source of a built-in program.</summary>

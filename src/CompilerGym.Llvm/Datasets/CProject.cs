@@ -51,10 +51,10 @@ public static class CProject
         return units;
     }
 
-    /// <summary>Compiles and links the units (cached by their content and flags); returns the bitcode path.</summary>
-    public static string Build(string name, IReadOnlyList<CompileUnit> units)
+    /// <summary>Compiles the units for a target (null: the default) and links them (cached by their content and flags); returns the bitcode path.</summary>
+    public static string Build(string name, IReadOnlyList<CompileUnit> units, string? target)
     {
-        string key = Cache.Hash([string.Join(' ', LlvmTools.UnoptimizedIrFlags),
+        string key = Cache.Hash([string.Join(' ', LlvmTools.UnoptimizedIrFlagsFor(target)),
             .. units.SelectMany(u => new[] { u.Directory, u.File, string.Join(' ', u.Flags), File.ReadAllText(Path.Combine(u.Directory, u.File)) })]);
         return Cache.GetOrCreate(Path.Combine("benchmarks", "project", $"{name}-{key}.bc"), output =>
         {
@@ -64,7 +64,7 @@ public static class CProject
                 var objects = units.Select((u, i) =>
                 {
                     string bc = Path.Combine(dir, $"{i}.bc");
-                    LlvmTools.CompileC(u.File, bc, u.Flags, u.Directory);
+                    LlvmTools.CompileC(u.File, bc, target, u.Flags, u.Directory);
                     return bc;
                 }).ToList();
                 LlvmTools.LinkBitcode(objects, output);

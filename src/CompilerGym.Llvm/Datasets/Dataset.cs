@@ -9,6 +9,9 @@ public interface IDataset
     string Description { get; }
     IReadOnlyList<BenchmarkInfo> Benchmarks { get; }
 
-    /// <summary>Builds (or takes from the cache) the named benchmark; throws UnknownBenchmarkException if absent.</summary>
-    LlvmBenchmark Load(string name);
+    /// <summary>
+    /// Builds (or takes from the cache) the named benchmark for a target (a normalized triple; null:
+    /// the default); throws UnknownBenchmarkException if absent, ArgumentException if it cannot be had for the target.
+    /// </summary>
+    LlvmBenchmark Load(string name, string? target = null);
 }

@@ -5,27 +5,41 @@ namespace CompilerGym.Llvm.Datasets;
 
 /// <summary>
 /// A benchmark ready to use: its URI, its unoptimized bitcode (in memory and on disk, so that
-/// opt-22 can reproduce a state from the same file), its baseline costs, computed once, and —
-/// when it defines <c>main</c> and its dataset says how to run it — its run spec and the run of its
-/// unoptimized build, the reference that optimized builds must reproduce.
+/// opt-22 can reproduce a state from the same file), its target, its baseline costs, computed once,
+/// and — when it defines <c>main</c>, its dataset says how to run it and this machine runs its
+/// target — its run spec and the run of its unoptimized build, the reference that optimized builds
+/// must reproduce.
 /// </summary>
 public sealed class LlvmBenchmark
 {
+    /// <summary>
+    /// The URI parameter asking for another target than the default:
+    /// <c>benchmark://builtin-v0/qsort?target=aarch64-linux-gnu</c>. C programs are compiled for it;
+    /// a module compiled for another target is refused, since its IR already follows that
+    /// target's ABI and data layout.
+    /// </summary>
+    public const string TargetParameter = "target";
+
     private readonly string? _noRunSpecReason;
+    private readonly string _dataLayout;
     private readonly Lazy<UnoptimizedRun> _reference;
 
     public string Uri { get; }
     public string BitcodePath { get; }
     public byte[] Bitcode { get; }
     public string Description { get; }
-    /// <summary>The target triple the benchmark's file names (empty if none: it then runs on the default target).</summary>
+    /// <summary>The target triple the program is compiled for: the module's, or for a module naming none the one asked for (else the default).</summary>
     public string TargetTriple { get; }
+    /// <summary>Whether the bitcode file names its target (else opt-22 needs <c>-mtriple</c>).</summary>
+    public bool FileNamesTarget { get; }
     /// <summary>How to run the program, or null if it cannot be built into one.</summary>
     public RunSpec? RunSpec { get; }
 
-    public LlvmBenchmark(string uri, string bitcodePath, string description, RunSpec? runSpec = null)
+    /// <param name="uri">The URI without a target parameter.</param>
+    /// <param name="target">The normalized triple asked for, or null for the default target.</param>
+    public LlvmBenchmark(string uri, string bitcodePath, string description, RunSpec? runSpec = null, string? target = null)
     {
-        Uri = uri;
+        Uri = UriFor(uri, target);
         BitcodePath = bitcodePath;
         Description = description;
         Bitcode = File.ReadAllBytes(bitcodePath);
@@ -34,16 +48,27 @@ public sealed class LlvmBenchmark
         using (var module = LlvmModule.Parse(Bitcode, Uri))
         {
             module.Verify();
-            TargetTriple = module.TargetTriple;
+            string named = module.TargetTriple;
+            FileNamesTarget = named.Length > 0;
+            if (FileNamesTarget && target is not null && TargetMachine.Normalize(named) != target)
+                throw new ArgumentException($"{uri} is compiled for {named}, not {target}: its IR follows that target's ABI and data layout, " +
+                    $"so it is not retargeted (compile its C source for {target} instead)");
+            TargetTriple = FileNamesTarget ? named : target ?? TargetMachine.DefaultTriple;
             hasMain = module.DefinesFunction("main");
         }
+        using (var machine = new TargetMachine(TargetTriple)) _dataLayout = machine.DataLayout;
         runSpec?.Check();
-        RunSpec = hasMain ? runSpec : null;
-        _noRunSpecReason = !hasMain ? "it defines no main function" : runSpec is null ? "its dataset does not say how to run it" : null;
+        bool runsHere = TargetMachine.RunsHere(TargetTriple);
+        RunSpec = hasMain && runsHere ? runSpec : null;
+        _noRunSpecReason = !hasMain ? "it defines no main function" : !runsHere ? $"it is compiled for {TargetTriple}, which this machine does not run"
+            : runSpec is null ? "its dataset does not say how to run it" : null;
         Baselines = new Baselines(this);
         // A failure (a full disk, a time-out) is not remembered: the next call tries again.
         _reference = new(RunUnoptimized, LazyThreadSafetyMode.PublicationOnly);
     }
+
+    /// <summary>A benchmark's URI for a target (null: the default target, no parameter).</summary>
+    public static string UriFor(string uri, string? target) => target is null ? uri : $"{uri}?{TargetParameter}={target}";
 
     public Baselines Baselines { get; }
 
@@ -81,11 +106,11 @@ public sealed class LlvmBenchmark
         if (NotRunnableReason is { } reason) throw new ObservationUnavailableException($"{Uri} is not runnable: {reason}");
     }
 
-    /// <summary>A fresh module of the unoptimized program, in its own context, on the default target if it names none.</summary>
+    /// <summary>A fresh module of the unoptimized program, in its own context, given <see cref="TargetTriple"/> if it names none.</summary>
     public LlvmModule Load()
     {
         var module = LlvmModule.Parse(Bitcode, Uri);
-        module.SetDefaultTargetIfMissing();
+        module.SetTargetIfMissing(TargetTriple, _dataLayout);
         return module;
     }
 

@@ -31,9 +31,9 @@ public sealed class UserDataset(string directory) : IDataset
     public string? FileOf(string name) => !IsValidName(name) ? null :
         Extensions.Select(e => Path.Combine(Directory, name + e)).FirstOrDefault(File.Exists);
 
-    public LlvmBenchmark Load(string name)
+    public LlvmBenchmark Load(string name, string? target = null)
     {
         string path = FileOf(name) ?? throw new UnknownBenchmarkException($"no uploaded benchmark '{name}' in {DatasetName}");
-        return BenchmarkStore.LoadProgramFile($"benchmark://{DatasetName}/{name}", path);
+        return BenchmarkStore.LoadProgramFile($"benchmark://{DatasetName}/{name}", path, target: target);
     }
 }

@@ -78,7 +78,7 @@ public sealed class LlvmEnv : ICompilerEnv
         ForgetState();
         _module?.Dispose();
         _module = module;
-        if (_machine is null || _machine.Triple != TargetMachine.TripleFor(target.TargetTriple))
+        if (_machine is null || _machine.Triple != target.TargetTriple)
         {
             _machine?.Dispose();
             _machine = new TargetMachine(target.TargetTriple);
@@ -171,7 +171,7 @@ public sealed class LlvmEnv : ICompilerEnv
     public string Commandline()
     {
         var (_, _, benchmark) = Session();
-        return LlvmTools.OptCommand(Pipeline, benchmark.TargetTriple, LlvmTools.ShellQuote(benchmark.BitcodePath), "output.bc");
+        return LlvmTools.OptCommand(Pipeline, benchmark.FileNamesTarget ? null : benchmark.TargetTriple, LlvmTools.ShellQuote(benchmark.BitcodePath), "output.bc");
     }
 
     public ValidationResult Validate(EnvState? state = null)

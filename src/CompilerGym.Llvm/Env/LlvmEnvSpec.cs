@@ -102,13 +102,25 @@ public sealed class LlvmEnvSpec : EnvSpec
     public override EvalMetric Evaluation { get; } = new("IrInstructionCountOz", "IrInstructionCount", "IrInstructionCountO0", "IrInstructionCountOz",
         "IrInstructionCountOz reward (C0 - C) / (C0 - C_Oz), C_ref = C_Oz: above 1 beats -Oz; C / C_ref below 1 beats -Oz");
 
+    /// <summary>A program named by its URI with its target, so that results for different targets are different programs.</summary>
     public override TuneInput ResolveProgram(string input)
     {
         var benchmark = BenchmarkStore.Default.Get(input);
-        var uri = BenchmarkUri.Parse(benchmark.Uri);
+        var (uri, target) = BenchmarkStore.SplitTarget(BenchmarkUri.Parse(benchmark.Uri));
         bool isFile = uri.Scheme == "file";
-        return new TuneInput(benchmark.Uri, isFile ? FileName(uri.Name) : uri.Name,
-            Convert.ToHexStringLower(SHA256.HashData(benchmark.Bitcode)), isFile, benchmark.Bitcode, TargetMachine.TripleFor(benchmark.TargetTriple));
+        string name = isFile ? FileName(uri.Name) : uri.Name;
+        return new TuneInput(benchmark.Uri, target is null ? name : $"{name}@{target}",
+            Convert.ToHexStringLower(SHA256.HashData(benchmark.Bitcode)), isFile, benchmark.Bitcode, benchmark.TargetTriple);
+    }
+
+    /// <summary>The input's benchmark URI with a <see cref="LlvmBenchmark.TargetParameter"/>; an unknown triple is an ArgumentException naming the targets there are.</summary>
+    public override string WithTarget(string input, string target)
+    {
+        var (uri, given) = BenchmarkStore.SplitTarget(BenchmarkUri.Parse(input));
+        string normal = TargetMachine.Normalize(target);
+        if (given is not null && given != normal)
+            throw new ArgumentException($"'{input}' names the target {given}, not {normal}");
+        return LlvmBenchmark.UriFor(uri.ToString(), normal == TargetMachine.DefaultTriple ? null : normal);
     }
 
     // A compile_commands.json is named by its project's folder.
@@ -135,7 +147,7 @@ public sealed class LlvmEnvSpec : EnvSpec
         var linkFlags = benchmark.RunSpec?.LinkFlags;
         string? executable = linkFlags is not null && Linked(folder, objectFile, stem, linkFlags) ? stem : null;
         File.WriteAllText(Path.Combine(folder, scriptFile),
-            ReproduceScript.Text(program, stem, pipeline, benchmark.TargetTriple, executable is null ? null : linkFlags));
+            ReproduceScript.Text(program, stem, pipeline, benchmark.FileNamesTarget ? null : benchmark.TargetTriple, executable is null ? null : linkFlags));
         return new TuneOutput(bitcodeFile, objectFile, pipeline)
         {
             InputFile = inputFile,
@@ -164,17 +176,17 @@ public sealed class LlvmEnvSpec : EnvSpec
     }
 
     // What builds the result from its input, as the reproducing script runs it.
-    private static string Toolchain(string moduleTriple, IReadOnlyList<string>? linkFlags) =>
+    private static string Toolchain(string triple, IReadOnlyList<string>? linkFlags) =>
         $"passes: {LlvmTools.Opt} {LlvmTools.OptTargetFlags}; " +
-        $"object code: libLLVM {LlvmVersion.Text} for {TargetMachine.TripleFor(moduleTriple)}, as {LlvmTools.Llc} {LlvmTools.LlcFlags}" +
+        $"object code: libLLVM {LlvmVersion.Text} for {triple}, as {LlvmTools.Llc} {LlvmTools.LlcFlags}" +
         (linkFlags is null ? "; not linked" : $"; link: {LlvmTools.Clang}{string.Concat(linkFlags.Select(f => " " + f))}");
 
-    // Emitted here from the bitcode, so that a remote env's result gets its object file the same way.
+    // Emitted here from the bitcode, so that a remote env's result gets its object file the same
+    // way; a session's module always names its target.
     private static byte[] ObjectCode(byte[] bitcode, string name)
     {
         using var module = LlvmModule.ParseBitcode(bitcode, name);
-        module.SetDefaultTargetIfMissing();
         using var machine = new TargetMachine(module.TargetTriple);
-        return machine.ObjectCode(module);
+        return machine.EmitObject(module);
     }
 }

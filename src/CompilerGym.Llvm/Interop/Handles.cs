@@ -83,6 +83,11 @@ internal sealed class TargetMachineHandle : LlvmHandle
     protected override bool ReleaseHandle() { LibLlvm.LLVMDisposeTargetMachine(handle); return true; }
 }
 
+internal sealed class TargetDataHandle : LlvmHandle
+{
+    protected override bool ReleaseHandle() { LibLlvm.LLVMDisposeTargetData(handle); return true; }
+}
+
 internal sealed class PassBuilderOptionsHandle : LlvmHandle
 {
     protected override bool ReleaseHandle() { LibLlvm.LLVMDisposePassBuilderOptions(handle); return true; }

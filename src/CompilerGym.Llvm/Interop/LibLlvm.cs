@@ -54,6 +54,20 @@ internal static partial class LibLlvm
     [LibraryImport(Lib)] internal static partial void LLVMInitializeX86TargetMC();
     [LibraryImport(Lib)] internal static partial void LLVMInitializeX86AsmPrinter();
     [LibraryImport(Lib)] internal static partial void LLVMInitializeX86AsmParser();
+    [LibraryImport(Lib)] internal static partial void LLVMInitializeAArch64TargetInfo();
+    [LibraryImport(Lib)] internal static partial void LLVMInitializeAArch64Target();
+    [LibraryImport(Lib)] internal static partial void LLVMInitializeAArch64TargetMC();
+    [LibraryImport(Lib)] internal static partial void LLVMInitializeAArch64AsmPrinter();
+    [LibraryImport(Lib)] internal static partial void LLVMInitializeAArch64AsmParser();
+    [LibraryImport(Lib)] internal static partial void LLVMInitializeRISCVTargetInfo();
+    [LibraryImport(Lib)] internal static partial void LLVMInitializeRISCVTarget();
+    [LibraryImport(Lib)] internal static partial void LLVMInitializeRISCVTargetMC();
+    [LibraryImport(Lib)] internal static partial void LLVMInitializeRISCVAsmPrinter();
+    [LibraryImport(Lib)] internal static partial void LLVMInitializeRISCVAsmParser();
+    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] internal static partial nint LLVMNormalizeTargetTriple(string triple);
+    [LibraryImport(Lib)] internal static partial TargetDataHandle LLVMCreateTargetDataLayout(TargetMachineHandle machine);
+    [LibraryImport(Lib)] internal static partial nint LLVMCopyStringRepOfTargetData(TargetDataHandle data);
+    [LibraryImport(Lib)] internal static partial void LLVMDisposeTargetData(nint data);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int LLVMGetTargetFromTriple(string triple, out nint target, out nint message);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]

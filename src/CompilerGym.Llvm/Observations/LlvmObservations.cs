@@ -65,7 +65,7 @@ public static class LlvmObservations
         new(Count(IrInstructionCount, "Number of LLVM IR instructions in the module", false),
             s => new Observation.Int64Scalar(InstCount.InstructionCount(s.Module))),
         .. Baseline(IrInstructionCount, "Number of LLVM IR instructions", false, s => s.Benchmark.Baselines.IrInstructionCount),
-        new(Count(ObjectTextSizeBytes, "Size in bytes of the .text section of the x86-64 object file, emitted in process", true),
+        new(Count(ObjectTextSizeBytes, "Size in bytes of the .text section of the object file for the benchmark's target, emitted in process", true),
             s => new Observation.Int64Scalar(s.Machine.TextSizeBytes(s.Module))),
         .. Baseline("ObjectTextSize", "Size in bytes of the object file's .text section", true, s => s.Benchmark.Baselines.ObjectTextSize),
         new(new Space(IsRunnable, SpaceKind.Int64Scalar, [], 0, 1, true, true,

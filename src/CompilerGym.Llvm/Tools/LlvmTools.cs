@@ -21,14 +21,14 @@ public static class LlvmTools
     public const string LlcFlags = "-O2 --relocation-model=pic -filetype=obj";
 
     /// <summary>
-    /// The opt-22 command that runs a pipeline as the environments do on a module with this target
-    /// triple; <paramref name="input"/> and <paramref name="output"/> are shell words, quoted by the caller.
+    /// The opt-22 command that runs a pipeline as the environments do; <paramref name="mtriple"/> is
+    /// the target for a module that names none (opt-22 would use none), null for one that does.
+    /// <paramref name="input"/> and <paramref name="output"/> are shell words, quoted by the caller.
     /// </summary>
-    public static string OptCommand(string pipeline, string moduleTriple, string input, string output)
+    public static string OptCommand(string pipeline, string? mtriple, string input, string output)
     {
         string passes = pipeline.Length == 0 ? "" : $"-passes={ShellQuote(pipeline)} ";
-        // A module without a triple runs here on the default target; opt-22 needs telling, or it uses none.
-        string triple = string.IsNullOrEmpty(moduleTriple) ? $"-mtriple={Core.TargetMachine.DefaultTriple} " : "";
+        string triple = mtriple is null ? "" : $"-mtriple={mtriple} ";
         return $"{Opt} {triple}{passes}{OptTargetFlags} {input} -o {output}";
     }
 
@@ -39,11 +39,30 @@ public static class LlvmTools
     public static readonly IReadOnlyList<string> UnoptimizedIrFlags = ["-O1", "-Xclang", "-disable-llvm-passes", "-emit-llvm", "-g0"];
 
     /// <summary>
-    /// Compiles C to unoptimized bitcode; a compile error becomes an exception with clang's message.
-    /// Without a working directory it compiles from the source's folder by file name, so that the
-    /// module's source_filename does not depend on where a temporary copy happened to be.
+    /// The flags compiling C to unoptimized IR for a target (a normalized triple; null: clang's
+    /// default, x86-64 Linux). They are part of every compiled benchmark's cache key, so a program
+    /// is cached once per target. Another target's C library headers come from Debian's
+    /// <c>libc6-dev-ARCH-cross</c>, in <c>/usr/ARCH-linux-gnu</c>, which serves as the sysroot.
     /// </summary>
-    public static void CompileC(string source, string output, IEnumerable<string>? extraFlags = null, string? workingDirectory = null)
+    public static IReadOnlyList<string> UnoptimizedIrFlagsFor(string? target)
+    {
+        if (target is null) return UnoptimizedIrFlags;
+        string[] parts = target.Split('-');
+        // Debian names the folder by the triple without its vendor (aarch64-unknown-linux-gnu: /usr/aarch64-linux-gnu).
+        string sysroot = $"/usr/{(parts.Length == 4 ? $"{parts[0]}-{parts[2]}-{parts[3]}" : target)}";
+        if (!Directory.Exists(Path.Combine(sysroot, "include")))
+            throw new LlvmException($"no C library headers for {target} in {sysroot}/include: C programs are compiled for " +
+                $"another target with that target's headers (for aarch64 and riscv64, Debian's libc6-dev-arm64-cross and libc6-dev-riscv64-cross)");
+        return [.. UnoptimizedIrFlags, $"--target={target}", $"--sysroot={sysroot}"];
+    }
+
+    /// <summary>
+    /// Compiles C to unoptimized bitcode for a target (see <see cref="UnoptimizedIrFlagsFor"/>); a
+    /// compile error becomes an exception with clang's message. Without a working directory it
+    /// compiles from the source's folder by file name, so that the module's source_filename does not
+    /// depend on where a temporary copy happened to be.
+    /// </summary>
+    public static void CompileC(string source, string output, string? target, IEnumerable<string>? extraFlags = null, string? workingDirectory = null)
     {
         if (workingDirectory is null)
         {
@@ -51,7 +70,7 @@ public static class LlvmTools
             workingDirectory = Path.GetDirectoryName(source);
             source = Path.GetFileName(source);
         }
-        var result = ProcessRunner.Run(Clang, [.. UnoptimizedIrFlags, .. extraFlags ?? [], "-c", source, "-o", Path.GetFullPath(output)],
+        var result = ProcessRunner.Run(Clang, [.. UnoptimizedIrFlagsFor(target), .. extraFlags ?? [], "-c", source, "-o", Path.GetFullPath(output)],
             TimeSpan.FromMinutes(5), workingDirectory);
         if (result.ExitCode != 0)
             throw new LlvmException($"clang-22 could not compile {source}:\n{result.Stderr.Trim()}");

@@ -12,7 +12,7 @@ namespace CompilerGym.Llvm.Tools;
 public static class ReproduceScript
 {
     /// <summary>The script for the files of <paramref name="stem"/>; <paramref name="linkFlags"/> is null for a program that is not linked (a library).</summary>
-    public static string Text(string program, string stem, string pipeline, string moduleTriple, IReadOnlyList<string>? linkFlags)
+    public static string Text(string program, string stem, string pipeline, string? mtriple, IReadOnlyList<string>? linkFlags)
     {
         string In(string file) => $"\"$here/{file}\"";
         string Out(string file) => $"\"$out/{file}\"";
@@ -27,7 +27,7 @@ public static class ReproduceScript
             here=$(cd "$(dirname "$0")" && pwd)
             out=${1:-"$here/reproduced"}
             mkdir -p "$out"
-            {{LlvmTools.OptCommand(pipeline, moduleTriple, In(stem + ".O0.bc"), Out(stem + ".bc"))}}
+            {{LlvmTools.OptCommand(pipeline, mtriple, In(stem + ".O0.bc"), Out(stem + ".bc"))}}
             {{LlvmTools.Llc}} {{LlvmTools.LlcFlags}} {{Out(stem + ".bc")}} -o {{Out(stem + ".o")}}
 
             """);

@@ -1,3 +1,4 @@
+using CompilerGym.Llvm.Core;
 using System.Collections.Concurrent;
 using CompilerGym.Core.Benchmarks;
 using CompilerGym.Core.Caching;
@@ -26,9 +27,12 @@ public sealed class DebianDataset(IReadOnlyList<DebianProgram>? programs = null,
     public string Description => "Real programs built from Debian bookworm source packages (compressors, codecs, interpreters, a database shell, checksums), with their libraries linked in; built on first use";
     public IReadOnlyList<BenchmarkInfo> Benchmarks => [.. _programs.Select(p => new BenchmarkInfo(p.Uri, p.Description))];
 
-    public LlvmBenchmark Load(string name)
+    public LlvmBenchmark Load(string name, string? target = null)
     {
         var program = Find(name);
+        // Refused before a build that can take minutes, as LlvmBenchmark would refuse it after.
+        if (target is not null)
+            throw new ArgumentException($"{program.Uri} is built for {TargetMachine.DefaultTriple} only (with the package's own build and LTO), not {target}");
         return new LlvmBenchmark(program.Uri, ModulePath(program), program.Description, RunSpecOf(program));
     }
 
