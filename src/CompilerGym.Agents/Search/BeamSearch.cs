@@ -67,6 +67,7 @@ public sealed class BeamSearch : ISearch
                     foreach (int action in run.Candidates(node.Env, [.. node.Steps.Select(s => s.Action)]))
                     {
                         if (run.Exhausted) break;
+                        if (!run.Affords(action)) continue;
                         if (run.Try(node.Env, action) is not { } trial) continue;
                         var child = new Node(trial.Child, [.. node.Steps, new SearchStep(action, run.ActionNames[action], trial.Cost)], trial.Cost);
                         run.Offer(child.Steps, child.Cost);

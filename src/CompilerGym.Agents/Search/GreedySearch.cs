@@ -25,6 +25,7 @@ public sealed class GreedySearch : ISearch
                 foreach (int action in run.Candidates(current, [.. steps.Select(s => s.Action)]))
                 {
                     if (run.Exhausted) break;
+                    if (!run.Affords(action)) continue;
                     if (run.Try(current, action) is not { } trial) continue;
                     if (trial.Cost < best.Cost)
                     {

@@ -26,6 +26,8 @@ public sealed class RandomSearch : ISearch
             while (history.Count < options.MaxEpisodeLength && !run.Exhausted)
             {
                 int action = run.Sample(random, episode, history);
+                // An action drawn that the time left cannot afford ends the search, not just the episode.
+                if (!run.Affords(action)) return run.Finish();
                 history.Add(action);
                 var (changed, cost) = run.Step(episode, action);
                 // An action that changed nothing is left out of the sequence: the rest acts on the same program.

@@ -20,6 +20,8 @@ internal sealed class SearchRun : IDisposable
     // A fork whose last step changed nothing is still in its parent's state, so the next trial on
     // that parent reuses it instead of forking again (most passes change nothing in a given state).
     private (ICompilerEnv Parent, ICompilerEnv Fork)? _spare;
+    private readonly Dictionary<int, TimeSpan> _actionTimes = [];
+    private TimeSpan _trialTime;
 
     public SearchRun(ICompilerEnv env, SearchOptions options, IActionPolicy? policy, Action<SearchProgress>? progress)
     {
@@ -42,27 +44,35 @@ internal sealed class SearchRun : IDisposable
 
     /// <summary>
     /// Whether the budget is spent. A time limit is a limit on the whole search and on checking its
-    /// result, so a trial is not started when one more at the mean cost so far, then putting the env
-    /// in the best state and a replay that validates it (a step per action each), would run past
-    /// it: on a large program one trial takes seconds.
+    /// result, so the time left must also cover putting the env in the best state and a replay that
+    /// validates it (each a step per action, at the time each action took).
     /// </summary>
-    public bool Exhausted
+    public bool Exhausted =>
+        Evaluations >= (_options.MaxEvaluations ?? int.MaxValue)
+        || _options.TimeLimit is { } limit && _clock.Elapsed + EndTime() >= limit;
+
+    /// <summary>
+    /// Whether the time left affords trying this action: on a large program one trial takes
+    /// seconds, and a whole pipeline many times a single pass, so it is judged by the slowest time
+    /// the action took so far (the mean trial's before it ran).
+    /// </summary>
+    public bool Affords(int action)
     {
-        get
-        {
-            if (Evaluations >= (_options.MaxEvaluations ?? int.MaxValue)) return true;
-            if (_options.TimeLimit is not { } limit) return false;
-            var elapsed = _clock.Elapsed;
-            var meanTrial = Evaluations == 0 ? TimeSpan.Zero : elapsed / Evaluations;
-            return elapsed + meanTrial * (1 + 2 * _bestSteps.Count) >= limit;
-        }
+        if (_options.TimeLimit is not { } limit) return true;
+        var expected = _actionTimes.TryGetValue(action, out var time) ? time
+            : Evaluations == 0 ? TimeSpan.Zero : _trialTime / Evaluations;
+        return _clock.Elapsed + expected + EndTime() < limit;
     }
+
+    private TimeSpan EndTime() => 2 * _bestSteps.Aggregate(TimeSpan.Zero, (sum, s) => sum + _actionTimes.GetValueOrDefault(s.Action));
 
     /// <summary>
     /// Applies an action to an env in place: whether it changed the program, and the cost now (NaN
     /// when it did not apply: the program is unchanged, and its cost was not asked for).
     /// </summary>
-    public (bool Changed, double Cost) Step(ICompilerEnv env, int action)
+    public (bool Changed, double Cost) Step(ICompilerEnv env, int action) => Timed(action, () => StepUntimed(env, action));
+
+    private (bool Changed, double Cost) StepUntimed(ICompilerEnv env, int action)
     {
         // The cost comes with the step: one call to a remote env instead of two.
         var step = env.TryStep(action, _withCost);
@@ -74,8 +84,11 @@ internal sealed class SearchRun : IDisposable
     /// <summary>Tries an action on a fork of a state: the new state (the caller's to dispose) and its cost, or null when the action changed nothing.</summary>
     public (ICompilerEnv Child, double Cost)? Try(ICompilerEnv parent, int action)
     {
-        var trial = TakeSpare(parent) ?? parent.Fork();
-        var (changed, cost) = Step(trial, action);
+        var (trial, (changed, cost)) = Timed(action, () =>
+        {
+            var trial = TakeSpare(parent) ?? parent.Fork();
+            return (trial, StepUntimed(trial, action));
+        });
         if (changed) return (trial, cost);
         _spare = (parent, trial);
         return null;
@@ -116,6 +129,17 @@ internal sealed class SearchRun : IDisposable
     {
         _spare?.Fork.Dispose();
         _spare = null;
+    }
+
+    // Keeps the slowest time each action took (a fork and its step), and the sum of all.
+    private T Timed<T>(int action, Func<T> trial)
+    {
+        var started = _clock.Elapsed;
+        var result = trial();
+        var took = _clock.Elapsed - started;
+        _trialTime += took;
+        if (!_actionTimes.TryGetValue(action, out var slowest) || took > slowest) _actionTimes[action] = took;
+        return result;
     }
 
     private ICompilerEnv? TakeSpare(ICompilerEnv parent)
