@@ -91,6 +91,18 @@ public class TuneCommandTests(TestServer server) : IClassFixture<TestServer>, ID
         Assert.Contains("unknown target triple 'nonsense'", unknown.Stderr);
     }
 
+    [Theory]
+    [InlineData("--time", "-5", "--time must be at least 0, not -5")]
+    [InlineData("--test-time", "0", "--test-time must be above 0, not 0")]
+    [InlineData("--beam-width", "0", "--beam-width must be at least 1, not 0")]
+    public void A_budget_out_of_range_is_refused_before_any_tuning(string option, string value, string message)
+    {
+        var run = CgymProcess.Run("tune", Crc32, option, value, "-o", _output);
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains(message, run.Stdout + run.Stderr);
+        Assert.False(File.Exists(Path.Combine(_output, ResultsStore.FileName)));
+    }
+
     [Fact]
     public void Tune_stores_validated_results_that_opt_reproduces_and_a_second_run_skips_finished_programs()
     {

@@ -284,13 +284,9 @@ public class EnvTests
         string dir = Directory.CreateTempSubdirectory("cgym-test-").FullName;
         try
         {
-            string bc = Path.Combine(dir, "in.bc"), obj = Path.Combine(dir, "out.o");
+            string bc = Path.Combine(dir, "in.bc");
             File.WriteAllBytes(bc, env.Observe("Bitcode").AsBytes());
-            var llc = Tools.ProcessRunner.Run("llc-22", ["-O2", "-relocation-model=pic", "-filetype=obj", bc, "-o", obj], TimeSpan.FromMinutes(1));
-            Assert.True(llc.ExitCode == 0, llc.Stderr);
-            var size = Tools.ProcessRunner.Run("llvm-size-22", ["-A", obj], TimeSpan.FromMinutes(1));
-            long text = size.Stdout.Split('\n').Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-                .Where(f => f.Length >= 2 && (f[0] == ".text" || f[0].StartsWith(".text.", StringComparison.Ordinal))).Sum(f => long.Parse(f[1]));
+            long text = OptTool.LlcTextSize(bc);
             Assert.Equal(text, env.Observe("ObjectTextSizeBytes").AsDouble());
         }
         finally { Directory.Delete(dir, true); }

@@ -25,12 +25,7 @@ public class TargetTests
             Assert.Equal("\x7f" + "ELF", System.Text.Encoding.ASCII.GetString(elf, 0, 4));
             Assert.Equal(ElfMachineAarch64, BitConverter.ToUInt16(elf, 18));
 
-            string bc = Path.Combine(dir, output.ProgramFile), obj = Path.Combine(dir, "llc.o");
-            var llc = ProcessRunner.Run("llc-22", ["-mtriple=aarch64-linux-gnu", "-O2", "-relocation-model=pic", "-filetype=obj", bc, "-o", obj], TimeSpan.FromMinutes(1));
-            Assert.True(llc.ExitCode == 0, llc.Stderr);
-            var size = ProcessRunner.Run("llvm-size-22", ["-A", obj], TimeSpan.FromMinutes(1));
-            long text = size.Stdout.Split('\n').Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-                .Where(f => f.Length >= 2 && (f[0] == ".text" || f[0].StartsWith(".text.", StringComparison.Ordinal))).Sum(f => long.Parse(f[1]));
+            long text = OptTool.LlcTextSize(Path.Combine(dir, output.ProgramFile), "aarch64-linux-gnu");
             Assert.Equal(text, env.Observe("ObjectTextSizeBytes").AsDouble());
         }
         finally { Directory.Delete(dir, true); }

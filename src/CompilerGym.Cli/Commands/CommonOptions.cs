@@ -22,6 +22,19 @@ internal static class CommonOptions
     /// <summary>The action space; null means the environment's default (llvm-22-passes on llvm-v0).</summary>
     public static Option<string?> ActionSpace() => new("--action-space") { Description = "Action space name (default: the environment's, llvm-22-passes for programs)" };
 
+    /// <summary>Refuses, before any work, a value below <paramref name="least"/> (or equal to it, with <paramref name="above"/>).</summary>
+    public static Option<T> AtLeast<T>(this Option<T> option, double least, bool above = false)
+    {
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<T>() is not { } value) return;
+            double given = Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture);
+            if (given < least || above && given == least)
+                result.AddError($"{option.Name} must be {(above ? "above" : "at least")} {least}, not {given}");
+        });
+        return option;
+    }
+
     /// <summary>The environments every command consults.</summary>
     public static EnvRegistry Registry => Registrations.Default;
 

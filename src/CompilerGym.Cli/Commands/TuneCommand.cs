@@ -38,10 +38,10 @@ internal static class TuneCommand
         var cost = new Option<string?>("--cost") { Description = "Scalar observation to lower (IrInstructionCount, ObjectTextSizeBytes, ...; default: the environment's, IrInstructionCount for programs, Runtime for mlir-v0 kernels)" };
         var search = new Option<string?>("--search") { Description = "Search method (default: the environment's, beam for programs; random for mlir-v0 kernels, whose every step builds and times the kernel)" };
         search.AcceptOnlyFromAmong("random", "greedy", "beam");
-        var seconds = new Option<double>("--time") { Description = "Seconds of search per program (0: no time limit)", DefaultValueFactory = _ => 10 };
-        var maxSteps = new Option<int?>("--max-steps") { Description = "Most steps to try per program (with --time 0, a run is deterministic for its seed)" };
+        var seconds = new Option<double>("--time") { Description = "Seconds of search per program (0: no time limit)", DefaultValueFactory = _ => 10 }.AtLeast(0);
+        var maxSteps = new Option<int?>("--max-steps") { Description = "Most steps to try per program (with --time 0, a run is deterministic for its seed)" }.AtLeast(0);
         var maxLength = new Option<int?>("--max-length") { Description = "Most actions a search adds to the floor (default: the environment's, 40 for programs, 8 for mlir-v0 kernels)" };
-        var beamWidth = new Option<int>("--beam-width") { Description = "Widest beam: beam search widens 1, 2, 4, ... up to it while the budget lasts", DefaultValueFactory = _ => 8 };
+        var beamWidth = new Option<int>("--beam-width") { Description = "Widest beam: beam search widens 1, 2, 4, ... up to it while the budget lasts", DefaultValueFactory = _ => 8 }.AtLeast(1);
         var seed = new Option<int>("--seed") { Description = "Seed of random search", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--output", "-o") { Description = "Folder for the results store, the optimized files and the plot", DefaultValueFactory = _ => "cgym-tune" };
         var actionSpace = new Option<string?>("--action-space")
@@ -56,7 +56,7 @@ internal static class TuneCommand
             Description = $"A shell command that tests each tuned program after validation: the tuned executable's path is in ${UserTest.Variable} " +
                 "and stands for {} (the object file where none links); a non-zero exit makes the result invalid",
         };
-        var testTime = new Option<double>("--test-time") { Description = "Seconds the --test command may take per program", DefaultValueFactory = _ => 60 };
+        var testTime = new Option<double>("--test-time") { Description = "Seconds the --test command may take per program", DefaultValueFactory = _ => 60 }.AtLeast(0, above: true);
         var target = new Option<string?>("--target")
         {
             Description = "Target triple to compile and measure for (aarch64-linux-gnu, riscv64-linux-gnu; default x86_64-pc-linux-gnu): C programs are compiled for it, object code, its size and the -Oz/-O3 baselines are its",

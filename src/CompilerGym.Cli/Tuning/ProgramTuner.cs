@@ -86,7 +86,8 @@ internal static class ProgramTuner
                     var settled = Settle(state, floorFound, target, settings);
                     budget.Reserve = settled.Took * EndMargin;
                     firstFloorTrials = floor.Trials;
-                    floorSettled.SetResult(settled);
+                    // Its env moves on with the search: were it to be written again, it is replayed.
+                    floorSettled.SetResult(settled with { Found = settled.Found with { State = null } });
                 }
                 else if (floor.Actions.Count > 0) laneFound.Add(floorFound with { State = null, Evaluations = 0 });
                 // The searches' time is what the end leaves, known once the first floor is settled.
