@@ -38,7 +38,7 @@ internal static class TuneCommand
         var cost = new Option<string?>("--cost") { Description = "Scalar observation to lower (IrInstructionCount, ObjectTextSizeBytes, ...; default: the environment's, IrInstructionCount for programs, Runtime for mlir-v0 kernels)" };
         var search = new Option<string?>("--search") { Description = "Search method (default: the environment's, beam for programs; random for mlir-v0 kernels, whose every step builds and times the kernel)" };
         search.AcceptOnlyFromAmong("random", "greedy", "beam");
-        var seconds = new Option<double>("--time") { Description = "Seconds of search per program (0: no time limit)", DefaultValueFactory = _ => 10 }.AtLeast(0);
+        var seconds = new Option<double>("--time") { Description = "Wall time per program in seconds, from reset to written files (0: no time limit)", DefaultValueFactory = _ => 10 }.AtLeast(0);
         var maxSteps = new Option<int?>("--max-steps") { Description = "Most steps to try per program (with --time 0, a run is deterministic for its seed)" }.AtLeast(0);
         var maxLength = new Option<int?>("--max-length") { Description = "Most actions a search adds to the floor (default: the environment's, 40 for programs, 8 for mlir-v0 kernels)" };
         var beamWidth = new Option<int>("--beam-width") { Description = "Widest beam: beam search widens 1, 2, 4, ... up to it while the budget lasts", DefaultValueFactory = _ => 8 }.AtLeast(1);

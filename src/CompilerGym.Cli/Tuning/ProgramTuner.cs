@@ -18,9 +18,9 @@ internal sealed record TuneSettings(EnvSpec Spec, string Cost, ISearch Search, s
 
 /// <summary>
 /// Tunes one program within its budget (<see cref="TuneBudget"/>): for each plan, the floor and a
-/// search from it. The first plan's floor is validated and its files written at once, so a
-/// program always has a result, and the time that took is what the end is expected to take; the
-/// searches get what is left. Then the cheapest result that beats the floor and validates
+/// search from it. The first floor pipeline's result (-Oz's, for a program) is validated and its
+/// files written at once, so a program always has a result, and the time that took is what the end
+/// is expected to take; the rest of the floor and the searches get what is left. Then the cheapest result that beats the floor and validates
 /// replaces it, as long as the budget affords validating it, and the user's test, if any, runs on
 /// the files (for a program: optimized bitcode, object file, executable, the unoptimized input and
 /// a script that remakes them).
@@ -57,7 +57,6 @@ internal static class ProgramTuner
         var floorSettled = new TaskCompletionSource<Settled>(TaskCreationOptions.RunContinuationsAsynchronously);
         var report = new LaneProgress(lanes, budget, progress);
         CostBaselines? baselines = null;
-        int firstFloorTrials = 0;
 
         void Lane(int lane)
         {
@@ -75,28 +74,28 @@ internal static class ProgramTuner
                 if (lane == lanes - 1 && n == 0) baselines = settings.Spec.Baselines(env, settings.Cost);
                 double startCost = env.Observe(settings.Cost).AsDouble();
 
-                // Before the end is measured, it is taken to cost two trials: a replay and a build.
-                var floor = TuneFloor.Apply(env, plan.FloorActions, settings.Cost,
-                    trial => budget.Affords(trial + (floorSettled.Task.IsCompleted ? budget.Reserve : 2 * trial)), report.For(lane));
-                var state = floor.State ?? env;
-                if (floor.State is { } fork) lock (forks) forks.Add(fork);
-                var floorFound = new Found(plan, floor.Actions, startCost, floor.Cost, floor.Trials, floor.SlowestTrial, TimeSpan.Zero, state);
+                // The first plan's floor is settled after its first trial, which measures what the
+                // end takes; any plan tries the rest of its floor once that is known.
+                var floor = TuneFloor.Apply(env, plan.FloorActions.Take(1), settings.Cost, _ => true, report.For(lane));
                 if (i == 0)
                 {
-                    var settled = Settle(state, floorFound, target, settings);
+                    var settled = Settle(floor.State ?? env, new Found(plan, floor.Actions, startCost, floor.Cost, floor.Trials, floor.SlowestTrial,
+                        TimeSpan.Zero, null), target, settings);
                     budget.Reserve = settled.Took * EndMargin;
-                    firstFloorTrials = floor.Trials;
-                    // Its env moves on with the search: were it to be written again, it is replayed.
-                    floorSettled.SetResult(settled with { Found = settled.Found with { State = null } });
+                    floorSettled.SetResult(settled);
                 }
-                else if (floor.Actions.Count > 0) laneFound.Add(floorFound with { State = null, Evaluations = 0 });
-                // The searches' time is what the end leaves, known once the first floor is settled.
                 floorSettled.Task.Wait();
+                floor = TuneFloor.Apply(env, plan.FloorActions.Skip(1), settings.Cost, trial => budget.Affords(trial + budget.Reserve),
+                    report.For(lane), floor);
+                var state = floor.State ?? env;
+                if (floor.State is { } fork) lock (forks) forks.Add(fork);
+                if (i > 0 && floor.Actions.Count > 0)
+                    laneFound.Add(new Found(plan, floor.Actions, startCost, floor.Cost, 0, floor.SlowestTrial, TimeSpan.Zero, null));
 
                 var options = settings.Options with
                 {
                     TimeLimit = budget.SearchShare(mine.Count - n),
-                    MaxEvaluations = settings.Options.MaxEvaluations is { } steps ? StepShare(steps, i, plans.Count, firstFloorTrials, floor.Trials) : null,
+                    MaxEvaluations = settings.Options.MaxEvaluations is { } steps ? StepShare(steps, i, plans, floor.Trials) : null,
                 };
                 report.Done(lane, floor.Trials, floor.Cost);
                 var result = settings.Search.Run(state, options, settings.Policy, report.For(lane));
@@ -137,14 +136,15 @@ internal static class ProgramTuner
     }
 
     /// <summary>
-    /// Plan <paramref name="plan"/>'s steps: what the first floor leaves of the step budget, in equal
-    /// shares (any remainder to the later plans), less the plan's own floor's trials after the first.
-    /// It depends on nothing another plan does later, so the plans may run side by side.
+    /// Plan <paramref name="plan"/>'s steps: what the first plan's floor would take of the step budget
+    /// were it all tried, left in equal shares (any remainder to the later plans), less the plan's
+    /// own floor's trials after the first. It depends on nothing another plan does, so the plans
+    /// may run side by side.
     /// </summary>
-    private static int StepShare(int steps, int plan, int plans, int firstFloorTrials, int floorTrials)
+    private static int StepShare(int steps, int plan, IReadOnlyList<TunePlan> plans, int floorTrials)
     {
-        int left = Math.Max(0, steps - firstFloorTrials);
-        int share = (int)((long)left * (plan + 1) / plans - (long)left * plan / plans);
+        int left = Math.Max(0, steps - plans[0].FloorActions.Count);
+        int share = (int)((long)left * (plan + 1) / plans.Count - (long)left * plan / plans.Count);
         return Math.Max(0, share - (plan > 0 ? floorTrials : 0));
     }
 

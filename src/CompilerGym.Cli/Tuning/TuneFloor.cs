@@ -13,25 +13,28 @@ namespace CompilerGym.Cli.Tuning;
 internal static class TuneFloor
 {
     /// <summary>
-    /// What the floor did: the actions it took (none or one), the cost after them, its trials and
-    /// their time, the slowest trial, and the env in the floor's state (a fork, the caller's to
-    /// dispose; null when no action lowered the cost and the env itself is the floor).
+    /// What the floor did: the actions it took (none or one), the cost after them, its trials, the
+    /// slowest trial, and the env in the floor's state (a fork, the caller's to dispose; null when no
+    /// action lowered the cost and the env itself is the floor).
     /// </summary>
-    public sealed record Outcome(IReadOnlyList<string> Actions, double Cost, int Trials, TimeSpan Elapsed, TimeSpan SlowestTrial, ICompilerEnv? State);
+    public sealed record Outcome(IReadOnlyList<string> Actions, double Cost, int Trials, TimeSpan SlowestTrial, ICompilerEnv? State);
 
     /// <summary>
     /// Tries the actions in their order (the environment's: the standard pipeline for its cost
-    /// first). The first is always tried, since without it there is no floor; each later one only
-    /// when <paramref name="affords"/> says one more trial as slow as the slowest so far fits.
+    /// first), going on from <paramref name="earlier"/> trials of the same env if given. The first
+    /// trial of all is always made, since without it there is no floor; each later one only when
+    /// <paramref name="affords"/> says one more trial as slow as the slowest so far fits.
     /// </summary>
-    public static Outcome Apply(ICompilerEnv env, IReadOnlyList<string> actions, string cost, Func<TimeSpan, bool> affords,
-        Action<SearchProgress>? progress)
+    public static Outcome Apply(ICompilerEnv env, IEnumerable<string> actions, string cost, Func<TimeSpan, bool> affords,
+        Action<SearchProgress>? progress, Outcome? earlier = null)
     {
         var clock = Stopwatch.StartNew();
         var withCost = new StepOptions([cost]);
-        (string? Action, double Cost, ICompilerEnv? State) best = (null, env.Observe(cost).AsDouble(), null);
-        var slowest = TimeSpan.Zero;
-        int trials = 0;
+        (string? Action, double Cost, ICompilerEnv? State) best = earlier is null
+            ? (null, env.Observe(cost).AsDouble(), null)
+            : (earlier.Actions.SingleOrDefault(), earlier.Cost, earlier.State);
+        var slowest = earlier?.SlowestTrial ?? TimeSpan.Zero;
+        int trials = earlier?.Trials ?? 0;
         foreach (string action in actions)
         {
             if (trials > 0 && !affords(slowest)) break;
@@ -48,6 +51,6 @@ internal static class TuneFloor
             else trial.Dispose();
             progress?.Invoke(new SearchProgress(trials, clock.Elapsed, best.Cost));
         }
-        return new(best.Action is null ? [] : [best.Action], best.Cost, trials, clock.Elapsed, slowest, best.State);
+        return new(best.Action is null ? [] : [best.Action], best.Cost, trials, slowest, best.State);
     }
 }

@@ -119,7 +119,7 @@ public sealed class LlvmBenchmark
     private UnoptimizedRun RunUnoptimized()
     {
         var spec = RequireRunSpec();
-        using var machine = new TargetMachine(TargetTriple);
+        using var machine = TargetMachine.Unoptimized(TargetTriple);
         using var module = Load();
         Executable executable;
         try
