@@ -8,7 +8,8 @@ namespace CompilerGym.Llvm.Datasets;
 /// opt-22 can reproduce a state from the same file), its target, its baseline costs, computed once,
 /// and — when it defines <c>main</c>, its dataset says how to run it and this machine runs its
 /// target — its run spec and the run of its unoptimized build, the reference that optimized builds
-/// must reproduce.
+/// must reproduce. A dataset may add a second run spec, other inputs that validation checks too, so
+/// that a program tuned on its one input is not trusted on that input alone.
 /// </summary>
 public sealed class LlvmBenchmark
 {
@@ -34,10 +35,16 @@ public sealed class LlvmBenchmark
     public bool FileNamesTarget { get; }
     /// <summary>How to run the program, or null if it cannot be built into one.</summary>
     public RunSpec? RunSpec { get; }
+    /// <summary>
+    /// A second way to run the program, on other inputs, that validation checks besides
+    /// <see cref="RunSpec"/> (observations measure the main run only); null if there is none.
+    /// </summary>
+    public RunSpec? SecondRunSpec { get; }
 
     /// <param name="uri">The URI without a target parameter.</param>
     /// <param name="target">The normalized triple asked for, or null for the default target.</param>
-    public LlvmBenchmark(string uri, string bitcodePath, string description, RunSpec? runSpec = null, string? target = null)
+    /// <param name="secondRunSpec">Other inputs to validate on; the executable is linked once, with <paramref name="runSpec"/>'s link flags, so they must be the same.</param>
+    public LlvmBenchmark(string uri, string bitcodePath, string description, RunSpec? runSpec = null, string? target = null, RunSpec? secondRunSpec = null)
     {
         Uri = UriFor(uri, target);
         BitcodePath = bitcodePath;
@@ -58,8 +65,15 @@ public sealed class LlvmBenchmark
         }
         using (var machine = new TargetMachine(TargetTriple)) _dataLayout = machine.DataLayout;
         runSpec?.Check();
+        if (secondRunSpec is not null)
+        {
+            secondRunSpec.Check();
+            if (runSpec is null || !secondRunSpec.LinkFlags.SequenceEqual(runSpec.LinkFlags))
+                throw new ArgumentException($"{uri}: a second run spec needs a main run spec with the same link flags (one build runs both)");
+        }
         bool runsHere = TargetMachine.RunsHere(TargetTriple);
         RunSpec = hasMain && runsHere ? runSpec : null;
+        SecondRunSpec = RunSpec is null ? null : secondRunSpec;
         _noRunSpecReason = !hasMain ? "it defines no main function" : !runsHere ? $"it is compiled for {TargetTriple}, which this machine does not run"
             : runSpec is null ? "its dataset does not say how to run it" : null;
         Baselines = new Baselines(this);
@@ -86,7 +100,11 @@ public sealed class LlvmBenchmark
     /// <summary>The run of the unoptimized build, made once (it needs a run spec, and a program that builds).</summary>
     public RunResult Reference => _reference.Value.Run ?? throw new ObservationUnavailableException($"{Uri} is not runnable: {NotRunnableReason}");
 
-    /// <summary>Whether the program can be run: it has a run spec, and its unoptimized build links, and exits by itself within the limits.</summary>
+    /// <summary>The unoptimized build's run on <see cref="SecondRunSpec"/>, made with <see cref="Reference"/>; null if there is no second run spec.</summary>
+    public RunResult? SecondReference => SecondRunSpec is null ? null
+        : _reference.Value.SecondRun ?? throw new ObservationUnavailableException($"{Uri} is not runnable: {NotRunnableReason}");
+
+    /// <summary>Whether the program can be run: it has a run spec, and its unoptimized build links, and exits by itself within the limits (on its second run spec too).</summary>
     public bool IsRunnable => NotRunnableReason is null;
 
     /// <summary>Why the program cannot be run (see <see cref="IsRunnable"/>), or null if it can.</summary>
@@ -94,6 +112,7 @@ public sealed class LlvmBenchmark
     {
         { BuildError: { } error } => $"its unoptimized build failed: {error}",
         { Run: { Termination: not RunTermination.Exited } run } => $"its unoptimized build {run.Describe()}",
+        { SecondRun: { Termination: not RunTermination.Exited } run } => $"its unoptimized build, on its second input, {run.Describe()}",
         _ => null,
     };
 
@@ -114,8 +133,8 @@ public sealed class LlvmBenchmark
         return module;
     }
 
-    // The unoptimized build's run, or why it could not be built: a program that does not link (an
-    // undefined symbol) is not runnable, an answer to remember rather than a failure to retry.
+    // The unoptimized build's runs (one build for both run specs), or why it could not be built: a program that
+    // does not link (an undefined symbol) is not runnable, an answer to remember rather than a failure to retry.
     private UnoptimizedRun RunUnoptimized()
     {
         var spec = RequireRunSpec();
@@ -128,10 +147,10 @@ public sealed class LlvmBenchmark
         }
         catch (LlvmException e)
         {
-            return new UnoptimizedRun(null, e.Message);
+            return new UnoptimizedRun(null, null, e.Message);
         }
-        using (executable) return new UnoptimizedRun(executable.Run(), null);
+        using (executable) return new UnoptimizedRun(executable.Run(), SecondRunSpec is { } second ? executable.Run(second) : null, null);
     }
 
-    private sealed record UnoptimizedRun(RunResult? Run, string? BuildError);
+    private sealed record UnoptimizedRun(RunResult? Run, RunResult? SecondRun, string? BuildError);
 }

@@ -223,8 +223,9 @@ public sealed class LlvmEnv : ICompilerEnv
     }
 
     /// <summary>
-    /// Differential testing, for a runnable benchmark: builds and runs the current state's program
-    /// and compares what it computed (exit, stdout, output files) with the unoptimized build's run.
+    /// Differential testing, for a runnable benchmark: builds the current state's program once,
+    /// runs it on its main run spec and its second one (if any), and compares what each run
+    /// computed (exit, stdout, output files) with the unoptimized build's run on the same inputs.
     /// Null when they agree or the benchmark cannot be run.
     /// </summary>
     private string? OutputDifference()
@@ -232,7 +233,13 @@ public sealed class LlvmEnv : ICompilerEnv
         var (module, machine, benchmark) = Session();
         if (benchmark.RunSpec is not { } spec || !benchmark.IsRunnable) return null;
         using var executable = Executable.Build(module, machine, spec, benchmark.ProgramName);
-        return executable.Run().DifferenceFrom(benchmark.Reference);
+        string? main = executable.Run().DifferenceFrom(benchmark.Reference);
+        if (benchmark.SecondRunSpec is not { } second) return main;
+        string? other = executable.Run(second).DifferenceFrom(benchmark.SecondReference!);
+        var differences = new List<string>();
+        if (main is not null) differences.Add($"on the main input, {main}");
+        if (other is not null) differences.Add($"on the second input, {other}");
+        return differences.Count == 0 ? null : string.Join("; ", differences);
     }
 
     private static bool RewardsMatch(double? expected, double? actual) =>

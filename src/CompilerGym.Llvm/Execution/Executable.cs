@@ -55,6 +55,9 @@ public sealed class Executable : IDisposable
     public RunResult Run(IReadOnlyList<string>? wrapper = null, RunLimits? limits = null, PerfEvent? counter = null) =>
         ProgramRunner.Run(Path, Spec, wrapper, limits, counter);
 
+    /// <summary>One sandboxed run as another spec says (other inputs or arguments; the link flags were <see cref="Spec"/>'s).</summary>
+    public RunResult Run(RunSpec spec) => ProgramRunner.Run(Path, spec);
+
     public void Dispose()
     {
         if (Directory.Exists(_directory)) Directory.Delete(_directory, recursive: true);
