@@ -3,6 +3,7 @@ using CompilerGym.Core.Benchmarks;
 using CompilerGym.Llvm.Datasets;
 using CompilerGym.Llvm.Datasets.Debian;
 using CompilerGym.Llvm.Env;
+using CompilerGym.Llvm.Execution;
 using CompilerGym.Llvm.Observations;
 
 namespace CompilerGym.Llvm.Tests;
@@ -34,10 +35,34 @@ public class DebianDatasetTests
     [Fact]
     public void Inputs_are_the_same_bytes_every_time()
     {
-        foreach (var file in DebianPrograms.All.SelectMany(p => p.InputFiles))
+        foreach (var file in DebianPrograms.All.SelectMany(p => p.InputFiles.Concat(p.SecondInput.Files)))
             Assert.Equal(file.Contents(), file.Contents());
         Assert.NotEqual(InputData.Text(1000, 1), InputData.Text(1000, 2));
     }
+
+    [Fact]
+    public void Every_program_has_a_second_input_of_other_bytes_under_the_same_names()
+    {
+        foreach (var program in DebianPrograms.All)
+        {
+            RunSpec main = DebianDataset.RunSpecOf(program), second = DebianDataset.SecondRunSpecOf(program);
+            second.Check();
+            Assert.Equal(main.Inputs.Select(i => i.Name), second.Inputs.Select(i => i.Name));
+            foreach (var (first, other) in main.Inputs.Zip(second.Inputs))
+                Assert.False(File.ReadAllBytes(first.Source).SequenceEqual(File.ReadAllBytes(other.Source)), $"{program.Name}: {other.Name} is the same in both runs");
+            Assert.Contains(program.SecondInput.Description, program.Description);
+        }
+    }
+
+    [Theory]
+    [InlineData("cksum")]
+    [InlineData("toast")]
+    [InlineData("minigzip")]
+    public void Cheap_programs_run_on_their_second_input(string name) => RunsOnItsSecondInput(name);
+
+    [AllDebianProgramsTheory]
+    [MemberData(nameof(AllPrograms))]
+    public void Every_program_runs_on_its_second_input(string name) => RunsOnItsSecondInput(name);
 
     [Theory]
     [InlineData("bzip2", "corpus.txt")]
@@ -155,6 +180,18 @@ public class DebianDatasetTests
             foreach (var run in runs) yield return run;
         }
         finally { Directory.Delete(folder, recursive: true); }
+    }
+
+    // The unoptimized build (made once for both runs) exits 0 on the second input, with other results than on the first.
+    private static void RunsOnItsSecondInput(string name)
+    {
+        var benchmark = new DebianDataset().Load(name);
+        Assert.True(benchmark.IsRunnable, benchmark.NotRunnableReason);
+        var second = benchmark.SecondReference!;
+        Assert.True(second.ExitCode == 0, $"{name} on its second input {second.Describe()}");
+        Assert.False(second.Stdout.SequenceEqual(benchmark.Reference.Stdout) && second.OutputFiles.All(f => f.Value!.SequenceEqual(benchmark.Reference.OutputFiles[f.Key]!)),
+            $"{name} computed the same on both inputs");
+        Assert.All(second.OutputFiles.Values, Assert.NotNull);
     }
 
     private static DebianProgram Program(string name) => DebianPrograms.All.Single(p => p.Name == name);

@@ -33,15 +33,20 @@ public sealed class DebianDataset(IReadOnlyList<DebianProgram>? programs = null,
         // Refused before a build that can take minutes, as LlvmBenchmark would refuse it after.
         if (target is not null)
             throw new ArgumentException($"{program.Uri} is built for {TargetMachine.DefaultTriple} only (with the package's own build and LTO), not {target}");
-        return new LlvmBenchmark(program.Uri, ModulePath(program), program.Description, RunSpecOf(program));
+        return new LlvmBenchmark(program.Uri, ModulePath(program), program.Description, RunSpecOf(program), secondRunSpec: SecondRunSpecOf(program));
     }
 
     /// <summary>How the program runs, its generated inputs written once into the cache.</summary>
-    public static RunSpec RunSpecOf(DebianProgram program) => new()
+    public static RunSpec RunSpecOf(DebianProgram program) => RunSpecOn(program, program.InputFiles, program.Name);
+
+    /// <summary>The same command on the program's second input, cached in a folder of its own.</summary>
+    public static RunSpec SecondRunSpecOf(DebianProgram program) => RunSpecOn(program, program.SecondInput.Files, Path.Combine(program.Name, "second"));
+
+    private static RunSpec RunSpecOn(DebianProgram program, IReadOnlyList<InputFile> files, string inputFolder) => new()
     {
         Arguments = program.Arguments,
-        Inputs = [.. program.InputFiles.Select(input => new RunInput(input.Name, Cache.GetOrCreate(
-            Path.Combine("benchmarks", DatasetName, "inputs", program.Name, input.Name),
+        Inputs = [.. files.Select(input => new RunInput(input.Name, Cache.GetOrCreate(
+            Path.Combine("benchmarks", DatasetName, "inputs", inputFolder, input.Name),
             output => File.WriteAllBytes(output, input.Contents()))))],
         Stdin = program.Stdin,
         OutputFiles = program.OutputFiles,

@@ -109,35 +109,66 @@ public static class DebianPrograms
     private const string Text = "256 KiB of generated English-like text";
     private const string Picture256 = "a generated 256x192 picture";
 
+    // Second inputs: other bytes under the same names. Odd sizes reach the programs' tail and edge cases.
+    private const int SecondWidth = 203, SecondHeight = 117;
+    private static readonly SecondInput s_binaryCorpus = new("97 KiB of generated binary data",
+        [new("corpus.txt", () => InputData.Binary(99_331, seed: 5))]);
+    private static readonly SecondInput s_checksummed = new("76 KiB of other generated text and 98 KiB of other binary data",
+        [new("corpus.txt", () => InputData.Text(77_777, seed: 6)), new("data.bin", () => InputData.Binary(100_003, seed: 7))]);
+    private static readonly SecondInput s_higherVoice = new("2 s of a higher generated voice, ending in a partial frame",
+        [new("speech.raw", () => InputData.Pcm16(8000 * 2 + 80, seed: 8, pitch: 210))]);
+    private static readonly SecondInput s_secondPpm = new($"a generated {SecondWidth}x{SecondHeight} picture",
+        [new("picture.ppm", () => InputData.Ppm(SecondWidth, SecondHeight, InputData.Picture(SecondWidth, SecondHeight)))]);
+    private static readonly SecondInput s_secondJpeg = new("a generated 160x96 picture at quality 60",
+        [new("picture.jpg", () => BaselineJpeg.Encode(160, 96, InputData.Picture(160, 96), quality: 60))]);
+    private static readonly SecondInput s_secondTiff = new($"a generated {SecondWidth}x{SecondHeight} picture",
+        [new("picture.tif", () => InputData.Tiff(SecondWidth, SecondHeight, InputData.Picture(SecondWidth, SecondHeight)))]);
+    private static readonly SecondInput s_secondGreyTiff = new($"a generated {SecondWidth}x{SecondHeight} picture",
+        [new("grey.tif", () => InputData.Tiff(SecondWidth, SecondHeight, InputData.Grey(InputData.Picture(SecondWidth, SecondHeight))))]);
+    private static readonly SecondInput s_secondLua = new("another script: string formatting and substitution, closures, integer and float maths, error handling",
+        [new("bench.lua", () => Resource("second.lua"))]);
+    private static readonly SecondInput s_secondSql = new("another script: recursive CTEs, grouping, LIKE, string and date functions, a trigger",
+        [new("bench.sql", () => Resource("second.sql"))]);
+
     public static IReadOnlyList<DebianProgram> All { get; } =
     [
-        new("bzip2", Bzip2, "bzip2", "BZ2_bzCompressInit", $"compresses {Text} (-9) to stdout", ["-c", "-9", "corpus.txt"], [s_corpus]),
-        new("gzip", Gzip, "gzip", "last_component", $"compresses {Text} (-9) to stdout", ["-c", "-9", "-n", "corpus.txt"], [s_corpus]),
-        new("minigzip", Zlib, "minigzip", "deflate", $"zlib's example gzip: compresses {Text} (-9) to stdout", ["-c", "-9", "corpus.txt"], [s_corpus]),
+        new("bzip2", Bzip2, "bzip2", "BZ2_bzCompressInit", $"compresses {Text} (-9) to stdout", ["-c", "-9", "corpus.txt"], [s_corpus])
+            { SecondInput = s_binaryCorpus },
+        new("gzip", Gzip, "gzip", "last_component", $"compresses {Text} (-9) to stdout", ["-c", "-9", "-n", "corpus.txt"], [s_corpus])
+            { SecondInput = s_binaryCorpus },
+        new("minigzip", Zlib, "minigzip", "deflate", $"zlib's example gzip: compresses {Text} (-9) to stdout", ["-c", "-9", "corpus.txt"], [s_corpus])
+            { SecondInput = s_binaryCorpus },
         new("lua", Lua, "lua", "luaL_newstate", "runs a Lua script: sieve, sorting, string matching, coroutines, metatables, integer loops",
-            ["bench.lua"], [s_lua]) { LinkFlags = ["-lm"] },
+            ["bench.lua"], [s_lua]) { LinkFlags = ["-lm"], SecondInput = s_secondLua },
         new("sqlite3", Sqlite, "sqlite3", "sqlite3_open_v2", "the shell on the amalgamation: an SQL script on stdin (inserts, indexes, joins, windows, JSON, FTS4)",
-            [], [s_sql]) { Stdin = "bench.sql", LinkFlags = ["-lm"] },
+            [], [s_sql]) { Stdin = "bench.sql", LinkFlags = ["-lm"], SecondInput = s_secondSql },
         new("toast", Gsm, "toast", "gsm_encode", "GSM 06.10-encodes 4 s of generated 16-bit speech-like audio to stdout",
-            ["-c", "-l", "speech.raw"], [s_speech]),
+            ["-c", "-l", "speech.raw"], [s_speech])
+            { SecondInput = s_higherVoice },
         new("cjpeg", Jpeg, "cjpeg-static", "jpeg_start_compress", $"compresses {Picture256} (PPM) to JPEG (quality 85, optimized Huffman tables)",
-            ["-quality", "85", "-optimize", "picture.ppm"], [s_ppm]),
+            ["-quality", "85", "-optimize", "picture.ppm"], [s_ppm])
+            { SecondInput = s_secondPpm },
         new("djpeg", Jpeg, "djpeg-static", "jpeg_start_decompress", $"decodes {Picture256} (baseline JPEG, 4:2:0) to PPM",
-            ["-ppm", "picture.jpg"], [s_jpeg]),
+            ["-ppm", "picture.jpg"], [s_jpeg])
+            { SecondInput = s_secondJpeg },
         new("tiff2bw", Tiff, "tiff2bw", "TIFFOpen", $"converts {Picture256} (RGB TIFF) to greyscale, LZW with a predictor",
-            ["-c", "lzw:2", "picture.tif", "out.tif"], [s_tiff]) { OutputFiles = ["out.tif"], LinkFlags = ["-lm"] },
+            ["-c", "lzw:2", "picture.tif", "out.tif"], [s_tiff]) { OutputFiles = ["out.tif"], LinkFlags = ["-lm"], SecondInput = s_secondTiff },
         new("tiffdither", Tiff, "tiffdither", "TIFFOpen", $"dithers {Picture256} (greyscale TIFF) to bilevel, CCITT G4",
-            ["-c", "g4", "grey.tif", "out.tif"], [s_greyTiff]) { OutputFiles = ["out.tif"], LinkFlags = ["-lm"] },
+            ["-c", "g4", "grey.tif", "out.tif"], [s_greyTiff]) { OutputFiles = ["out.tif"], LinkFlags = ["-lm"], SecondInput = s_secondGreyTiff },
         new("tiffmedian", Tiff, "tiffmedian", "TIFFOpen", $"median-cut quantizes {Picture256} (RGB TIFF) to 64 colours with dithering, LZW",
-            ["-C", "64", "-f", "-c", "lzw", "picture.tif", "out.tif"], [s_tiff]) { OutputFiles = ["out.tif"], LinkFlags = ["-lm"] },
+            ["-C", "64", "-f", "-c", "lzw", "picture.tif", "out.tif"], [s_tiff]) { OutputFiles = ["out.tif"], LinkFlags = ["-lm"], SecondInput = s_secondTiff },
         new("tiff2rgba", Tiff, "tiff2rgba", "TIFFOpen", $"converts {Picture256} (RGB TIFF) to RGBA, PackBits",
-            ["-c", "packbits", "picture.tif", "out.tif"], [s_tiff]) { OutputFiles = ["out.tif"], LinkFlags = ["-lm"] },
+            ["-c", "packbits", "picture.tif", "out.tif"], [s_tiff]) { OutputFiles = ["out.tif"], LinkFlags = ["-lm"], SecondInput = s_secondTiff },
         new("sha256sum", Coreutils, "sha256sum", "sha256_process_block", $"SHA-256 of {Text} and 256 KiB of generated binary data",
-            ["corpus.txt", "data.bin"], [s_corpus, s_data]),
+            ["corpus.txt", "data.bin"], [s_corpus, s_data])
+            { SecondInput = s_checksummed },
         new("cksum", Coreutils, "cksum", "close_stdout", $"CRC checksums of {Text} and 256 KiB of generated binary data",
-            ["corpus.txt", "data.bin"], [s_corpus, s_data]),
-        new("lz4", Lz4, "lz4", "LZ4_compress_HC", $"compresses {Text} (-9, high compression) to stdout", ["-c", "-9", "corpus.txt"], [s_corpus]),
-        new("zstd", Zstd, "zstd", "ZSTD_compressStream2", $"compresses {Text} (-9) to stdout", ["-c", "-q", "-9", "corpus.txt"], [s_corpus]),
+            ["corpus.txt", "data.bin"], [s_corpus, s_data])
+            { SecondInput = s_checksummed },
+        new("lz4", Lz4, "lz4", "LZ4_compress_HC", $"compresses {Text} (-9, high compression) to stdout", ["-c", "-9", "corpus.txt"], [s_corpus])
+            { SecondInput = s_binaryCorpus },
+        new("zstd", Zstd, "zstd", "ZSTD_compressStream2", $"compresses {Text} (-9) to stdout", ["-c", "-q", "-9", "corpus.txt"], [s_corpus])
+            { SecondInput = s_binaryCorpus },
     ];
 
     private static byte[] Picture() => InputData.Picture(InputData.ImageWidth, InputData.ImageHeight);

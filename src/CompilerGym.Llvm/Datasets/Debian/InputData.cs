@@ -58,8 +58,8 @@ public static class InputData
         return data;
     }
 
-    /// <summary>Speech-like 16-bit little-endian audio at 8 kHz: gliding harmonics, syllable envelopes, a little noise.</summary>
-    public static byte[] Pcm16(int samples, ulong seed)
+    /// <summary>Speech-like 16-bit little-endian audio at 8 kHz: harmonics gliding around <paramref name="pitch"/> Hz, syllable envelopes, a little noise.</summary>
+    public static byte[] Pcm16(int samples, ulong seed, double pitch = 120)
     {
         var random = new SplitMix64(seed);
         var data = new byte[samples * 2];
@@ -67,7 +67,7 @@ public static class InputData
         for (int i = 0; i < samples; i++)
         {
             double t = i / 8000.0;
-            phase += 2 * Math.PI * (120 + 40 * Math.Sin(2 * Math.PI * 0.7 * t)) / 8000;
+            phase += 2 * Math.PI * (pitch + 40 * Math.Sin(2 * Math.PI * 0.7 * t)) / 8000;
             double voice = Math.Sin(phase) + 0.5 * Math.Sin(2 * phase) + 0.25 * Math.Sin(3 * phase);
             double envelope = Math.Max(0, Math.Sin(2 * Math.PI * 3 * t));
             double value = 9000 * envelope * voice + (random.Next(601) - 300);
