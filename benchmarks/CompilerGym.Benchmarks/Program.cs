@@ -4,8 +4,8 @@ using CompilerGym.Benchmarks.Measurements;
 
 // Two kinds of measurement:
 //   BenchmarkDotNet suites:  dotnet run -c Release --project benchmarks/CompilerGym.Benchmarks -- --filter '*'
-//   run-level measurements:  ... -- side-by-side | throughput | memory | session-memory | mlir-action-sweep | exactness  [options, see --help]
-string[] measurements = ["side-by-side", "throughput", "memory", "session-memory", "mlir-action-sweep", "exactness", "--help", "-h"];
+//   run-level measurements:  ... -- side-by-side | throughput | memory | session-memory | mlir-action-sweep | exactness | one-shot  [options, see --help]
+string[] measurements = ["side-by-side", "throughput", "memory", "session-memory", "mlir-action-sweep", "exactness", "one-shot", "--help", "-h"];
 if (args.Length == 0 || !measurements.Contains(args[0]))
 {
     BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
@@ -58,4 +58,12 @@ var exactness = new Command("exactness", "Random sequences reached every way (fr
     { exactBenchmarks, exactSpace, sequences, exactLength, seed, show };
 exactness.SetAction(r => ExactnessRun.Run(r.GetValue(exactBenchmarks)!, r.GetValue(exactSpace)!, r.GetValue(sequences), r.GetValue(exactLength), r.GetValue(seed), r.GetValue(show)));
 
-return new RootCommand("CompilerGym for .NET performance measurements") { sideBySide, throughput, memory, sessionMemory, actionSweep, exactness }.Parse(args).Invoke();
+var shotBenchmarks = new Option<string[]>("--benchmark", "-b")
+{
+    DefaultValueFactory = _ => [.. CompilerGym.Llvm.Datasets.Debian.DebianPrograms.All.Select(p => p.Uri)], AllowMultipleArgumentsPerToken = true,
+    Description = "Benchmark URIs (default: every debian-v0 program, none of which the portfolio was learned on)",
+};
+var oneShot = new Command("one-shot", "tune --one-shot's portfolio against -Oz: cost and time, side by side per program") { shotBenchmarks };
+oneShot.SetAction(r => OneShotRun.Run(r.GetValue(shotBenchmarks)!));
+
+return new RootCommand("CompilerGym for .NET performance measurements") { sideBySide, throughput, memory, sessionMemory, actionSweep, exactness, oneShot }.Parse(args).Invoke();

@@ -10,6 +10,7 @@ var root = new RootCommand("CompilerGym for .NET: LLVM 22 pass-ordering environm
     PipelineCommand.Create(),
     SearchCommand.Create(),
     TuneCommand.Create(),
+    PortfolioCommand.Create(),
     TrainCommand.Create(),
     EvalCommand.Create(),
     ValidateCommand.Create(),

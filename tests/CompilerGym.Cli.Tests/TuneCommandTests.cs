@@ -91,6 +91,29 @@ public class TuneCommandTests(TestServer server) : IClassFixture<TestServer>, ID
         Assert.Contains("unknown target triple 'nonsense'", unknown.Stderr);
     }
 
+    [Fact]
+    public void One_shot_applies_the_shipped_portfolio_whole_and_gives_at_most_Oz()
+    {
+        var run = CgymProcess.Run("tune", Crc32, Qsort, "--one-shot", "-o", _output);
+        Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
+        var portfolio = LlvmEnvSpec.Instance.OneShotPortfolio(LlvmObservations.IrInstructionCount)!;
+        var rows = Rows();
+        Assert.Equal([Crc32, Qsort], rows.Select(r => r.Program));
+        Assert.All(rows, row =>
+        {
+            CheckResult(row);
+            Assert.True(row.Best <= row.Oz, $"{row.Program}: {row.Best} against -Oz {row.Oz}");
+            // A sequence's cheapest prefix: its start, -Oz's pipeline or another, at least.
+            Assert.Contains(portfolio.Sequences, s => s.Take(row.Actions.Length).SequenceEqual(row.Actions));
+            Assert.Equal(portfolio.Sequences.Count, row.Evaluations);
+            Assert.StartsWith("one shot: the cheapest of", row.Settings);
+        });
+
+        var searching = CgymProcess.Run("tune", Crc32, "--one-shot", "--beam-width", "4", "-o", _output);
+        Assert.Equal(1, searching.ExitCode);
+        Assert.Contains("--one-shot does not search: --beam-width does not apply", searching.Stderr);
+    }
+
     [Theory]
     [InlineData("--time", "-5", "--time must be at least 0, not -5")]
     [InlineData("--test-time", "0", "--test-time must be above 0, not 0")]

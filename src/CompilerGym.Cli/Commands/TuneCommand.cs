@@ -22,11 +22,14 @@ namespace CompilerGym.Cli.Commands;
 internal static class TuneCommand
 {
     private sealed record Arguments(string[] Programs, string Cost, string Search, double Seconds, int? MaxSteps, int MaxLength,
-        int BeamWidth, int Seed, string Output, string? ActionSpace, string? Remote, string? Token, string? Policy, UserTest? Test, string? Target, EnvSpec Spec)
+        int BeamWidth, int Seed, string Output, string? ActionSpace, string? Remote, string? Token, string? Policy, UserTest? Test, string? Target, EnvSpec Spec,
+        Portfolio? OneShot)
     {
-        /// <summary>The search as results are stored under it: a policy-guided search is another search.</summary>
-        public string SearchName => Policy is null ? Search : $"{Search}+policy";
+        /// <summary>The search as results are stored under it: a policy-guided search is another search, and one shot none.</summary>
+        public string SearchName => OneShot is not null ? OneShotName : Policy is null ? Search : $"{Search}+policy";
     }
+
+    private const string OneShotName = "one-shot";
 
     public static Command Create()
     {
@@ -61,17 +64,30 @@ internal static class TuneCommand
         {
             Description = "Target triple to compile and measure for (aarch64-linux-gnu, riscv64-linux-gnu; default x86_64-pc-linux-gnu): C programs are compiled for it, object code, its size and the -Oz/-O3 baselines are its",
         };
+        var oneShot = new Option<bool>("--one-shot")
+        {
+            Description = "No search: apply each sequence of a learned portfolio whole, side by side (one per core), and keep the cheapest; about as fast as -Oz itself",
+        };
+        var portfolio = new Option<string?>("--portfolio") { Description = "With --one-shot, a portfolio file of cgym portfolio (default: the one learned for the cost on the built-in and generated programs)" };
         var command = new Command("tune", "Find the best pass pipeline of each program within a budget; write validated results, optimized files and a report")
-            { programs, cost, search, seconds, maxSteps, maxLength, beamWidth, seed, output, actionSpace, remote, token, policy, test, testTime, target };
+            { programs, cost, search, seconds, maxSteps, maxLength, beamWidth, seed, output, actionSpace, remote, token, policy, test, testTime, target, oneShot, portfolio };
         command.SetAction(r => CommonOptions.Run(() =>
         {
             var given = r.GetValue(programs)!;
             var spec = CommonOptions.Registry.For(given);
-            return Execute(new Arguments(given, r.GetValue(cost) ?? spec.Defaults.Cost, r.GetValue(search) ?? spec.Defaults.Search,
+            string costName = r.GetValue(cost) ?? spec.Defaults.Cost;
+            if (r.GetValue(portfolio) is not null && !r.GetValue(oneShot)) throw new ArgumentException("--portfolio is for --one-shot");
+            Option[] searchOnly = [search, seconds, maxSteps, maxLength, beamWidth, seed, actionSpace, policy];
+            if (r.GetValue(oneShot) && searchOnly.FirstOrDefault(o => r.GetResult(o) is { Implicit: false }) is { } clash)
+                throw new ArgumentException($"--one-shot does not search: {clash.Name} does not apply");
+            var shots = !r.GetValue(oneShot) ? null : r.GetValue(portfolio) is { } file ? Portfolio.Load(file)
+                : spec.OneShotPortfolio(costName) ?? throw new ArgumentException($"{spec.Id} has no portfolio for {costName}: learn one with cgym portfolio --cost {costName}");
+            if (shots is not null && shots.Cost != costName) throw new ArgumentException($"the portfolio lowers {shots.Cost}, not {costName}");
+            return Execute(new Arguments(given, costName, r.GetValue(search) ?? spec.Defaults.Search,
                 r.GetValue(seconds), r.GetValue(maxSteps), r.GetValue(maxLength) ?? spec.Defaults.MaxLength, r.GetValue(beamWidth), r.GetValue(seed), r.GetValue(output)!,
                 r.GetValue(actionSpace), r.GetValue(remote), r.GetValue(token), r.GetValue(policy),
                 r.GetValue(test) is { } testCommand ? new UserTest(testCommand, TimeSpan.FromSeconds(r.GetValue(testTime))) : null,
-                r.GetValue(target), spec));
+                r.GetValue(target), spec, shots));
         }));
         return command;
     }
@@ -80,7 +96,7 @@ internal static class TuneCommand
     {
         using var policy = a.Policy is null ? null : PpoPolicy.Load(a.Policy);
         // A policy chooses among the actions it was trained on, so by default the search uses its space.
-        IReadOnlyList<string> actionSpaces = a.ActionSpace is { } given ? [given] : policy is not null ? [policy.ActionSpace]
+        IReadOnlyList<string> actionSpaces = a.OneShot is { } shots ? [shots.ActionSpace] : a.ActionSpace is { } given ? [given] : policy is not null ? [policy.ActionSpace]
             : a.Spec.Defaults.TuneActionSpaces ?? [a.Spec.DefaultActionSpace];
         var envOptions = new EnvOptions(a.Remote, a.Token, actionSpaces[0], Environment: a.Spec.Id);
         using var env = EnvFactory.Create(envOptions);
@@ -96,7 +112,8 @@ internal static class TuneCommand
         using var store = new ResultsStore(Path.Combine(a.Output, ResultsStore.FileName));
         // An env per plan where there are cores for them (a server runs each session in a worker of
         // its own), so that the plans search side by side; see ProgramTuner.
-        int lanes = Math.Min(actionSpaces.Count, a.Remote is null ? Environment.ProcessorCount : actionSpaces.Count);
+        int plans = a.OneShot?.Sequences.Count ?? actionSpaces.Count;
+        int lanes = Math.Min(plans, a.Remote is null ? Environment.ProcessorCount : plans);
         using var laneEnvs = new EnvLanes([env, .. Enumerable.Range(1, lanes - 1).Select(_ => EnvFactory.Create(envOptions))]);
 
         List<(TuneTarget Target, TuneRecord Record)> TuneAll(ITuneProgress progress) => [.. targets.Select(target =>
@@ -105,7 +122,9 @@ internal static class TuneCommand
             bool skipped = record is not null;
             if (record is null)
             {
-                record = ProgramTuner.Tune(laneEnvs.Envs, target, settings, progress.Start(target));
+                var report = progress.Start(target);
+                record = a.OneShot is { } shots ? ProgramTuner.TuneOneShot(laneEnvs.Envs, target, settings, shots)
+                    : ProgramTuner.Tune(laneEnvs.Envs, target, settings, report);
                 store.Save(record);
             }
             progress.Finish(target, record, skipped);
@@ -151,6 +170,10 @@ internal static class TuneCommand
             $"at most {a.MaxLength} actions{(plans.Any(p => p.FloorActions.Count > 0) ? " after the floor" : "")}" +
             // Another test is another tuning: a result stored without it has not passed it.
             (a.Test is { } test ? $", tested by `{test.Command}` ({test.TimeLimit.TotalSeconds:G} s)" : "");
+        if (a.OneShot is { } shots)
+            description = $"one shot: the cheapest of {shots.Sequences.Count} sequence(s) over {shots.ActionSpace} " +
+                $"({string.Join("; ", shots.Sequences.Select(s => string.Join(", ", s)))})" +
+                (a.Test is { } tested ? $", tested by `{tested.Command}` ({tested.TimeLimit.TotalSeconds:G} s)" : "");
         return new TuneSettings(a.Spec, a.Cost, search, a.SearchName, policy, options, plans, description, a.Output, compilerVersion, a.Test);
     }
 

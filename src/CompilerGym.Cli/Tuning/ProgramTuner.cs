@@ -30,7 +30,7 @@ internal sealed record TuneSettings(EnvSpec Spec, string Cost, ISearch Search, s
 /// time left; given one, in turn, sharing it. A plan's share of a step budget is the same either
 /// way, so <c>--time 0 --max-steps N</c> gives the same result on any machine.
 /// </remarks>
-internal static class ProgramTuner
+internal static partial class ProgramTuner
 {
     /// <summary>
     /// What one plan found: its actions (floor included) from the start, the costs before and after

@@ -90,6 +90,12 @@ public abstract class EnvSpec
     /// </summary>
     public virtual IReadOnlyList<string> FloorActions(string actionSpace) => [];
 
+    /// <summary>
+    /// The portfolio <c>cgym tune --one-shot</c> applies for this cost by default, learned on the
+    /// environment's training programs (<c>cgym portfolio</c>); null where none was learned.
+    /// </summary>
+    public virtual Portfolio? OneShotPortfolio(string cost) => null;
+
     /// <summary>The reference a result is compared with, as reports name it (<c>-Oz</c>).</summary>
     public virtual string ReferenceName => "-Oz";
 

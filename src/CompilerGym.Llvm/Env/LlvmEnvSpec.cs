@@ -99,6 +99,14 @@ public sealed class LlvmEnvSpec : EnvSpec
         return [.. LlvmActionSpace.FloorPipelines.Where(f => pipelines.Contains(f.Pipeline)).Select(f => space.Actions.First(a => a.Pipeline == f.Pipeline).Name)];
     }
 
+    /// <summary>The portfolio learned for the cost on builtin-v0 and generated programs, shipped as <c>Portfolios/COST.json</c>.</summary>
+    public override Portfolio? OneShotPortfolio(string cost)
+    {
+        string name = $"Portfolios/{cost}.json";
+        using var stream = typeof(LlvmEnvSpec).Assembly.GetManifestResourceStream(name);
+        return stream is null ? null : Portfolio.FromJson(new StreamReader(stream).ReadToEnd(), name);
+    }
+
     public override EvalMetric Evaluation { get; } = new("IrInstructionCountOz", "IrInstructionCount", "IrInstructionCountO0", "IrInstructionCountOz",
         "IrInstructionCountOz reward (C0 - C) / (C0 - C_Oz), C_ref = C_Oz: above 1 beats -Oz; C / C_ref below 1 beats -Oz");
 
