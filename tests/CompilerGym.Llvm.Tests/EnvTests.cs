@@ -1,3 +1,4 @@
+using CompilerGym.Core.Environments;
 using CompilerGym.Core.Envs;
 using CompilerGym.Core.Spaces;
 using CompilerGym.Llvm.Actions;
@@ -243,6 +244,25 @@ public class EnvTests
         Assert.Equal(["Oz", "Oz-no-inlining", "Os", "O2", "O3"], LlvmEnvSpec.Instance.FloorActions(LlvmActionSpace.Tune));
         Assert.Empty(LlvmEnvSpec.Instance.FloorActions(LlvmActionSpace.Passes));
         Assert.Empty(LlvmEnvSpec.Instance.FloorActions(LlvmActionSpace.OzSubsequences));
+    }
+
+    [Theory]
+    [InlineData("IrInstructionCount")]
+    [InlineData("ObjectTextSizeBytes")]
+    public void The_reference_action_from_the_start_gives_the_Oz_baseline_and_known_baselines_are_not_measured_again(string cost)
+    {
+        Assert.Equal("Oz", LlvmEnvSpec.Instance.ReferenceAction(LlvmActionSpace.Tune));
+        Assert.Null(LlvmEnvSpec.Instance.ReferenceAction(LlvmActionSpace.Passes));
+        using var env = new LlvmEnv(actionSpace: LlvmActionSpace.Tune);
+        env.Reset("benchmark://builtin-v0/qsort");
+        var measured = LlvmEnvSpec.Instance.Baselines(env, cost);
+        Assert.Equal(measured.O0, env.Observe(cost).AsDouble());
+        double afterOz = env.StepByName(["Oz"], new StepOptions([cost])).Info.Observations[cost].AsDouble();
+        Assert.Equal(measured.Oz, afterOz);
+
+        // Given values stand as they are: only what is not given is measured.
+        var seeded = LlvmEnvSpec.Instance.Baselines(env, cost, new CostBaselines(1, 2, null));
+        Assert.Equal(new CostBaselines(1, 2, measured.O3), seeded);
     }
 
     [Fact]

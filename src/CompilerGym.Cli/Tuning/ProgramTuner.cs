@@ -20,10 +20,10 @@ internal sealed record TuneSettings(EnvSpec Spec, string Cost, ISearch Search, s
 /// Tunes one program within its budget (<see cref="TuneBudget"/>): for each plan, the floor and a
 /// search from it. The first floor pipeline's result (-Oz's, for a program) is validated and its
 /// files written at once, so a program always has a result, and the time that took is what the end
-/// is expected to take; the rest of the floor and the searches get what is left. Then the cheapest result that beats the floor and validates
-/// replaces it, as long as the budget affords validating it, and the user's test, if any, runs on
-/// the files (for a program: optimized bitcode, object file, executable, the unoptimized input and
-/// a script that remakes them).
+/// is expected to take; the rest of the floor and the searches get what is left. Then the
+/// cheapest result that beats the floor and validates replaces it, as long as the budget affords
+/// validating it, and the user's test, if any, runs on the files (for a program: optimized
+/// bitcode, object file, executable, the unoptimized input and a script that remakes them).
 /// </summary>
 /// <remarks>
 /// Given an env per plan (one per core), the plans run side by side, each searching the whole
@@ -57,6 +57,19 @@ internal static partial class ProgramTuner
         var floorSettled = new TaskCompletionSource<Settled>(TaskCreationOptions.RunContinuationsAsynchronously);
         var report = new LaneProgress(lanes, budget, progress);
         CostBaselines? baselines = null;
+        // The first plan's first floor trial (-Oz's pipeline, for a program): settled at once, it
+        // measures what the end takes, and the baselines need not run its pipeline again.
+        var firstTrial = new TaskCompletionSource<TuneFloor.Outcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // Of a deterministic cost, the start state's and the reference pipeline's are measured
+        // already: on a large program the reference pipeline alone takes seconds.
+        CostBaselines Baselines(ICompilerEnv env, double startCost)
+        {
+            if (!env.ObservationSpaces.Any(s => s.Name == settings.Cost && s.Deterministic)) return settings.Spec.Baselines(env, settings.Cost);
+            double? oz = settings.Spec.ReferenceAction(plans[0].ActionSpace) is { } reference
+                && firstTrial.Task.Result.Tried.TryGetValue(reference, out double cost) ? cost : null;
+            return settings.Spec.Baselines(env, settings.Cost, new CostBaselines(startCost, oz, null));
+        }
 
         void Lane(int lane)
         {
@@ -70,13 +83,12 @@ internal static partial class ProgramTuner
                 env.Reset(target.EnvBenchmark, new ResetOptions(ActionSpace: plan.ActionSpace));
                 // The env no longer holds what the lane's earlier plan left in it.
                 laneFound = [.. laneFound.Select(f => ReferenceEquals(f.State, env) ? f with { State = null } : f)];
-                // The last lane computes them, while the first settles its floor where there are two.
-                if (lane == lanes - 1 && n == 0) baselines = settings.Spec.Baselines(env, settings.Cost);
                 double startCost = env.Observe(settings.Cost).AsDouble();
 
-                // The first plan's floor is settled after its first trial, which measures what the
-                // end takes; any plan tries the rest of its floor once that is known.
                 var floor = TuneFloor.Apply(env, plan.FloorActions.Take(1), settings.Cost, _ => true, report.For(lane));
+                if (i == 0) firstTrial.SetResult(floor);
+                // The last lane computes them, while the first settles its floor where there are two.
+                if (lane == lanes - 1 && n == 0) baselines = Baselines(env, startCost);
                 if (i == 0)
                 {
                     var settled = Settle(floor.State ?? env, new Found(plan, floor.Actions, startCost, floor.Cost, floor.Trials, floor.SlowestTrial,
@@ -84,6 +96,7 @@ internal static partial class ProgramTuner
                     budget.Reserve = settled.Took * EndMargin;
                     floorSettled.SetResult(settled);
                 }
+                // The rest of any floor is tried once the end's time is known.
                 floorSettled.Task.Wait();
                 floor = TuneFloor.Apply(env, plan.FloorActions.Skip(1), settings.Cost, trial => budget.Affords(trial + budget.Reserve),
                     report.For(lane), floor);
@@ -113,7 +126,12 @@ internal static partial class ProgramTuner
             {
                 // A lane that fails before the first floor is settled must not leave the others waiting for it.
                 try { Lane(lane); }
-                catch (Exception e) { floorSettled.TrySetException(e); throw; }
+                catch (Exception e)
+                {
+                    floorSettled.TrySetException(e);
+                    firstTrial.TrySetException(e);
+                    throw;
+                }
             })).ToArray();
             try { Task.WaitAll(tasks); }
             catch (AggregateException e) { System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.Flatten().InnerExceptions[0]); }

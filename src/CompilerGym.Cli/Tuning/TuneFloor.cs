@@ -14,10 +14,11 @@ internal static class TuneFloor
 {
     /// <summary>
     /// What the floor did: the actions it took (none or one), the cost after them, its trials, the
-    /// slowest trial, and the env in the floor's state (a fork, the caller's to dispose; null when no
-    /// action lowered the cost and the env itself is the floor).
+    /// slowest trial, the env in the floor's state (a fork, the caller's to dispose; null when no
+    /// action lowered the cost and the env itself is the floor), and the cost after each action tried.
     /// </summary>
-    public sealed record Outcome(IReadOnlyList<string> Actions, double Cost, int Trials, TimeSpan SlowestTrial, ICompilerEnv? State);
+    public sealed record Outcome(IReadOnlyList<string> Actions, double Cost, int Trials, TimeSpan SlowestTrial, ICompilerEnv? State,
+        IReadOnlyDictionary<string, double> Tried);
 
     /// <summary>
     /// Tries the actions in their order (the environment's: the standard pipeline for its cost
@@ -35,6 +36,7 @@ internal static class TuneFloor
             : (earlier.Actions.SingleOrDefault(), earlier.Cost, earlier.State);
         var slowest = earlier?.SlowestTrial ?? TimeSpan.Zero;
         int trials = earlier?.Trials ?? 0;
+        var tried = new Dictionary<string, double>(earlier?.Tried ?? new Dictionary<string, double>());
         foreach (string action in actions)
         {
             if (trials > 0 && !affords(slowest)) break;
@@ -43,14 +45,16 @@ internal static class TuneFloor
             var step = trial.TryStep(env.ActionSpace.IndexOf(action), withCost);
             trials++;
             slowest = TimeSpan.FromTicks(Math.Max(slowest.Ticks, (clock.Elapsed - started).Ticks));
-            if (step?.Info.Observations[cost].AsDouble() is { } trialCost && trialCost < best.Cost)
+            double? trialCost = step?.Info.Observations[cost].AsDouble();
+            if (trialCost is { } measured) tried[action] = measured;
+            if (trialCost < best.Cost)
             {
                 best.State?.Dispose();
-                best = (action, trialCost, trial);
+                best = (action, trialCost.Value, trial);
             }
             else trial.Dispose();
             progress?.Invoke(new SearchProgress(trials, clock.Elapsed, best.Cost));
         }
-        return new(best.Action is null ? [] : [best.Action], best.Cost, trials, slowest, best.State);
+        return new(best.Action is null ? [] : [best.Action], best.Cost, trials, slowest, best.State, tried);
     }
 }

@@ -103,16 +103,24 @@ public abstract class EnvSpec
     /// A cost's unoptimized, reference and -O3 values where the env observes them: by default the
     /// observations named by the cost, or its longest prefix that has them, followed by O0, Oz and O3
     /// (IrInstructionCount → IrInstructionCountOz, ObjectTextSizeBytes → ObjectTextSizeOz). A cost
-    /// without them gets nulls.
+    /// without them gets nulls. Values the caller has measured already, of a deterministic cost
+    /// (the start state's, the <see cref="ReferenceAction"/>'s result), are given in
+    /// <paramref name="known"/> and not measured again: on a large program each is a whole pipeline.
     /// </summary>
-    public virtual CostBaselines Baselines(ICompilerEnv env, string cost)
+    public virtual CostBaselines Baselines(ICompilerEnv env, string cost, CostBaselines? known = null)
     {
         var names = env.ObservationSpaces.Select(s => s.Name).ToHashSet();
         string? prefix = Enumerable.Range(1, cost.Length).Reverse().Select(n => cost[..n]).FirstOrDefault(p => names.Contains(p + "Oz"));
         if (prefix is null) return new(null, null, null);
-        double? Observe(string level) => names.Contains(prefix + level) ? env.Observe(prefix + level).AsDouble() : null;
-        return new(Observe("O0"), Observe("Oz"), Observe("O3"));
+        double? Observe(string level, double? given) => given ?? (names.Contains(prefix + level) ? env.Observe(prefix + level).AsDouble() : null);
+        return new(Observe("O0", known?.O0), Observe("Oz", known?.Oz), Observe("O3", known?.O3));
     }
+
+    /// <summary>
+    /// The action of an action space that runs the reference pipeline from which <see cref="Baselines"/>'
+    /// Oz is measured (llvm-v0's <c>Oz</c>, <c>default&lt;Oz&gt;</c>), if the space has one.
+    /// </summary>
+    public virtual string? ReferenceAction(string actionSpace) => null;
 
     public override string ToString() => Id;
 }

@@ -6,14 +6,32 @@ using CompilerGym.Llvm.Features;
 
 namespace CompilerGym.Llvm.Datasets;
 
-/// <summary>A cost unoptimized (O0) and after LLVM's default&lt;O3&gt; and default&lt;Oz&gt; pipelines.</summary>
-public sealed record BaselineCosts(long O0, long O3, long Oz);
+/// <summary>
+/// A cost unoptimized (O0) and after LLVM's default&lt;O3&gt; and default&lt;Oz&gt; pipelines, each
+/// measured on first use: a caller that needs one level (or knows one) pays for no other.
+/// </summary>
+public sealed class BaselineCosts
+{
+    private readonly Lazy<long> _o0, _o3, _oz;
+
+    /// <param name="after">The cost after a pipeline (null: none) on a fresh module of the benchmark.</param>
+    public BaselineCosts(Func<string?, long> after)
+    {
+        _o0 = new(() => after(null));
+        _o3 = new(() => after(Baselines.O3Pipeline));
+        _oz = new(() => after(Baselines.OzPipeline));
+    }
+
+    public long O0 => _o0.Value;
+    public long O3 => _o3.Value;
+    public long Oz => _oz.Value;
+}
 
 /// <summary>
-/// A benchmark's baseline costs, each kind computed once on first use (instruction counts take
-/// milliseconds, object sizes need code generation, and the costs of the built program need
-/// linking and running it, so they are apart). Runtime baselines depend on how runs are measured,
-/// so they are kept per <see cref="RuntimeOptions"/>.
+/// A benchmark's baseline costs, each kind and level computed once on first use (instruction
+/// counts take milliseconds, object sizes need code generation, and the costs of the built program
+/// need linking and running it, so they are apart). Runtime baselines depend on how runs are
+/// measured, so they are kept per <see cref="RuntimeOptions"/>.
 /// </summary>
 public sealed class Baselines
 {
@@ -21,29 +39,25 @@ public sealed class Baselines
     public const string OzPipeline = "default<Oz>";
 
     private readonly LlvmBenchmark _benchmark;
-    private readonly Lazy<BaselineCosts> _irInstructionCount;
-    private readonly Lazy<BaselineCosts> _objectTextSize;
-    private readonly Lazy<BaselineCosts> _textSize;
-    private readonly Lazy<BaselineCosts> _cyclesEstimate;
-    private readonly ConcurrentDictionary<RuntimeOptions, Lazy<BaselineCosts>> _runtime = new();
+    private readonly ConcurrentDictionary<RuntimeOptions, BaselineCosts> _runtime = new();
 
     public Baselines(LlvmBenchmark benchmark)
     {
         _benchmark = benchmark;
-        _irInstructionCount = new(() => Measure(benchmark, (_, m) => InstCount.InstructionCount(m)));
-        _objectTextSize = new(() => Measure(benchmark, (tm, m) => tm.TextSizeBytes(m)));
-        _textSize = new(() => MeasureProgram(RuntimeOptions.Default, p => p.TextSizeBytes()));
-        _cyclesEstimate = new(() => MeasureProgram(RuntimeOptions.Default, p => p.Callgrind().CyclesEstimate));
+        IrInstructionCount = Measure(benchmark, (_, m) => InstCount.InstructionCount(m));
+        ObjectTextSize = Measure(benchmark, (tm, m) => tm.TextSizeBytes(m));
+        TextSize = MeasureProgram(RuntimeOptions.Default, p => p.TextSizeBytes());
+        CyclesEstimate = MeasureProgram(RuntimeOptions.Default, p => p.Callgrind().CyclesEstimate);
     }
 
-    public BaselineCosts IrInstructionCount => _irInstructionCount.Value;
-    public BaselineCosts ObjectTextSize => _objectTextSize.Value;
-    public BaselineCosts TextSize => _textSize.Value;
-    public BaselineCosts CyclesEstimate => _cyclesEstimate.Value;
+    public BaselineCosts IrInstructionCount { get; }
+    public BaselineCosts ObjectTextSize { get; }
+    public BaselineCosts TextSize { get; }
+    public BaselineCosts CyclesEstimate { get; }
 
     /// <summary>Median wall times in microseconds, measured as <paramref name="options"/> say.</summary>
     public BaselineCosts Runtime(RuntimeOptions options) =>
-        _runtime.GetOrAdd(options, o => new(() => MeasureProgram(o, p => Median.Of(p.WallTimesMicroseconds())))).Value;
+        _runtime.GetOrAdd(options, o => MeasureProgram(o, p => Median.Of(p.WallTimesMicroseconds())));
 
     private BaselineCosts MeasureProgram(RuntimeOptions options, Func<BuiltProgram, long> cost) =>
         Measure(_benchmark, (tm, m) =>
@@ -52,15 +66,11 @@ public sealed class Baselines
             return cost(program);
         });
 
-    private static BaselineCosts Measure(LlvmBenchmark benchmark, Func<TargetMachine, LlvmModule, long> cost)
+    private static BaselineCosts Measure(LlvmBenchmark benchmark, Func<TargetMachine, LlvmModule, long> cost) => new(pipeline =>
     {
         using var machine = new TargetMachine(benchmark.TargetTriple);
-        long After(string? pipeline)
-        {
-            using var module = benchmark.Load();
-            if (pipeline is not null) machine.RunPasses(module, pipeline);
-            return cost(machine, module);
-        }
-        return new(After(null), After(O3Pipeline), After(OzPipeline));
-    }
+        using var module = benchmark.Load();
+        if (pipeline is not null) machine.RunPasses(module, pipeline);
+        return cost(machine, module);
+    });
 }

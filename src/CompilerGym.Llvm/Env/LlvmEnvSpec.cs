@@ -99,6 +99,9 @@ public sealed class LlvmEnvSpec : EnvSpec
         return [.. LlvmActionSpace.FloorPipelines.Where(f => pipelines.Contains(f.Pipeline)).Select(f => space.Actions.First(a => a.Pipeline == f.Pipeline).Name)];
     }
 
+    public override string? ReferenceAction(string actionSpace) =>
+        LlvmActionSpace.All.FirstOrDefault(s => s.Name == actionSpace)?.Actions.FirstOrDefault(a => a.Pipeline == CompilerGym.Llvm.Datasets.Baselines.OzPipeline)?.Name;
+
     /// <summary>The portfolio learned for the cost on builtin-v0 and generated programs, shipped as <c>Portfolios/COST.json</c>.</summary>
     public override Portfolio? OneShotPortfolio(string cost)
     {

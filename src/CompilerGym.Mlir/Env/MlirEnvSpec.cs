@@ -117,7 +117,7 @@ public sealed class MlirEnvSpec : EnvSpec
     public override string ReferenceName => "default lowering";
 
     /// <summary>The untransformed kernel's cost where a program has -O0's, the default lowering's where it has -Oz's, no -O3.</summary>
-    public override CostBaselines Baselines(ICompilerEnv env, string cost) =>
+    public override CostBaselines Baselines(ICompilerEnv env, string cost, CostBaselines? known = null) =>
         env.ObservationSpaces.Any(s => s.Name == cost + "Default")
             ? new(env.Observe(cost + "Untransformed").AsDouble(), env.Observe(cost + "Default").AsDouble(), null)
             : new(null, null, null);
