@@ -4,27 +4,31 @@ using CompilerGym.Protocol;
 using CompilerGym.Protocol.V1;
 using CompilerGym.Protocol.Worker;
 using CompilerGym.Service.Benchmarks;
+using CompilerGym.Service.Hosting;
 using CompilerGym.Service.Sessions;
 using CompilerGym.Service.Workers;
 using Grpc.Core;
 
 namespace CompilerGym.Service.Api;
 
-/// <summary>The gRPC face of the service: each call is handed to the sessions, a one-off job or the uploads, or answered from the catalogues.</summary>
+/// <summary>
+/// The gRPC face of the service: each call is handed to the sessions, a one-off job or the uploads,
+/// or answered from the catalogues. <see cref="ServiceBinding"/> binds each method of the contract
+/// to the method of the same name here.
+/// </summary>
 public sealed class CompilerGymService(SessionManager sessions, FileAccessPolicy files, OneOffJobs jobs, BenchmarkUploads uploads,
-    UserBenchmarks user, WorkerPool workers, EnvRegistry registry)
-    : Protocol.V1.CompilerGym.CompilerGymBase
+    UserBenchmarks user, WorkerPool workers, EnvRegistry registry, ErrorStatuses statuses)
 {
     public const string ProtocolName = "compiler_gym.v1";
 
-    public override async Task<GetVersionReply> GetVersion(GetVersionRequest request, ServerCallContext context) => new()
+    public async Task<GetVersionReply> GetVersion(GetVersionRequest request, ServerCallContext context) => new()
     {
         ServiceVersion = typeof(CompilerGymService).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown",
         LlvmVersion = await workers.LlvmVersionAsync(),
         Protocol = ProtocolName,
     };
 
-    public override Task<GetSpacesReply> GetSpaces(GetSpacesRequest request, ServerCallContext context)
+    public Task<GetSpacesReply> GetSpaces(GetSpacesRequest request, ServerCallContext context)
     {
         string id = request.Environment.OrNull() ?? registry.Default.Id;
         if (!registry.Contains(id))
@@ -38,7 +42,7 @@ public sealed class CompilerGymService(SessionManager sessions, FileAccessPolicy
     }
 
     /// <summary>Every environment's datasets, with this server's uploads after the default environment's own.</summary>
-    public override Task<ListBenchmarksReply> ListBenchmarks(ListBenchmarksRequest request, ServerCallContext context)
+    public Task<ListBenchmarksReply> ListBenchmarks(ListBenchmarksRequest request, ServerCallContext context)
     {
         var datasets = registry.All.SelectMany(spec => spec == registry.Default ? [.. spec.Datasets, Uploads()] : spec.Datasets).ToList();
         if (request.Dataset.Length > 0 && datasets.All(d => d.Name != request.Dataset))
@@ -55,27 +59,27 @@ public sealed class CompilerGymService(SessionManager sessions, FileAccessPolicy
         return Task.FromResult(reply);
     }
 
-    public override Task<AddBenchmarkReply> AddBenchmark(AddBenchmarkRequest request, ServerCallContext context) => uploads.AddAsync(request);
+    public Task<AddBenchmarkReply> AddBenchmark(AddBenchmarkRequest request, ServerCallContext context) => uploads.AddAsync(request);
 
-    public override Task<StartSessionReply> StartSession(StartSessionRequest request, ServerCallContext context) =>
+    public Task<StartSessionReply> StartSession(StartSessionRequest request, ServerCallContext context) =>
         sessions.StartAsync(request, Connection(context));
 
-    public override Task<StepReply> Step(StepRequest request, ServerCallContext context) => sessions.StepAsync(request, Connection(context));
+    public Task<StepReply> Step(StepRequest request, ServerCallContext context) => sessions.StepAsync(request, Connection(context));
 
-    public override Task<ResetReply> Reset(ResetRequest request, ServerCallContext context) => sessions.ResetAsync(request, Connection(context));
+    public Task<ResetReply> Reset(ResetRequest request, ServerCallContext context) => sessions.ResetAsync(request, Connection(context));
 
-    public override Task<ForkReply> Fork(ForkRequest request, ServerCallContext context) => sessions.ForkAsync(request, Connection(context));
+    public Task<ForkReply> Fork(ForkRequest request, ServerCallContext context) => sessions.ForkAsync(request, Connection(context));
 
-    public override Task<GetStateReply> GetState(GetStateRequest request, ServerCallContext context) =>
+    public Task<GetStateReply> GetState(GetStateRequest request, ServerCallContext context) =>
         sessions.GetStateAsync(request, Connection(context));
 
-    public override async Task<EndSessionReply> EndSession(EndSessionRequest request, ServerCallContext context)
+    public async Task<EndSessionReply> EndSession(EndSessionRequest request, ServerCallContext context)
     {
         await sessions.EndAsync(request.SessionId, "ended by its client");
         return new EndSessionReply();
     }
 
-    public override async Task<ValidateReply> Validate(ValidateRequest request, ServerCallContext context)
+    public async Task<ValidateReply> Validate(ValidateRequest request, ServerCallContext context)
     {
         if (request.State is null || request.State.Benchmark.Length == 0)
             throw new RpcException(new Status(StatusCode.InvalidArgument, "Validate needs a state with a benchmark"));
@@ -85,7 +89,7 @@ public sealed class CompilerGymService(SessionManager sessions, FileAccessPolicy
         return reply.Validate;
     }
 
-    public override async Task Calls(IAsyncStreamReader<CallRequest> requests, IServerStreamWriter<CallReply> replies, ServerCallContext context)
+    public async Task Calls(IAsyncStreamReader<CallRequest> requests, IServerStreamWriter<CallReply> replies, ServerCallContext context)
     {
         string connection = Connection(context);
         try
@@ -100,28 +104,41 @@ public sealed class CompilerGymService(SessionManager sessions, FileAccessPolicy
 
     private async Task ServeCallsAsync(IAsyncStreamReader<CallRequest> requests, IServerStreamWriter<CallReply> replies, string connection, ServerCallContext context)
     {
-        await foreach (var request in requests.ReadAllAsync(context.CancellationToken))
+        while (true)
         {
+            CallRequest? request = null;
             CallReply reply;
             try
             {
-                reply = request.KindCase switch
-                {
-                    CallRequest.KindOneofCase.Step => new CallReply { Step = await sessions.StepAsync(request.Step, connection) },
-                    CallRequest.KindOneofCase.Reset => new CallReply { Reset = await sessions.ResetAsync(request.Reset, connection) },
-                    CallRequest.KindOneofCase.GetState => new CallReply { GetState = await sessions.GetStateAsync(request.GetState, connection) },
-                    CallRequest.KindOneofCase.Fork => new CallReply { Fork = await sessions.ForkAsync(request.Fork, connection) },
-                    CallRequest.KindOneofCase.EndSession => new CallReply { EndSession = await EndSession(request.EndSession, context) },
-                    _ => throw new RpcException(new Status(StatusCode.InvalidArgument, "empty call")),
-                };
+                if (!await requests.MoveNext(context.CancellationToken)) return;
+                request = requests.Current;
+                reply = await CallAsync(request, connection, context);
             }
-            catch (RpcException e)
+            catch (MalformedMessageException e)
             {
-                reply = new CallReply { Error = new CallError { Code = (int)e.StatusCode, Message = e.Status.Detail, Reason = ErrorReason.Of(e) ?? "" } };
+                // Read whole, so the stream goes on past it; logged where it was parsed.
+                reply = Failed(e);
+            }
+            catch (RpcException e) when (request is not null)
+            {
+                reply = Failed(statuses.Answer(e, $"{context.Method} {request.KindCase}"));
             }
             await replies.WriteAsync(reply);
         }
     }
+
+    private async Task<CallReply> CallAsync(CallRequest request, string connection, ServerCallContext context) => request.KindCase switch
+    {
+        CallRequest.KindOneofCase.Step => new CallReply { Step = await sessions.StepAsync(request.Step, connection) },
+        CallRequest.KindOneofCase.Reset => new CallReply { Reset = await sessions.ResetAsync(request.Reset, connection) },
+        CallRequest.KindOneofCase.GetState => new CallReply { GetState = await sessions.GetStateAsync(request.GetState, connection) },
+        CallRequest.KindOneofCase.Fork => new CallReply { Fork = await sessions.ForkAsync(request.Fork, connection) },
+        CallRequest.KindOneofCase.EndSession => new CallReply { EndSession = await EndSession(request.EndSession, context) },
+        _ => throw new RpcException(new Status(StatusCode.InvalidArgument, "empty call")),
+    };
+
+    private static CallReply Failed(RpcException e) =>
+        new() { Error = new CallError { Code = (int)e.StatusCode, Message = e.Status.Detail, Reason = ErrorReason.Of(e) ?? "" } };
 
     private DatasetInfo Uploads()
     {

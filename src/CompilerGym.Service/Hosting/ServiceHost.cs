@@ -6,6 +6,9 @@ using CompilerGym.Service.Benchmarks;
 using CompilerGym.Service.Api;
 using CompilerGym.Service.Sessions;
 using CompilerGym.Service.Workers;
+using Grpc.AspNetCore.Server.Model;
+using Grpc.Health.V1;
+using Grpc.Reflection;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -22,6 +25,9 @@ namespace CompilerGym.Service.Hosting;
 /// </summary>
 public static class ServiceHost
 {
+    // Each gRPC message is framed by a compression flag and a 4-byte length.
+    private const int GrpcMessageHeaderBytes = 5;
+
     public static WebApplication Build(string[] args, IEnumerable<KeyValuePair<string, string?>>? settings = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
@@ -39,12 +45,22 @@ public static class ServiceHost
         // Standard output carries the "listening on" line for scripts; the log goes to standard error.
         builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // ErrorStatuses logs each error status once; gRPC's own lines for them add a stack trace.
+        builder.Logging.AddFilter("Grpc.AspNetCore.Server.ServerCallHandler", LogLevel.Warning);
+        builder.Services.AddSingleton<ErrorStatuses>();
         builder.Services.AddGrpc(grpc =>
         {
             grpc.MaxReceiveMessageSize = options.MaxMessageMiB << 20;
+            // First, so that it sees every status, the token's refusals too.
+            grpc.Interceptors.Add<ErrorStatuses>();
             grpc.Interceptors.Add<TokenInterceptor>();
         });
+        builder.Services.AddSingleton<IServiceMethodProvider<CompilerGymService>, ServiceBinding>();
         builder.Services.AddGrpcHealthChecks().AddCheck<WorkerHealthCheck>("workers");
+        // Reflection finds a service's descriptor through the generated base class, which
+        // CompilerGymService does not derive from (see ServiceBinding): the served ones are named here.
+        builder.Services.AddSingleton(new ReflectionServiceImpl(
+            Protocol.V1.CompilerGym.Descriptor, Health.Descriptor, Grpc.Reflection.V1Alpha.ServerReflection.Descriptor));
         builder.Services.AddGrpcReflection();
         builder.Services.AddSingleton(Registry(options));
         builder.Services.AddSingleton<ConnectionTracker>();
@@ -62,6 +78,9 @@ public static class ServiceHost
             // Pings find clients that vanished without closing, so their sessions are reclaimed.
             kestrel.Limits.Http2.KeepAlivePingDelay = TimeSpan.FromSeconds(30);
             kestrel.Limits.Http2.KeepAlivePingTimeout = TimeSpan.FromSeconds(20);
+            // Kestrel's own limit (30,000,000 bytes) would fail larger messages that gRPC accepts with
+            // UNKNOWN; at this one, gRPC refuses a larger message with RESOURCE_EXHAUSTED first.
+            kestrel.Limits.MaxRequestBodySize = ((long)options.MaxMessageMiB << 20) + GrpcMessageHeaderBytes;
             kestrel.Listen(address, options.Port, listen =>
             {
                 listen.Protocols = HttpProtocols.Http2;

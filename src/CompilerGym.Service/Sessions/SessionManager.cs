@@ -15,8 +15,9 @@ namespace CompilerGym.Service.Sessions;
 /// that worker, since forking in process is cheap. When a worker fails in the middle of a request
 /// (an LLVM crash, a time-out, the memory limit), the session is rebuilt in a new worker from its
 /// record, without the failing request, and the caller gets an error naming what failed; the other
-/// sessions of that worker are rebuilt, whole, at their next request. Sessions of other workers are
-/// never touched.
+/// sessions of that worker are rebuilt, whole, at their next request. A worker found dead before a
+/// request reached it (it died while idle) costs nothing but the rebuild: the request is then
+/// served. Sessions of other workers are never touched.
 /// </summary>
 public sealed class SessionManager(WorkerPool pool, WorkerErrors errors, FileAccessPolicy files, IOptions<ServiceOptions> options,
     ConnectionTracker connections, ILogger<SessionManager> logger)
@@ -186,6 +187,8 @@ public sealed class SessionManager(WorkerPool pool, WorkerErrors errors, FileAcc
             }
             catch (WorkerFailedException e) when (e.Failure == WorkerFailure.Gone && attempt == 0)
             {
+                logger.LogWarning("session {Id}: worker {Pid} {Detail}; restoring the session from {Count} actions for {What}",
+                    session.Id, session.Worker.Pid, e.Detail, session.Record.Actions.Count, what);
                 continue;
             }
             catch (WorkerFailedException e)

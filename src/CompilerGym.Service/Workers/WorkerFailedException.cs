@@ -9,7 +9,10 @@ public enum WorkerFailure
     TimedOut,
     /// <summary>It passed the memory limit and was stopped.</summary>
     OutOfMemory,
-    /// <summary>It had already failed, in a request for another of its sessions.</summary>
+    /// <summary>
+    /// It had stopped before the request was sent: in a request for another of its sessions, or
+    /// while idle. The request itself is not to blame.
+    /// </summary>
     Gone,
 }
 

@@ -112,7 +112,7 @@ public sealed class WorkerProcess : IDisposable
         await _turn.WaitAsync();
         try
         {
-            if (Failed) throw new WorkerFailedException(WorkerFailure.Gone, "the worker had already stopped");
+            if (Failed) throw new WorkerFailedException(WorkerFailure.Gone, "it had already stopped");
             return await CallAloneAsync(request, timeLimit, memoryLimitBytes);
         }
         catch (WorkerFailedException)
@@ -128,6 +128,10 @@ public sealed class WorkerProcess : IDisposable
 
     private async Task<WorkerReply> CallAloneAsync(WorkerRequest request, TimeSpan timeLimit, long memoryLimitBytes)
     {
+        // A worker that died while idle (killed by hand, or by the kernel short of memory) must not
+        // be sent the request: a program it started may still hold its input open, so the write
+        // would succeed and the request be blamed. The request is not to blame; a new worker can serve it.
+        if (_process.HasExited) throw new WorkerFailedException(WorkerFailure.Gone, $"it had stopped while idle ({ExitStatus(_process.ExitCode)})");
         using var memoryWatch = new Timer(_ =>
         {
             if (ResidentBytes() > memoryLimitBytes) Kill(WorkerFailure.OutOfMemory);
@@ -139,7 +143,9 @@ public sealed class WorkerProcess : IDisposable
         }
         catch (IOException)
         {
-            throw await FailureAsync(); // the worker was already gone
+            // It died since the check above, before reading the request.
+            var failure = await FailureAsync();
+            throw new WorkerFailedException(WorkerFailure.Gone, $"it had stopped while idle ({failure.Detail})");
         }
         long started = Stopwatch.GetTimestamp();
         var reply = await ReadAsync(timeLimit);
