@@ -12,6 +12,8 @@ public static class ProcessRunner
     {
         var info = new ProcessStartInfo(file)
         {
+            // A tool gets an empty input, not this process's: a worker's is the service's request pipe.
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -21,6 +23,7 @@ public static class ProcessRunner
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {file}");
+        process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(timeout))
