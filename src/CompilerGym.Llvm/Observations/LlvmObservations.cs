@@ -82,9 +82,9 @@ public static class LlvmObservations
             s => s.Benchmark.Baselines.Runtime(s.Runtime), deterministic: false),
         new(Measured(Cycles, "Median of the measured runs' user-space CPU cycles, from the hardware counters (perf_event_open). Not deterministic; unavailable where the machine exposes no hardware counters, as in most virtual machines"),
             s => new Observation.Int64Scalar(s.Program.Cycles())),
-        new(Count(CyclesEstimate, "Estimated CPU cycles of one run, from valgrind's callgrind with a fixed simulated cache: instructions + 10 × L1 misses + 100 × last-level misses, counted inside main. Deterministic: a model, not a measurement, the same number on every run", true),
+        new(Count(CyclesEstimate, "Estimated CPU cycles of one run, from valgrind's callgrind with a fixed simulated cache: instructions + 10 × L1 misses + 100 × last-level misses, counted inside main. A model, not a measurement: the same on every run of a program whose run does not depend on addresses or time; not marked deterministic, since some do (lua seeds its string hashes from an address)", true, deterministic: false),
             s => new Observation.Int64Scalar(s.Program.Callgrind().CyclesEstimate)),
-        .. Baseline(CyclesEstimate, "Estimated CPU cycles (callgrind)", true, s => s.Benchmark.Baselines.CyclesEstimate),
+        .. Baseline(CyclesEstimate, "Estimated CPU cycles (callgrind)", true, s => s.Benchmark.Baselines.CyclesEstimate, deterministic: false),
     ];
 
     /// <summary>The spaces as an environment measuring with <paramref name="runtime"/> has them (Runtime's length is its number of runs).</summary>
