@@ -120,9 +120,10 @@ public class IdleWorkerDeathTests(ColdServer server) : IClassFixture<ColdServer>
         // No warm workers here: the one worker of this server is the session's (and its fork's).
         int pid = WorkerPids().Single();
         Process.GetProcessById(pid).Kill();
+        // Idle until the server's own process handle (the runtime shares one per child) sees it exit.
         var deadline = Stopwatch.StartNew();
-        while (IsAlive(pid) && deadline.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(20);
-        Assert.False(IsAlive(pid));
+        while (!Exited(pid) && deadline.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(20);
+        Assert.True(Exited(pid));
 
         var observed = await client.StepAsync(new Proto.StepRequest { SessionId = id });
         Assert.Equal(stepped.Observation.Int64Scalar, observed.Observation.Int64Scalar);
@@ -145,6 +146,19 @@ public class IdleWorkerDeathTests(ColdServer server) : IClassFixture<ColdServer>
     {
         try { return File.ReadAllText($"/proc/{pid}/cmdline"); }
         catch (IOException) { return ""; }
+    }
+
+    private static bool Exited(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return true;
+        }
     }
 
     // Alive: neither gone nor a zombie ("pid (name) Z ..." in /proc/PID/stat).
