@@ -9,6 +9,23 @@ public class GeneratorTests
 {
     public static TheoryData<string> Generators() => [CsmithGenerator.GeneratorName, LlvmStressGenerator.GeneratorName];
 
+    [Fact]
+    public void Csmith_writes_nothing_into_the_working_directory()
+    {
+        // csmith writes platform.info where it runs; the process's own folder must not get one.
+        string stray = Path.Combine(Environment.CurrentDirectory, "platform.info");
+        if (File.Exists(stray)) File.Delete(stray);
+        string dir = Directory.CreateTempSubdirectory("cgym-gen-").FullName;
+        try
+        {
+            new CsmithGenerator().Generate(11, Path.Combine(dir, "p.bc"), target: null);
+            Assert.True(File.Exists(Path.Combine(dir, "p.bc")));
+            Assert.False(File.Exists(stray));
+            Assert.Equal(["p.bc"], Directory.GetFiles(dir).Select(Path.GetFileName));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
     [Theory]
     [MemberData(nameof(Generators))]
     public void The_same_seed_gives_the_same_module(string name)

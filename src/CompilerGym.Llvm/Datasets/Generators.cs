@@ -62,7 +62,9 @@ public sealed class CsmithGenerator : Generator
         try
         {
             string source = Path.Combine(dir, $"csmith-{seed}.c");
-            Check(ProcessRunner.Run("csmith", ["--seed", seed.ToString(), "--output", source], TimeSpan.FromMinutes(1)), $"csmith --seed {seed}");
+            // In its own folder: csmith writes platform.info into its working directory.
+            Check(ProcessRunner.Run("csmith", ["--seed", seed.ToString(), "--output", source], TimeSpan.FromMinutes(1), workingDirectory: dir),
+                $"csmith --seed {seed}");
             LlvmTools.CompileC(source, output, target, [IncludeFlag, "-w"]);
         }
         finally { Directory.Delete(dir, recursive: true); }
