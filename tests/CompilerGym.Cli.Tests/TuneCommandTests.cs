@@ -115,6 +115,20 @@ public class TuneCommandTests(TestServer server) : IClassFixture<TestServer>, ID
     }
 
     [Theory]
+    [InlineData("{\"actionSpace\":\"llvm-22-tune\",\"cost\":\"IrInstructionCount\",\"sequences\":[[\"Oz\",\"no-such-pass\"]]}", "'no-such-pass' is not in space 'llvm-22-tune'")]
+    [InlineData("{\"actionSpace\":\"llvm-22-tune\",\"cost\":\"ObjectTextSizeBytes\",\"sequences\":[[\"Oz\"]]}", "the portfolio lowers ObjectTextSizeBytes, not IrInstructionCount")]
+    [InlineData("[1, 2", "is not a portfolio")]
+    public void A_bad_portfolio_is_refused_before_any_tuning(string json, string message)
+    {
+        string file = Path.Combine(_output, "portfolio.json");
+        File.WriteAllText(file, json);
+        var run = CgymProcess.Run("tune", Crc32, "--one-shot", "--portfolio", file, "-o", _output);
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains(message, run.Stderr);
+        Assert.False(File.Exists(Path.Combine(_output, ResultsStore.FileName)));
+    }
+
+    [Theory]
     [InlineData("--time", "-5", "--time must be at least 0, not -5")]
     [InlineData("--test-time", "0", "--test-time must be above 0, not 0")]
     [InlineData("--beam-width", "0", "--beam-width must be at least 1, not 0")]

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using CompilerGym.Core.Environments;
 using CompilerGym.Core.Envs;
 
@@ -27,7 +28,7 @@ public static class OneShot
         var whole = new bool[sequences.Count];
         double startCost = double.NaN;
         var withCost = new StepOptions([cost]);
-        Parallel.For(0, lanes, lane =>
+        void Lane(int lane)
         {
             var env = envs[lane];
             for (int i = lane; i < sequences.Count; i += lanes)
@@ -48,7 +49,10 @@ public static class OneShot
                     // The prefix that applied stands.
                 }
             }
-        });
+        }
+        // A lane's error (an unknown benchmark, a lost server) surfaces as itself, not wrapped.
+        try { Parallel.For(0, lanes, Lane); }
+        catch (AggregateException e) { ExceptionDispatchInfo.Throw(e.Flatten().InnerExceptions[0]); }
 
         int winner = Enumerable.Range(0, sequences.Count).Where(i => found[i] is not null).DefaultIfEmpty(-1).MinBy(i => i < 0 ? 0 : found[i]!.Value.Cost);
         if (winner < 0) throw new InvalidOperationException($"no sequence of the portfolio applies to {benchmark}");

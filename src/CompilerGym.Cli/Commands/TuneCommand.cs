@@ -101,6 +101,8 @@ internal static class TuneCommand
         var envOptions = new EnvOptions(a.Remote, a.Token, actionSpaces[0], Environment: a.Spec.Id);
         using var env = EnvFactory.Create(envOptions);
         CheckCost(env, a.Cost);
+        // A portfolio names its actions: one the space lacks fails here, before any program is tuned.
+        foreach (string action in a.OneShot?.Sequences.SelectMany(s => s) ?? []) env.ActionSpace.IndexOf(action);
         if (policy is not null && policy.ActionSpace != env.ActionSpace.Name)
             throw new ArgumentException($"the policy was trained on {policy.ActionSpace}, not {env.ActionSpace.Name}");
         // The compiler that runs the passes: a server's own, when the env is remote.
