@@ -17,6 +17,8 @@ packages=(llvm-22 llvm-22-dev clang-22 lld-22 make csmith libcsmith-dev patchelf
   libomp-22-dev
   # debian-v0: Debian source packages (dpkg-source, the archive's key) and their builds (CMake, tclsh for SQLite).
   dpkg-dev debian-archive-keyring cmake tcl
+  # The service's sandbox for workers, compilers and client programs.
+  bubblewrap
   # The Python client and its tests, run with Debian's /usr/bin/python3.
   python3-grpcio python3-grpc-tools python3-protobuf python3-numpy python3-pytest
   # C library headers for compiling C programs for the other targets (--target, ?target=).

@@ -43,6 +43,7 @@ internal sealed class WorkerLoop(EnvRegistry registry, string? userBenchmarks)
                 WorkerRequest.KindOneofCase.End => new WorkerReply { End = End(request.Session) },
                 WorkerRequest.KindOneofCase.Validate => new WorkerReply { Validate = Validate(request.Validate) },
                 WorkerRequest.KindOneofCase.CheckProgram => new WorkerReply { CheckProgram = CheckProgram(request.CheckProgram) },
+                WorkerRequest.KindOneofCase.Prepare => new WorkerReply { Prepare = Prepare(request.Prepare) },
                 _ => Error(StatusCode.Unimplemented, $"unknown worker request {request.KindCase}"),
             };
         }
@@ -175,6 +176,15 @@ internal sealed class WorkerLoop(EnvRegistry registry, string? userBenchmarks)
         var benchmark = BenchmarkStore.LoadProgramFile(request.Uri.OrNull() ?? $"file://{request.Path}", request.Path);
         using var module = benchmark.Load();
         return new CheckProgramReply { IrInstructionCount = InstCount.InstructionCount(module) };
+    }
+
+    // Resetting to the benchmark builds what any session on it reads.
+    private PrepareReply Prepare(PrepareRequest request)
+    {
+        var env = Create(request.Benchmark);
+        try { env.Reset(request.Benchmark, new ResetOptions()); }
+        finally { Dispose(env); }
+        return new PrepareReply();
     }
 
     // The environment that owns the benchmark, with this server's uploads among its programs.

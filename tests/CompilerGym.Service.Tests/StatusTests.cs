@@ -1,3 +1,4 @@
+using CompilerGym.Service.Sandboxing;
 using System.Diagnostics;
 using CompilerGym.Service.Hosting;
 using Google.Protobuf;
@@ -136,11 +137,12 @@ public class IdleWorkerDeathTests(ColdServer server) : IClassFixture<ColdServer>
         await client.EndSessionAsync(new Proto.EndSessionRequest { SessionId = fork.SessionId });
     }
 
-    // The workers of this server: their command lines name its upload folder.
+    // The workers of this server: their command lines name its upload folder (as do those of the sandboxes around them).
     private List<int> WorkerPids() =>
         [.. Directory.EnumerateDirectories("/proc")
             .Select(d => int.TryParse(Path.GetFileName(d), out int pid) ? pid : 0)
-            .Where(pid => pid > 0 && IsAlive(pid) && CommandLine(pid).Contains(server.UserBenchmarks))];
+            .Where(pid => pid > 0 && IsAlive(pid) && CommandLine(pid) is var line && line.Contains(server.UserBenchmarks)
+                && !line.StartsWith(Sandbox.Bubblewrap, StringComparison.Ordinal))];
 
     private static string CommandLine(int pid)
     {

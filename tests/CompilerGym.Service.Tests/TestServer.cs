@@ -20,6 +20,8 @@ public class TestServer : IAsyncLifetime
     protected TestServer(Dictionary<string, string?> settings)
     {
         UserBenchmarks = Directory.CreateTempSubdirectory("cgym-user-").FullName;
+        // Sandboxed workers of a root service run as nobody, and read uploads from here.
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(UserBenchmarks, (UnixFileMode)0b111_101_101);
         _settings = new()
         {
             ["Service:Port"] = "0",

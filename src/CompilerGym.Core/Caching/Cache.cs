@@ -5,7 +5,9 @@ namespace CompilerGym.Core.Caching;
 /// <summary>
 /// Where compiled benchmarks and other derived files live: $CGYM_CACHE_DIR, else
 /// $XDG_CACHE_HOME/compiler-gym-dotnet, else ~/.cache/compiler-gym-dotnet. Entries are named by
-/// content hash and written atomically, so concurrent processes can share it.
+/// content hash and written atomically, so concurrent processes can share it. A process that may
+/// only read it (a sandboxed worker) is given a scratch folder, $CGYM_CACHE_SCRATCH_DIR, where it
+/// produces what the shared cache lacks.
 /// </summary>
 public static class Cache
 {
@@ -13,6 +15,12 @@ public static class Cache
         Environment.GetEnvironmentVariable("CGYM_CACHE_DIR") is { Length: > 0 } dir ? dir
         : Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg ? xdg
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "compiler-gym-dotnet"));
+
+    public const string ScratchVariable = "CGYM_CACHE_SCRATCH_DIR";
+
+    /// <summary>Where new entries are written: the scratch folder if there is one, else <see cref="Root"/>.</summary>
+    public static string Writable { get; } = Environment.GetEnvironmentVariable(ScratchVariable) is { Length: > 0 } scratch
+        ? Path.GetFullPath(scratch) : Root;
 
     /// <summary>A short content hash for cache file names.</summary>
     public static string Hash(params ReadOnlySpan<string> parts)
@@ -25,7 +33,9 @@ public static class Cache
     /// <summary>Returns the cached file, producing it first with <paramref name="produce"/> (given a temporary path) if absent.</summary>
     public static string GetOrCreate(string relativePath, Action<string> produce)
     {
-        string path = Path.Combine(Root, relativePath);
+        string shared = Path.Combine(Root, relativePath);
+        if (File.Exists(shared)) return shared;
+        string path = Path.Combine(Writable, relativePath);
         if (File.Exists(path)) return path;
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         string temp = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
@@ -44,7 +54,9 @@ public static class Cache
     /// <summary>Returns the cached folder, producing it first with <paramref name="produce"/> (given a temporary folder) if absent.</summary>
     public static string GetOrCreateDirectory(string relativePath, Action<string> produce)
     {
-        string path = Path.Combine(Root, relativePath);
+        string shared = Path.Combine(Root, relativePath);
+        if (Directory.Exists(shared)) return shared;
+        string path = Path.Combine(Writable, relativePath);
         if (Directory.Exists(path)) return path;
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         string temp = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";

@@ -16,8 +16,8 @@ namespace CompilerGym.Service.Api;
 /// or answered from the catalogues. <see cref="ServiceBinding"/> binds each method of the contract
 /// to the method of the same name here.
 /// </summary>
-public sealed class CompilerGymService(SessionManager sessions, FileAccessPolicy files, OneOffJobs jobs, BenchmarkUploads uploads,
-    UserBenchmarks user, WorkerPool workers, EnvRegistry registry, ErrorStatuses statuses)
+public sealed class CompilerGymService(SessionManager sessions, FileAccessPolicy files, OneOffJobs jobs, TrustedBuilds builds,
+    BenchmarkUploads uploads, UserBenchmarks user, WorkerPool workers, EnvRegistry registry, ErrorStatuses statuses)
 {
     public const string ProtocolName = "compiler_gym.v1";
 
@@ -85,7 +85,9 @@ public sealed class CompilerGymService(SessionManager sessions, FileAccessPolicy
             throw new RpcException(new Status(StatusCode.InvalidArgument, "Validate needs a state with a benchmark"));
         files.CheckBenchmarkAllowed(request.State.Benchmark);
         files.CheckCustomActionsAllowed(request.State.CustomActions);
-        var reply = await jobs.RunAsync(new WorkerRequest { Validate = request }, $"replaying the state on {request.State.Benchmark}");
+        await builds.EnsureAsync(request.State.Benchmark);
+        var reply = await jobs.RunAsync(new WorkerRequest { Validate = request }, $"replaying the state on {request.State.Benchmark}",
+            files.ReadablePaths(request.State.Benchmark, request.State.CustomActions));
         return reply.Validate;
     }
 

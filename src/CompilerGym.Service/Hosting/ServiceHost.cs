@@ -70,6 +70,7 @@ public static class ServiceHost
         builder.Services.AddSingleton<FileAccessPolicy>();
         builder.Services.AddSingleton<SessionManager>();
         builder.Services.AddSingleton<OneOffJobs>();
+        builder.Services.AddSingleton<TrustedBuilds>();
         builder.Services.AddSingleton<BenchmarkUploads>();
         builder.Services.AddHostedService<SessionReaper>();
 

@@ -73,6 +73,12 @@ public sealed class ServiceOptions
     /// </summary>
     public bool? AllowFileBenchmarks { get; set; }
 
+    /// <summary>
+    /// Whether workers, and the compilers and programs they start, run confined (see
+    /// <c>Sandboxing/Sandbox</c>). Off, they run as the service's own user, with its view of the machine.
+    /// </summary>
+    public bool Sandbox { get; set; } = true;
+
     /// <summary>Where uploaded programs are kept; by default under the benchmark cache.</summary>
     public string? UserBenchmarkDirectory { get; set; }
 

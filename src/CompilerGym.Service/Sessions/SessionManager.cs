@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using CompilerGym.Protocol;
 using CompilerGym.Protocol.V1;
 using CompilerGym.Protocol.Worker;
+using CompilerGym.Service.Benchmarks;
 using CompilerGym.Service.Hosting;
 using CompilerGym.Service.Workers;
 using Grpc.Core;
@@ -19,8 +20,8 @@ namespace CompilerGym.Service.Sessions;
 /// request reached it (it died while idle) costs nothing but the rebuild: the request is then
 /// served. Sessions of other workers are never touched.
 /// </summary>
-public sealed class SessionManager(WorkerPool pool, WorkerErrors errors, FileAccessPolicy files, IOptions<ServiceOptions> options,
-    ConnectionTracker connections, ILogger<SessionManager> logger)
+public sealed class SessionManager(WorkerPool pool, WorkerErrors errors, FileAccessPolicy files, TrustedBuilds builds,
+    IOptions<ServiceOptions> options, ConnectionTracker connections, ILogger<SessionManager> logger)
 {
     private readonly ConcurrentDictionary<string, Session> _sessions = new();
     private readonly ServiceOptions _options = options.Value;
@@ -33,6 +34,7 @@ public sealed class SessionManager(WorkerPool pool, WorkerErrors errors, FileAcc
         files.CheckBenchmarkAllowed(request.Benchmark);
         files.CheckCustomActionsAllowed(request.CustomActions);
         CheckCapacity();
+        await builds.EnsureAsync(request.Benchmark);
         var record = request.Clone();
         string id = NewId();
         var (worker, reply) = await StartInNewWorkerAsync(id, record, $"starting a session on {request.Benchmark}");
@@ -67,8 +69,11 @@ public sealed class SessionManager(WorkerPool pool, WorkerErrors errors, FileAcc
         var session = await EnterAsync(request.SessionId, connectionId);
         try
         {
-            var reply = (await CallAsync(session, new WorkerRequest { Reset = request }, _options.SetupTimeLimit,
-                $"resetting to {request.Benchmark.OrNull() ?? session.Record.Benchmark}")).Reset;
+            string benchmark = request.Benchmark.OrNull() ?? session.Record.Benchmark, what = $"resetting to {benchmark}";
+            await builds.EnsureAsync(benchmark);
+            var reply = session.Worker.CanRead(files.ReadablePaths(benchmark, request.CustomActions))
+                ? (await CallAsync(session, new WorkerRequest { Reset = request }, _options.SetupTimeLimit, what)).Reset
+                : await ResetInNewWorkerAsync(session, request, what);
             var record = session.Record;
             record.Benchmark = reply.Benchmark;
             if (request.ActionSpace.Length > 0 || request.CustomActions.Count > 0)
@@ -116,17 +121,7 @@ public sealed class SessionManager(WorkerPool pool, WorkerErrors errors, FileAcc
         try
         {
             session.Ended = true;
-            if (!session.Worker.Failed)
-            {
-                // Frees the session's memory in a worker that its forks may still use.
-                try
-                {
-                    await session.Worker.CallAsync(new WorkerRequest { Session = sessionId, End = new EndSessionRequest() },
-                        _options.StepTimeLimit, _options.WorkerMemoryLimitBytes);
-                }
-                catch (WorkerFailedException) { } // its other sessions find out at their next request
-            }
-            DetachFrom(session.Worker);
+            await LeaveWorkerAsync(sessionId, session.Worker);
             logger.LogInformation("session {Id} ended: {Reason}", sessionId, reason);
         }
         finally { session.Gate.Release(); }
@@ -153,9 +148,32 @@ public sealed class SessionManager(WorkerPool pool, WorkerErrors errors, FileAcc
         return reaped;
     }
 
+    // A reset to files the session's worker cannot read moves the session to a worker that can.
+    private async Task<ResetReply> ResetInNewWorkerAsync(Session session, ResetRequest request, string what)
+    {
+        var record = session.Record.Clone();
+        if (request.Benchmark.Length > 0) record.Benchmark = request.Benchmark;
+        if (request.ActionSpace.Length > 0 || request.CustomActions.Count > 0)
+        {
+            record.ActionSpace = request.ActionSpace;
+            record.CustomActions.Clear();
+            record.CustomActions.AddRange(request.CustomActions);
+        }
+        if (request.ObservationSpace.Length > 0) record.ObservationSpace = request.ObservationSpace;
+        if (request.RewardSpace.Length > 0) record.RewardSpace = request.RewardSpace;
+        record.Actions.Clear();
+        var (worker, started) = await StartInNewWorkerAsync(session.Id, record, what);
+        var previous = session.Worker;
+        session.Worker = worker;
+        await LeaveWorkerAsync(session.Id, previous);
+        var reply = new ResetReply { Benchmark = started.Benchmark, ActionSpace = started.ActionSpace, Seconds = started.Seconds };
+        if (started.Observation is not null) reply.Observation = started.Observation;
+        return reply;
+    }
+
     private async Task<(WorkerProcess, StartSessionReply)> StartInNewWorkerAsync(string id, StartSessionRequest record, string what)
     {
-        var worker = await pool.TakeAsync();
+        var worker = await pool.TakeAsync(files.ReadablePaths(record.Benchmark, record.CustomActions));
         worker.Attach();
         try
         {
@@ -231,6 +249,21 @@ public sealed class SessionManager(WorkerPool pool, WorkerErrors errors, FileAcc
             throw new RpcException(new Status(StatusCode.Aborted,
                 $"its worker stopped and restoring the session failed ({e.Status.Detail}), so it has ended"));
         }
+    }
+
+    // Frees the session's memory in a worker that its forks may still use, and ends the worker with its last session.
+    private async Task LeaveWorkerAsync(string sessionId, WorkerProcess worker)
+    {
+        if (!worker.Failed)
+        {
+            try
+            {
+                await worker.CallAsync(new WorkerRequest { Session = sessionId, End = new EndSessionRequest() },
+                    _options.StepTimeLimit, _options.WorkerMemoryLimitBytes);
+            }
+            catch (WorkerFailedException) { } // its other sessions find out at their next request
+        }
+        DetachFrom(worker);
     }
 
     private void DetachFrom(WorkerProcess worker)

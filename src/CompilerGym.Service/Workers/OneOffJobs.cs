@@ -12,10 +12,19 @@ public sealed class OneOffJobs(WorkerPool pool, WorkerErrors errors, IOptions<Se
 {
     private readonly ServiceOptions _options = options.Value;
 
-    /// <summary>The worker's reply to <paramref name="request"/>; <paramref name="what"/> names the job in errors.</summary>
-    public async Task<WorkerReply> RunAsync(WorkerRequest request, string what)
+    /// <summary>
+    /// The worker's reply to <paramref name="request"/>; <paramref name="what"/> names the job in
+    /// errors; <paramref name="readable"/> are files it must read (see <see cref="WorkerPool.TakeAsync"/>).
+    /// </summary>
+    public Task<WorkerReply> RunAsync(WorkerRequest request, string what, IReadOnlyCollection<string>? readable = null) =>
+        RunInAsync(pool.TakeAsync(readable), request, what);
+
+    /// <summary>Runs a job of the server's own outside the sandbox (see <see cref="WorkerPool.TakeTrustedAsync"/>).</summary>
+    public Task<WorkerReply> RunTrustedAsync(WorkerRequest request, string what) => RunInAsync(pool.TakeTrustedAsync(), request, what);
+
+    private async Task<WorkerReply> RunInAsync(Task<WorkerProcess> taken, WorkerRequest request, string what)
     {
-        var worker = await pool.TakeAsync();
+        var worker = await taken;
         try
         {
             return WorkerErrors.Checked(await worker.CallAsync(request, _options.SetupTimeLimit, _options.WorkerMemoryLimitBytes));

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using CompilerGym.Core.Caching;
 using CompilerGym.Service.Benchmarks;
 using CompilerGym.Service.Hosting;
+using CompilerGym.Service.Sandboxing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -9,12 +11,15 @@ namespace CompilerGym.Service.Workers;
 /// <summary>
 /// Starts worker processes and keeps a few started ahead of need, so that a new session, a fork
 /// or a restore does not wait for a runtime to start. Every worker it started is killed when it is
-/// disposed (at server shutdown).
+/// disposed (at server shutdown). Workers run in the <see cref="Sandbox"/> (unless
+/// <see cref="ServiceOptions.Sandbox"/> is off), but for those that build the server's own datasets.
 /// </summary>
 public sealed class WorkerPool : IDisposable
 {
     private static readonly TimeSpan s_startLimit = TimeSpan.FromSeconds(60);
 
+    private readonly WorkerLaunch _trusted;
+    private readonly Sandbox? _sandbox;
     private readonly WorkerLaunch _launch;
     private readonly int _warmTarget;
     private readonly ILogger<WorkerPool> _logger;
@@ -27,7 +32,18 @@ public sealed class WorkerPool : IDisposable
 
     public WorkerPool(IOptions<ServiceOptions> options, UserBenchmarks userBenchmarks, ILogger<WorkerPool> logger)
     {
-        _launch = WorkerLaunch.Beside(userBenchmarks.Directory, options.Value.EnvironmentAssemblies);
+        _trusted = WorkerLaunch.Beside(userBenchmarks.Directory, options.Value.EnvironmentAssemblies);
+        if (options.Value.Sandbox)
+        {
+            Sandbox.CheckInstalled();
+            // What the sandbox binds must exist; the uploads' folder may not have been made yet.
+            Directory.CreateDirectory(Cache.Root);
+            Directory.CreateDirectory(userBenchmarks.Directory);
+            _sandbox = new Sandbox([Cache.Root], options.Value.WorkerMemoryLimitBytes);
+            _sandbox.CheckReadable(Cache.Root);
+            _sandbox.CheckReadable(userBenchmarks.Directory);
+        }
+        _launch = _sandbox?.Confine(_trusted, []) ?? _trusted;
         _warmTarget = options.Value.WarmWorkers;
         _logger = logger;
     }
@@ -49,10 +65,14 @@ public sealed class WorkerPool : IDisposable
         return _llvmVersion!;
     }
 
-    /// <summary>A started worker, now owned by the caller, who ends it with <see cref="End"/>.</summary>
-    public async Task<WorkerProcess> TakeAsync()
+    /// <summary>
+    /// A started worker, now owned by the caller, who ends it with <see cref="End"/>. One that must
+    /// read <paramref name="readable"/> (files a session names) is started for the caller.
+    /// </summary>
+    public async Task<WorkerProcess> TakeAsync(IReadOnlyCollection<string>? readable = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (readable is { Count: > 0 } && _sandbox is not null) return await StartAsync(_sandbox.Confine(_trusted, readable));
         WorkerProcess? worker = null;
         while (_warm.TryDequeue(out var candidate))
         {
@@ -60,7 +80,17 @@ public sealed class WorkerPool : IDisposable
             End(candidate);
         }
         Refill();
-        return worker ?? await StartAsync();
+        return worker ?? await StartAsync(_launch);
+    }
+
+    /// <summary>
+    /// A worker outside the sandbox, for building the programs of the server's own datasets (which
+    /// may fetch sources from the network and write the shared cache); never given client input.
+    /// </summary>
+    public Task<WorkerProcess> TakeTrustedAsync()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return StartAsync(_trusted);
     }
 
     /// <summary>Kills a worker's process and stops counting it among the live ones.</summary>
@@ -80,7 +110,7 @@ public sealed class WorkerPool : IDisposable
             {
                 try
                 {
-                    var worker = await StartAsync();
+                    var worker = await StartAsync(_launch);
                     if (_disposed) End(worker);
                     else _warm.Enqueue(worker);
                 }
@@ -102,12 +132,12 @@ public sealed class WorkerPool : IDisposable
         foreach (var worker in _live.Values) End(worker);
     }
 
-    private async Task<WorkerProcess> StartAsync()
+    private async Task<WorkerProcess> StartAsync(WorkerLaunch launch)
     {
         WorkerProcess worker;
         try
         {
-            worker = await WorkerProcess.StartAsync(_launch, s_startLimit, _logger);
+            worker = await WorkerProcess.StartAsync(launch, s_startLimit, _logger);
         }
         catch (Exception e)
         {

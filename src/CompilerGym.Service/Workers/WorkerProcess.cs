@@ -30,9 +30,16 @@ public sealed class WorkerProcess : IDisposable
     private int _sessions;
     private int _calls;
 
-    public int Pid { get; }
+    /// <summary>The worker's own process: in a sandbox, the innermost of the processes started.</summary>
+    public int Pid { get; private set; }
     public string LlvmVersion { get; private set; } = "";
     public bool HasExited => _process.HasExited;
+
+    /// <summary>What the worker may read beyond its own files; null when it is not confined.</summary>
+    public IReadOnlyCollection<string>? Readable { get; private init; }
+
+    /// <summary>Whether the worker can read every one of <paramref name="paths"/>.</summary>
+    public bool CanRead(IEnumerable<string> paths) => Readable is null || paths.All(Readable.Contains);
 
     /// <summary>Set once a call found the process dead: its sessions must be rebuilt elsewhere.</summary>
     public bool Failed { get; private set; }
@@ -90,13 +97,14 @@ public sealed class WorkerProcess : IDisposable
         };
         foreach (string argument in launch.Arguments) info.ArgumentList.Add(argument);
         var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {launch.FileName}");
-        var worker = new WorkerProcess(process, logger);
+        var worker = new WorkerProcess(process, logger) { Readable = launch.Confined ? launch.Readable : null };
         try
         {
             var ready = await worker.ReadAsync(startLimit);
             if (ready.KindCase != WorkerReply.KindOneofCase.Ready)
                 throw new InvalidDataException($"worker {worker.Pid} began with {ready.KindCase}, not Ready");
             worker.LlvmVersion = ready.Ready.LlvmVersion;
+            worker.Pid = Innermost(worker.Pid);
             return worker;
         }
         catch
@@ -131,7 +139,7 @@ public sealed class WorkerProcess : IDisposable
         // A worker that died while idle (killed by hand, or by the kernel short of memory) must not
         // be sent the request: a program it started may still hold its input open, so the write
         // would succeed and the request be blamed. The request is not to blame; a new worker can serve it.
-        if (_process.HasExited) throw new WorkerFailedException(WorkerFailure.Gone, $"it had stopped while idle ({ExitStatus(_process.ExitCode)})");
+        if (!Running()) throw new WorkerFailedException(WorkerFailure.Gone, $"it had stopped while idle ({await IdleExitStatusAsync()})");
         using var memoryWatch = new Timer(_ =>
         {
             if (ResidentBytes() > memoryLimitBytes) Kill(WorkerFailure.OutOfMemory);
@@ -159,6 +167,27 @@ public sealed class WorkerProcess : IDisposable
         return reply;
     }
 
+    // In a sandbox, the worker's own process may be gone while the sandbox's, which hold its pipes, end.
+    private bool Running()
+    {
+        if (_process.HasExited) return false;
+        if (Pid == _process.Id) return true;
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{Pid}/stat");
+            return stat[stat.LastIndexOf(')') + 2] != 'Z';
+        }
+        catch (IOException) { return false; }
+    }
+
+    private async Task<string> IdleExitStatusAsync()
+    {
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try { await _process.WaitForExitAsync(wait.Token); }
+        catch (OperationCanceledException) { Kill(WorkerFailure.Gone); }
+        return _process.HasExited ? ExitStatus(_process.ExitCode) : "did not exit";
+    }
+
     /// <summary>The worker's resident set size, from /proc (0 once it has exited).</summary>
     public long ResidentBytes()
     {
@@ -171,6 +200,20 @@ public sealed class WorkerProcess : IDisposable
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return 0;
+        }
+    }
+
+    // A sandbox starts the worker as a child of its own processes, one below the other.
+    private static int Innermost(int pid)
+    {
+        while (true)
+        {
+            string children;
+            try { children = File.ReadAllText($"/proc/{pid}/task/{pid}/children"); }
+            catch (IOException) { return pid; }
+            var ids = children.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (ids.Length != 1) return pid;
+            pid = int.Parse(ids[0]);
         }
     }
 
@@ -232,8 +275,11 @@ public sealed class WorkerProcess : IDisposable
     }
 }
 
-/// <summary>How to start a worker: the program and its arguments.</summary>
-public sealed record WorkerLaunch(string FileName, IReadOnlyList<string> Arguments)
+/// <summary>
+/// How to start a worker: the program, its arguments, the paths it needs to read, and whether it
+/// is confined to them.
+/// </summary>
+public sealed record WorkerLaunch(string FileName, IReadOnlyList<string> Arguments, IReadOnlyList<string> Readable, bool Confined = false)
 {
     public const string WorkerAssembly = "cgym-worker.dll";
 
@@ -242,9 +288,15 @@ public sealed record WorkerLaunch(string FileName, IReadOnlyList<string> Argumen
     {
         string dll = Path.Combine(AppContext.BaseDirectory, WorkerAssembly);
         if (!File.Exists(dll)) throw new FileNotFoundException($"the worker {WorkerAssembly} is not beside the service in {AppContext.BaseDirectory}", dll);
-        return new WorkerLaunch(DotnetHost(), [dll, "--user-benchmarks", userBenchmarkDirectory,
-            .. environmentAssemblies.SelectMany(a => new[] { "--environments", Path.GetFullPath(a) })]);
+        string host = DotnetHost();
+        string[] assemblies = [.. environmentAssemblies.Select(Path.GetFullPath)];
+        return new WorkerLaunch(host, [dll, "--user-benchmarks", userBenchmarkDirectory, .. assemblies.SelectMany(a => new[] { "--environments", a })],
+            [AppContext.BaseDirectory, Path.GetDirectoryName(RealPath(host))!, userBenchmarkDirectory, .. assemblies.Select(a => Path.GetDirectoryName(a)!)]);
     }
+
+    // A host named without a folder is found on PATH, which is /usr/bin on Debian.
+    private static string RealPath(string file) => !Path.IsPathRooted(file) ? "/usr/bin/" + file
+        : File.ResolveLinkTarget(file, returnFinalTarget: true)?.FullName ?? file;
 
     private static string DotnetHost()
     {

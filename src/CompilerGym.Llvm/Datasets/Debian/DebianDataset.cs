@@ -87,5 +87,5 @@ public sealed class DebianDataset(IReadOnlyList<DebianProgram>? programs = null,
 
     // Kept after the build, so that a failure can be read in full.
     private static string LogFile(DebianPackage package) =>
-        Path.Combine(Directory.CreateDirectory(Path.Combine(Cache.Root, "debian", "logs")).FullName, $"{package.Name}_{package.FileVersion}.log");
+        Path.Combine(Directory.CreateDirectory(Path.Combine(Cache.Writable, "debian", "logs")).FullName, $"{package.Name}_{package.FileVersion}.log");
 }
