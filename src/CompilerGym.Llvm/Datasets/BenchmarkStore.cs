@@ -112,7 +112,7 @@ public sealed class BenchmarkStore
                 return new LlvmBenchmark(uri, CProject.Build(Path.GetFileName(Path.GetDirectoryName(path)) ?? "project", units, target),
                     $"{units.Count} C files of {Path.GetFileName(path)}", runSpec, target);
             case ".bc" or ".ll" or ".c":
-                return LoadProgramFile(uri, path, runSpec, target);
+                return LoadProgramFile(uri, path, runSpec, target, headerFolder: Path.GetDirectoryName(path));
             default:
                 throw new UnknownBenchmarkException($"{path}: expected a .c, .ll or .bc file, a folder of C files or a compile_commands.json");
         }
@@ -122,14 +122,20 @@ public sealed class BenchmarkStore
     /// A benchmark from one .bc, .ll or .c file (C is compiled to unoptimized IR for the target,
     /// cached by content and target); runnable only with a run spec (programs uploaded to a server
     /// get none: running a client's code there would need more isolation than resource limits).
+    /// C may read the system's headers and those under <paramref name="headerFolder"/>, no other file
+    /// (see <see cref="LlvmTools.CheckReads"/>).
     /// </summary>
-    public static LlvmBenchmark LoadProgramFile(string uri, string path, RunSpec? runSpec = null, string? target = null)
+    public static LlvmBenchmark LoadProgramFile(string uri, string path, RunSpec? runSpec = null, string? target = null, string? headerFolder = null)
     {
         if (Path.GetExtension(path).ToLowerInvariant() != ".c")
             return new LlvmBenchmark(uri, path, $"LLVM module {Path.GetFileName(path)}", runSpec, target);
         string hash = Cache.Hash(File.ReadAllText(path), path, string.Join(' ', LlvmTools.UnoptimizedIrFlagsFor(target)));
         string bitcode = Cache.GetOrCreate(Path.Combine("benchmarks", "file", $"{Path.GetFileNameWithoutExtension(path)}-{hash}.bc"),
-            output => LlvmTools.CompileC(path, output, target));
+            output =>
+            {
+                LlvmTools.CheckReads(path, target, headerFolder);
+                LlvmTools.CompileC(path, output, target);
+            });
         return new LlvmBenchmark(uri, bitcode, $"C file {Path.GetFileName(path)}", runSpec, target);
     }
 

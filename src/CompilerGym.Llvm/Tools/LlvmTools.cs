@@ -76,6 +76,52 @@ public static class LlvmTools
             throw new LlvmException($"clang-22 could not compile {source}:\n{result.Stderr.Trim()}");
     }
 
+    /// <summary>
+    /// Refuses a C file that would read any file but itself, the system's headers (under /usr) and
+    /// those under <paramref name="headerFolder"/> (none when null): by <c>#include</c> or
+    /// <c>#embed</c>, however the name is spelled (an absolute path, "..", a macro). Clang lists what
+    /// the preprocessor reads; nothing is compiled unless the list passes. A second wall: the service
+    /// also compiles clients' programs in a sandbox.
+    /// </summary>
+    public static void CheckReads(string source, string? target, string? headerFolder)
+    {
+        source = Path.GetFullPath(source);
+        var result = ProcessRunner.Run(Clang, [.. UnoptimizedIrFlagsFor(target), "-M", "-MT", "program", Path.GetFileName(source)],
+            TimeSpan.FromMinutes(1), Path.GetDirectoryName(source));
+        if (result.ExitCode != 0)
+            throw new LlvmException($"clang-22 could not compile {Path.GetFileName(source)}:\n{result.Stderr.Trim()}");
+        string folder = headerFolder is null ? "" : Path.TrimEndingDirectorySeparator(Path.GetFullPath(headerFolder)) + "/";
+        foreach (string read in DependencyList(result.Stdout).Skip(1)) // the first is the rule's target
+        {
+            string path = Path.GetFullPath(read, Path.GetDirectoryName(source)!);
+            if (path != source && !path.StartsWith("/usr/", StringComparison.Ordinal) && (folder.Length == 0 || !path.StartsWith(folder, StringComparison.Ordinal)))
+                throw new LlvmException($"{Path.GetFileName(source)} reads {read}: a program may include the system's headers{(folder.Length > 0 ? $" and those under {headerFolder}" : "")}, no other file");
+        }
+    }
+
+    // Make's syntax, as clang -M writes it: words split by blanks, lines continued by '\', blanks in a name escaped by '\'.
+    private static IEnumerable<string> DependencyList(string rule)
+    {
+        var word = new System.Text.StringBuilder();
+        for (int i = 0; i < rule.Length; i++)
+        {
+            char c = rule[i];
+            if (c == '\\' && i + 1 < rule.Length && rule[i + 1] is ' ' or '\n' or '\\' or '#')
+            {
+                if (rule[++i] != '\n') word.Append(rule[i]);
+                continue;
+            }
+            if (char.IsWhiteSpace(c) || c == ':' && word.Length > 0 && (i + 1 == rule.Length || char.IsWhiteSpace(rule[i + 1])))
+            {
+                if (word.Length > 0) yield return word.ToString();
+                word.Clear();
+                continue;
+            }
+            word.Append(c);
+        }
+        if (word.Length > 0) yield return word.ToString();
+    }
+
     /// <summary>Links bitcode files into one module.</summary>
     public static void LinkBitcode(IEnumerable<string> inputs, string output)
     {
