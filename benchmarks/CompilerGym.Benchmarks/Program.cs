@@ -4,8 +4,8 @@ using CompilerGym.Benchmarks.Measurements;
 
 // Two kinds of measurement:
 //   BenchmarkDotNet suites:  dotnet run -c Release --project benchmarks/CompilerGym.Benchmarks -- --filter '*'
-//   run-level measurements:  ... -- side-by-side | throughput | memory | session-memory | mlir-action-sweep | exactness | one-shot  [options, see --help]
-string[] measurements = ["side-by-side", "throughput", "memory", "session-memory", "mlir-action-sweep", "exactness", "one-shot", "--help", "-h"];
+//   run-level measurements:  ... -- side-by-side | throughput | memory | session-memory | mlir-action-sweep | exactness | one-shot | sandbox  [options, see --help]
+string[] measurements = ["side-by-side", "throughput", "memory", "session-memory", "mlir-action-sweep", "exactness", "one-shot", "sandbox", "--help", "-h"];
 if (args.Length == 0 || !measurements.Contains(args[0]))
 {
     BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
@@ -66,4 +66,9 @@ var shotBenchmarks = new Option<string[]>("--benchmark", "-b")
 var oneShot = new Command("one-shot", "tune --one-shot's portfolio against -Oz: cost and time, side by side per program") { shotBenchmarks };
 oneShot.SetAction(r => OneShotRun.Run(r.GetValue(shotBenchmarks)!));
 
-return new RootCommand("CompilerGym for .NET performance measurements") { sideBySide, throughput, memory, sessionMemory, actionSweep, exactness, oneShot }.Parse(args).Invoke();
+var rounds = new Option<int>("--rounds") { DefaultValueFactory = _ => 10, Description = "Sessions per server" };
+var sessionSteps = new Option<int>("--steps") { DefaultValueFactory = _ => 200, Description = "Steps per session" };
+var sandbox = new Command("sandbox", "What confining workers costs: sandboxed and unconfined servers side by side") { benchmark, rounds, sessionSteps };
+sandbox.SetAction(r => SandboxCost.Run(r.GetValue(benchmark)!, r.GetValue(rounds), r.GetValue(sessionSteps)));
+
+return new RootCommand("CompilerGym for .NET performance measurements") { sideBySide, throughput, memory, sessionMemory, actionSweep, exactness, oneShot, sandbox }.Parse(args).Invoke();

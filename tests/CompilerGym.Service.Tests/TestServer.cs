@@ -21,7 +21,7 @@ public class TestServer : IAsyncLifetime
     {
         UserBenchmarks = Directory.CreateTempSubdirectory("cgym-user-").FullName;
         // Sandboxed workers of a root service run as nobody, and read uploads from here.
-        File.SetUnixFileMode(UserBenchmarks, (UnixFileMode)0b111_101_101);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(UserBenchmarks, (UnixFileMode)0b111_101_101);
         _settings = new()
         {
             ["Service:Port"] = "0",

@@ -15,10 +15,10 @@ internal sealed class LocalServer : IDisposable
     /// <summary>The resident memory of the server's worker processes.</summary>
     public long WorkerResidentBytes => _app.Services.GetRequiredService<WorkerPool>().ResidentBytes();
 
-    public LocalServer(int warmWorkers = 2)
+    public LocalServer(int warmWorkers = 2, bool sandbox = true)
     {
         _app = ServiceHost.Build([], [new("Service:Port", "0"), new("Service:WarmWorkers", warmWorkers.ToString()),
-            new("Logging:LogLevel:Default", "Warning")]);
+            new("Service:Sandbox", sandbox.ToString()), new("Logging:LogLevel:Default", "Warning")]);
         _app.StartAsync().GetAwaiter().GetResult();
         Address = _app.Urls.Single();
     }
