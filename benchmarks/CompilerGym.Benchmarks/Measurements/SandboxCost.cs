@@ -34,7 +34,7 @@ internal static class SandboxCost
                 var random = new Random(round);
                 for (int i = 0; i < steps; i++)
                 {
-                    int action = random.Next(env.ActionSpace.Count);
+                    int action = random.Next(env.ActionSpace.N);
                     long step = Stopwatch.GetTimestamp();
                     env.Step([action]);
                     steppings[name].Add(Stopwatch.GetElapsedTime(step).TotalMicroseconds);
