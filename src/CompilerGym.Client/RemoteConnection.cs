@@ -1,3 +1,4 @@
+using CompilerGym.Protocol;
 using Grpc.Core;
 using Grpc.Net.Client;
 using CompilerGym.Protocol.V1;
@@ -24,14 +25,14 @@ internal sealed class RemoteConnection
     {
         if (!Uri.TryCreate(address, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
             throw new ArgumentException($"server address '{address}' must be http://HOST:PORT or https://HOST:PORT");
+        var headers = new Metadata();
+        if ((string.IsNullOrEmpty(token) ? TokenFile.DefaultTokenFor(uri) : token) is { } sent) headers.Add("authorization", $"Bearer {sent}");
         var channel = GrpcChannel.ForAddress(uri, new GrpcChannelOptions
         {
             MaxReceiveMessageSize = null, // observations such as the IR of a large program can be big
             // A bearer token over plain HTTP is for loopback and trusted networks; the server decides.
             UnsafeUseInsecureChannelCallCredentials = true,
         });
-        var headers = new Metadata();
-        if (!string.IsNullOrEmpty(token)) headers.Add("authorization", $"Bearer {token}");
         return new RemoteConnection(channel, headers);
     }
 

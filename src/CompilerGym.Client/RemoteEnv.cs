@@ -32,6 +32,8 @@ public sealed class RemoteEnv : ICompilerEnv
 
     /// <summary>
     /// Connects to a server (<c>http://127.0.0.1:50051</c>); the session starts at the first reset.
+    /// Without a <paramref name="token"/>, a server on this machine gets the one in the user's token
+    /// file (<see cref="Protocol.TokenFile"/>), which the servers they start use by default.
     /// <paramref name="environment"/> is one the server registers (by default its first, <c>llvm-v0</c>):
     /// whose spaces the env offers (a session's environment follows from its benchmark).
     /// </summary>

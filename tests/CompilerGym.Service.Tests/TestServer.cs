@@ -1,3 +1,4 @@
+using CompilerGym.Protocol;
 using CompilerGym.Service.Hosting;
 using CompilerGym.Service.Sessions;
 using CompilerGym.Service.Workers;
@@ -8,9 +9,26 @@ using Proto = CompilerGym.Protocol.V1;
 
 namespace CompilerGym.Service.Tests;
 
-/// <summary>A real server on a free loopback port, with real worker processes, for one test class or collection.</summary>
+/// <summary>
+/// A real server on a free loopback port, with real worker processes, for one test class or
+/// collection. Its channel carries the server's token.
+/// </summary>
 public class TestServer : IAsyncLifetime
 {
+    /// <summary>
+    /// The default token file of every server and client of this test process (child processes
+    /// included): a temporary one, so that tests neither depend on nor change the user's own.
+    /// </summary>
+    public static string DefaultTokenFile { get; }
+
+    static TestServer()
+    {
+        string folder = Directory.CreateTempSubdirectory("cgym-token-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(folder, recursive: true);
+        DefaultTokenFile = Path.Combine(folder, "token");
+        Environment.SetEnvironmentVariable(TokenFile.PathVariable, DefaultTokenFile);
+    }
+
     private readonly Dictionary<string, string?> _settings;
     private WebApplication? _app;
     private GrpcChannel? _channel;
@@ -32,6 +50,7 @@ public class TestServer : IAsyncLifetime
     }
 
     public string Address { get; private set; } = "";
+    public string Token => _app!.Services.GetRequiredService<ServiceToken>().Value;
     public string UserBenchmarks { get; }
     public Proto.CompilerGym.CompilerGymClient Client { get; private set; } = null!;
     public GrpcChannel Channel => _channel!;
@@ -43,9 +62,13 @@ public class TestServer : IAsyncLifetime
         _app = ServiceHost.Build([], _settings);
         await _app.StartAsync();
         Address = _app.Urls.Single();
-        _channel = GrpcChannel.ForAddress(Address, new GrpcChannelOptions { MaxReceiveMessageSize = null });
+        _channel = OpenChannel();
         Client = new Proto.CompilerGym.CompilerGymClient(_channel);
     }
+
+    /// <summary>A channel whose every call carries the server's token; disposing it closes its connection.</summary>
+    public GrpcChannel OpenChannel() => GrpcChannel.ForAddress(Address,
+        new GrpcChannelOptions { MaxReceiveMessageSize = null, HttpHandler = new TokenHandler(Token), DisposeHttpClient = true });
 
     public async Task DisposeAsync()
     {
@@ -59,6 +82,15 @@ public class TestServer : IAsyncLifetime
     }
 
     public static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "fixtures", name);
+
+    private sealed class TokenHandler(string token) : DelegatingHandler(new SocketsHttpHandler())
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            request.Headers.TryAddWithoutValidation("authorization", $"Bearer {token}");
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
 }
 
 [CollectionDefinition(Name)]

@@ -2,7 +2,8 @@
 
 The server command is $CGYM_SERVE_COMMAND (a shell-style command line) if set, else the Debug
 build of the repository's `cgym serve`; `--port 0` is appended and the address read from the
-server's "listening on" line.
+server's "listening on" line. Servers and clients share a temporary default token file, so the
+tests neither depend on nor change the user's own.
 """
 
 import os
@@ -20,6 +21,11 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "src" / "python"))
 
 from compiler_gym_dotnet import CompilerEnv  # noqa: E402
+from compiler_gym_dotnet.token_file import PATH_VARIABLE  # noqa: E402
+
+_TOKEN_FOLDER = tempfile.TemporaryDirectory(prefix="cgym-token-")
+TOKEN_FILE = Path(_TOKEN_FOLDER.name) / "token"
+os.environ[PATH_VARIABLE] = str(TOKEN_FILE)
 
 CRC32 = "benchmark://builtin-v0/crc32"
 START_TIMEOUT_SECONDS = 120  # a cold start on a busy 2-core machine takes a while

@@ -6,6 +6,7 @@ import pytest
 from conftest import CRC32, Server
 
 from compiler_gym_dotnet import AuthenticationError, CompilerEnv, SessionNotFoundError
+from compiler_gym_dotnet.token_file import PATH_VARIABLE
 
 TOKEN = "secret"
 IDLE_TIMEOUT_SECONDS = 1
@@ -20,7 +21,9 @@ def strict_server():
     server.stop()
 
 
-def test_missing_token_is_refused(strict_server):
+def test_missing_token_is_refused(strict_server, monkeypatch, tmp_path):
+    # Not even the default token file's (a token given on the command line is in no file).
+    monkeypatch.setenv(PATH_VARIABLE, str(tmp_path / "no-token"))
     with pytest.raises(PermissionError, match="needs a token") as raised:
         CompilerEnv(strict_server.address)
     assert isinstance(raised.value, AuthenticationError)

@@ -53,9 +53,22 @@ internal static class CommonOptions
 
     public static Option<string?> Token() => new("--token")
     {
-        Description = "Bearer token for --remote; default $CGYM_TOKEN",
-        DefaultValueFactory = _ => EnvOptions.FromEnvironment().Token,
+        Description = "Bearer token for --remote; default $CGYM_TOKEN, else for a server on this machine the one in the user's token file",
     };
+
+    public static Option<string?> TokenFile() => new("--token-file") { Description = "File holding the bearer token for --remote (instead of --token)" };
+
+    /// <summary>
+    /// The token given for --remote: --token, else the one in --token-file, else $CGYM_TOKEN; null
+    /// leaves the client to send a server on this machine the user's default token file.
+    /// </summary>
+    public static string? GivenToken(ParseResult result, Option<string?> token, Option<string?> tokenFile)
+    {
+        string? given = result.GetValue(token);
+        string? file = result.GetValue(tokenFile);
+        if (given is not null && file is not null) throw new ArgumentException("give --token or --token-file, not both");
+        return given ?? (file is not null ? Protocol.TokenFile.Read(file) : EnvOptions.FromEnvironment().Token);
+    }
 
     public static Option<bool> Json() => new("--json") { Description = "Print JSON instead of tables" };
 

@@ -45,8 +45,9 @@ internal static class EvalCommand
         var csv = new Option<string?>("--csv") { Description = "Write the results (and the geometric means) to this CSV file" };
         var remote = CommonOptions.Remote();
         var token = CommonOptions.Token();
+        var tokenFile = CommonOptions.TokenFile();
         var command = new Command("eval", "Leaderboard evaluation of a trained policy, alone or with sampling, against random search")
-            { checkpoint, agents, benchmarks, set, steps, budget, seed, actionSpace, csv, remote, token };
+            { checkpoint, agents, benchmarks, set, steps, budget, seed, actionSpace, csv, remote, token, tokenFile };
         command.SetAction(r => CommonOptions.Run(() =>
         {
             string? folder = r.GetValue(checkpoint);
@@ -63,7 +64,7 @@ internal static class EvalCommand
             if (rollout < 1 || stepBudget < 1) throw new ArgumentException("--steps and --budget must be at least 1");
             var metric = spec.Evaluation;
             string? space = policy?.ActionSpace ?? r.GetValue(actionSpace);
-            var env = new EnvOptions(r.GetValue(remote), r.GetValue(token), space, RewardSpace: metric.RewardSpace, Environment: spec.Id);
+            var env = new EnvOptions(r.GetValue(remote), CommonOptions.GivenToken(r, token, tokenFile), space, RewardSpace: metric.RewardSpace, Environment: spec.Id);
             var results = Evaluate(chosen, list, policy, env, metric, rollout, stepBudget, r.GetValue(seed));
             Print(results, chosen, metric, rollout, stepBudget);
             if (r.GetValue(csv) is { } path) WriteCsv(path, results, chosen);

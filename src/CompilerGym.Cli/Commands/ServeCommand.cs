@@ -1,6 +1,7 @@
 using System.CommandLine;
 using CompilerGym.Service.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace CompilerGym.Cli.Commands;
@@ -13,14 +14,19 @@ internal static class ServeCommand
 {
     public static Command Create()
     {
-        var host = new Option<string?>("--host") { Description = "Address to listen on (default 127.0.0.1; anything else needs --token)" };
+        var host = new Option<string?>("--host") { Description = "Address to listen on (default 127.0.0.1; anything else needs --token-file or --token)" };
         var port = new Option<int?>("--port") { Description = "Port (default 50051; 0 picks a free one)" };
-        var token = new Option<string?>("--token") { Description = "Bearer token every call must carry" };
+        var token = new Option<string?>("--token") { Description = "Bearer token every call must carry (other users see it in the process list: prefer --token-file)" };
+        var tokenFile = new Option<string?>("--token-file")
+        {
+            Description = "File of the bearer token every call must carry, made with a random token if absent " +
+                $"(default ${Protocol.TokenFile.PathVariable}, else $XDG_CONFIG_HOME or ~/.config, /compiler-gym-dotnet/token)",
+        };
         var stepLimit = new Option<double?>("--step-time-limit") { Description = "Seconds a step may run before it is stopped (default 60)" };
         var memoryLimit = new Option<int?>("--worker-memory-limit") { Description = "MiB a worker may use before it is stopped (default 8192)" };
         var idle = new Option<double?>("--idle-timeout") { Description = "Seconds after which an unused session is ended (default 900)" };
         var command = new Command("serve", "Serve the environment over gRPC (see proto/compiler_gym/v1/compiler_gym.proto)")
-            { host, port, token, stepLimit, memoryLimit, idle };
+            { host, port, token, tokenFile, stepLimit, memoryLimit, idle };
         command.SetAction(async (r, cancellation) =>
         {
             var settings = new Dictionary<string, string?>();
@@ -28,6 +34,7 @@ internal static class ServeCommand
             Set(nameof(ServiceOptions.Host), r.GetValue(host));
             Set(nameof(ServiceOptions.Port), r.GetValue(port));
             Set(nameof(ServiceOptions.Token), r.GetValue(token));
+            Set(nameof(ServiceOptions.TokenFile), r.GetValue(tokenFile));
             Set(nameof(ServiceOptions.StepTimeLimitSeconds), r.GetValue(stepLimit));
             Set(nameof(ServiceOptions.WorkerMemoryLimitMiB), r.GetValue(memoryLimit));
             Set(nameof(ServiceOptions.IdleTimeoutSeconds), r.GetValue(idle));
@@ -45,6 +52,7 @@ internal static class ServeCommand
             }
             // Scripts and tests read the address from this line (the port may have been chosen by the system).
             foreach (string url in app.Urls) Console.WriteLine($"cgym serve: listening on {url}");
+            if (app.Services.GetRequiredService<ServiceToken>().LocalFile is { } file) Console.WriteLine($"cgym serve: calls need the token in {file}");
             await app.WaitForShutdownAsync(cancellation);
             return 0;
         });

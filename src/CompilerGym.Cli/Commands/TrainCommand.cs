@@ -46,10 +46,11 @@ internal static class TrainCommand
         var learningRate = new Option<double?>("--learning-rate") { Description = $"Adam's learning rate at the start (default {new PpoOptions().LearningRate})" };
         var remote = CommonOptions.Remote();
         var token = CommonOptions.Token();
+        var tokenFile = CommonOptions.TokenFile();
         var command = new Command("train", "Train a PPO policy (TorchSharp): pass ordering with the IrInstructionCountOz reward (llvm-v0), loop-nest schedules with the RuntimeLogSpeedup reward (mlir-v0)")
         {
             benchmarks, setOption, csmith, output, resume, checkpointEvery, steps, envs, seed, episodeLength, episodesPerUpdate, minibatches,
-            learningRate, remote, token,
+            learningRate, remote, token, tokenFile,
         };
         command.SetAction((r, cancellation) => Task.FromResult(CommonOptions.Run(() =>
         {
@@ -74,7 +75,7 @@ internal static class TrainCommand
                 LearningRate = r.GetValue(learningRate) ?? defaults.LearningRate,
             };
             if (r.GetValue(steps) is { } total) options = options with { TotalSteps = total };
-            var env = new EnvOptions(r.GetValue(remote), r.GetValue(token), options.ActionSpace, RewardSpace: options.RewardSpace, Environment: spec.Id);
+            var env = new EnvOptions(r.GetValue(remote), CommonOptions.GivenToken(r, token, tokenFile), options.ActionSpace, RewardSpace: options.RewardSpace, Environment: spec.Id);
             return Execute(options, set, env, r.GetValue(output)!, resumeFrom, saved?.Update ?? 0, r.GetValue(checkpointEvery), cancellation);
         })));
         return command;

@@ -53,6 +53,7 @@ internal static class TuneCommand
         };
         var remote = CommonOptions.Remote();
         var token = CommonOptions.Token();
+        var tokenFile = CommonOptions.TokenFile();
         var policy = new Option<string?>("--policy") { Description = "A checkpoint folder of cgym train: its policy orders (greedy, beam) or samples (random) the candidates" };
         var test = new Option<string?>("--test")
         {
@@ -70,7 +71,7 @@ internal static class TuneCommand
         };
         var portfolio = new Option<string?>("--portfolio") { Description = "With --one-shot, a portfolio file of cgym portfolio (default: the one learned for the cost on the built-in and generated programs)" };
         var command = new Command("tune", "Find the best pass pipeline of each program within a budget; write validated results, optimized files and a report")
-            { programs, cost, search, seconds, maxSteps, maxLength, beamWidth, seed, output, actionSpace, remote, token, policy, test, testTime, target, oneShot, portfolio };
+            { programs, cost, search, seconds, maxSteps, maxLength, beamWidth, seed, output, actionSpace, remote, token, tokenFile, policy, test, testTime, target, oneShot, portfolio };
         command.SetAction(r => CommonOptions.Run(() =>
         {
             var given = r.GetValue(programs)!;
@@ -85,7 +86,7 @@ internal static class TuneCommand
             if (shots is not null && shots.Cost != costName) throw new ArgumentException($"the portfolio lowers {shots.Cost}, not {costName}");
             return Execute(new Arguments(given, costName, r.GetValue(search) ?? spec.Defaults.Search,
                 r.GetValue(seconds), r.GetValue(maxSteps), r.GetValue(maxLength) ?? spec.Defaults.MaxLength, r.GetValue(beamWidth), r.GetValue(seed), r.GetValue(output)!,
-                r.GetValue(actionSpace), r.GetValue(remote), r.GetValue(token), r.GetValue(policy),
+                r.GetValue(actionSpace), r.GetValue(remote), CommonOptions.GivenToken(r, token, tokenFile), r.GetValue(policy),
                 r.GetValue(test) is { } testCommand ? new UserTest(testCommand, TimeSpan.FromSeconds(r.GetValue(testTime))) : null,
                 r.GetValue(target), spec, shots));
         }));

@@ -39,6 +39,7 @@ public static class ServiceHost
         var options = section.Get<ServiceOptions>() ?? new ServiceOptions();
         CheckRanges(options);
         var address = ListenAddress(options);
+        builder.Services.AddSingleton(ServiceToken.For(options, IPAddress.IsLoopback(address)));
 
         builder.Services.AddOptions<ServiceOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.PostConfigure<ServiceOptions>(o => o.AllowFileBenchmarks ??= IPAddress.IsLoopback(address));
@@ -129,15 +130,18 @@ public static class ServiceHost
             throw new InvalidOperationException(string.Join("; ", errors.Select(e => e.ErrorMessage)));
     }
 
-    /// <summary>The address to bind; anything but loopback is refused without a token.</summary>
+    /// <summary>
+    /// The address to bind; anything but loopback is refused without a configured token: the default
+    /// token file is for this machine's clients, which send its token to loopback addresses only.
+    /// </summary>
     private static IPAddress ListenAddress(ServiceOptions options)
     {
         var address = options.Host == "localhost" ? IPAddress.Loopback
             : IPAddress.TryParse(options.Host, out var parsed) ? parsed
             : throw new InvalidOperationException($"Service:Host '{options.Host}' must be an IP address or 'localhost'");
-        if (!IPAddress.IsLoopback(address) && string.IsNullOrEmpty(options.Token))
+        if (!IPAddress.IsLoopback(address) && string.IsNullOrEmpty(options.Token) && string.IsNullOrEmpty(options.TokenFile))
             throw new InvalidOperationException(
-                $"listening on {address}, beyond this machine, needs a token (Service:Token, or --token): anyone who can reach the port could run programs here");
+                $"listening on {address}, beyond this machine, needs a token (Service:TokenFile or Service:Token, or --token-file or --token): anyone who can reach the port could run programs here");
         return address;
     }
 

@@ -13,15 +13,24 @@ public sealed class ServiceOptions
     private const string Positive = $"{Section}:{{0}} must be positive";
     private const string FromTo = $"{Section}:{{0}} must be {{1}} to {{2}}";
 
-    /// <summary>The address to listen on. Anything but loopback needs <see cref="Token"/>.</summary>
+    /// <summary>The address to listen on. Anything but loopback needs <see cref="Token"/> or <see cref="TokenFile"/>.</summary>
     public string Host { get; set; } = "127.0.0.1";
 
     /// <summary>0 picks a free port (printed at start-up).</summary>
     [Range(0, 65535, ErrorMessage = FromTo)]
     public int Port { get; set; } = 50051;
 
-    /// <summary>When set, every call must carry <c>authorization: Bearer TOKEN</c>.</summary>
+    /// <summary>
+    /// The token every call must carry as <c>authorization: Bearer TOKEN</c>. Without it, the token is
+    /// the one in <see cref="TokenFile"/>.
+    /// </summary>
     public string? Token { get; set; }
+
+    /// <summary>
+    /// The file holding the token, made with a random one if absent; by default the user's token file
+    /// (<see cref="Protocol.TokenFile"/>), which clients on this machine find themselves.
+    /// </summary>
+    public string? TokenFile { get; set; }
 
     /// <summary>A PFX or PEM certificate: when set, the service speaks TLS.</summary>
     public string? CertificatePath { get; set; }

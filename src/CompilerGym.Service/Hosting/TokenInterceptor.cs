@@ -2,14 +2,14 @@ using System.Security.Cryptography;
 using System.Text;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
-using Microsoft.Extensions.Options;
 
 namespace CompilerGym.Service.Hosting;
 
-/// <summary>When a token is configured, every call must present it as <c>authorization: Bearer TOKEN</c>.</summary>
-public sealed class TokenInterceptor(IOptions<ServiceOptions> options) : Interceptor
+/// <summary>Every call must present the server's token as <c>authorization: Bearer TOKEN</c>, on loopback too.</summary>
+public sealed class TokenInterceptor(ServiceToken token) : Interceptor
 {
-    private readonly byte[]? _token = options.Value.Token is { Length: > 0 } t ? Encoding.UTF8.GetBytes(t) : null;
+    private readonly byte[] _token = Encoding.UTF8.GetBytes(token.Value);
+    private readonly string _where = token.LocalFile is { } file ? $" (the token is in {file})" : "";
 
     public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
@@ -36,11 +36,10 @@ public sealed class TokenInterceptor(IOptions<ServiceOptions> options) : Interce
 
     private void Check(ServerCallContext context)
     {
-        if (_token is null) return;
         string? header = context.RequestHeaders.GetValue("authorization");
         if (header is null || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-            throw new RpcException(new Status(StatusCode.Unauthenticated, "this server needs a token: send 'authorization: Bearer TOKEN'"));
+            throw new RpcException(new Status(StatusCode.Unauthenticated, $"this server needs a token: send 'authorization: Bearer TOKEN'{_where}"));
         if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(header["Bearer ".Length..].Trim()), _token))
-            throw new RpcException(new Status(StatusCode.PermissionDenied, "the bearer token is wrong"));
+            throw new RpcException(new Status(StatusCode.PermissionDenied, $"the bearer token is wrong{_where}"));
     }
 }

@@ -11,6 +11,7 @@ import numpy as np
 from ._proto import pb, pb_grpc
 from .errors import SessionNotFoundError, from_rpc_error
 from .spaces import from_proto
+from .token_file import default_token_for
 
 _RESET_OPTIONS = ("benchmark", "action_space", "custom_actions", "observation_space", "reward_space")
 _FORMATS = {None: pb.PROGRAM_FORMAT_UNSPECIFIED, "bitcode": pb.PROGRAM_FORMAT_BITCODE,
@@ -78,6 +79,7 @@ class _Connection:
     """A channel to the server, shared by an environment and its forks, closed with the last of them."""
 
     def __init__(self, address, token):
+        token = token or default_token_for(address)
         options = [("grpc.max_receive_message_length", -1)]  # the IR of a large program passes 4 MiB
         if address.startswith("https://"):
             self.channel = grpc.secure_channel(address[len("https://"):], grpc.ssl_channel_credentials(), options)
@@ -104,7 +106,8 @@ class CompilerEnv:
     """A compiler environment (LLVM pass ordering, or MLIR loop nests) served by ``cgym serve`` at ``address`` ("host:port").
 
     The arguments are the defaults for the first ``reset()``, which starts the session; ``token``
-    is sent as ``authorization: Bearer TOKEN`` with every call. ``reward`` is None while the
+    is sent as ``authorization: Bearer TOKEN`` with every call (without it, a server on this
+    machine gets the one in the user's token file: see .token_file). ``reward`` is None while the
     session has no reward space, and the observation None while it has no observation space.
     """
 
