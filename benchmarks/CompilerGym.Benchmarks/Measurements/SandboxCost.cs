@@ -1,6 +1,10 @@
 using System.Diagnostics;
 using CompilerGym.Client;
+using CompilerGym.Core.Caching;
 using CompilerGym.Core.Envs;
+using CompilerGym.Service.Sandboxing;
+using CompilerGym.Service.Workers;
+using Microsoft.Extensions.Logging.Abstractions;
 using Spectre.Console;
 
 namespace CompilerGym.Benchmarks.Measurements;
@@ -44,6 +48,19 @@ internal static class SandboxCost
                 runs[name].Add(Stopwatch.GetElapsedTime(run).TotalMilliseconds);
             }
         }
+        var calls = new Dictionary<string, List<double>> { ["sandboxed"] = [], ["unconfined"] = [] };
+        var bare = WorkerLaunch.Beside(Cache.Root, []);
+        foreach (var (name, launch) in new[] { ("sandboxed", new Sandbox([Cache.Root], 1L << 30).Confine(bare, [])), ("unconfined", bare) })
+        {
+            using var worker = WorkerProcess.StartAsync(launch, TimeSpan.FromMinutes(1), NullLogger.Instance).GetAwaiter().GetResult();
+            var request = new Protocol.Worker.WorkerRequest { Session = "none", State = new Protocol.V1.GetStateRequest() };
+            for (int i = 0; i < 3000; i++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                worker.CallAsync(request, TimeSpan.FromMinutes(1), long.MaxValue).GetAwaiter().GetResult();
+                calls[name].Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+            }
+        }
         var table = new Table().AddColumns("median", "sandboxed", "unconfined", "difference", "ratio");
         void Row(string what, Dictionary<string, List<double>> times, string unit, Func<List<double>, double>? of = null)
         {
@@ -54,6 +71,7 @@ internal static class SandboxCost
         Row("first session on the benchmark", starts, "ms", t => t[0]);
         Row("session start, new worker", starts, "ms");
         Row($"step ({steps} per session)", steppings, "µs", t => Stats.Of(t).Median);
+        Row("worker call computing nothing", calls, "µs", t => Stats.Of(t).Median);
         Row("Runtime observation (build and runs)", runs, "ms");
         AnsiConsole.MarkupLine($"[bold]{Markup.Escape(benchmark)}[/], {rounds} sessions per server, {Environment.ProcessorCount} cores, load {File.ReadAllText("/proc/loadavg").Split(' ')[0]} at the end");
         AnsiConsole.Write(table);

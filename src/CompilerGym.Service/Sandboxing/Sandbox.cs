@@ -77,6 +77,8 @@ public sealed class Sandbox
         }
         // The loader's cache, and the alternatives behind /usr/bin's generic names (cc, ld).
         args.AddRange(["--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache", "--ro-bind-try", "/etc/alternatives", "/etc/alternatives"]);
+        // The processors' description: the .NET runtime sizes its heap by their caches.
+        args.AddRange(["--ro-bind-try", "/sys/devices/system/cpu", "/sys/devices/system/cpu"]);
         // The temporary folder first: a path to read may lie inside it (a test's folder under /tmp).
         args.AddRange(["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", _tempBytes.ToString(), "--tmpfs", Temp, "--chdir", Temp]);
         foreach (string path in Outermost(launch.Readable.Concat(_view).Concat(readable).Where(Path.Exists)))

@@ -27,6 +27,7 @@ public sealed class WorkerProcess : IDisposable
     private readonly Channel<WorkerReply?> _replies = Channel.CreateUnbounded<WorkerReply?>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = true, AllowSynchronousContinuations = true });
     private WorkerFailure? _killedFor;
+    private Microsoft.Win32.SafeHandles.SafeFileHandle? _status;
     private int _sessions;
     private int _calls;
 
@@ -105,6 +106,7 @@ public sealed class WorkerProcess : IDisposable
                 throw new InvalidDataException($"worker {worker.Pid} began with {ready.KindCase}, not Ready");
             worker.LlvmVersion = ready.Ready.LlvmVersion;
             worker.Pid = Innermost(worker.Pid);
+            if (worker.Pid != process.Id) worker._status = File.OpenHandle($"/proc/{worker.Pid}/stat");
             return worker;
         }
         catch
@@ -167,17 +169,20 @@ public sealed class WorkerProcess : IDisposable
         return reply;
     }
 
-    // In a sandbox, the worker's own process may be gone while the sandbox's, which hold its pipes, end.
+    // In a sandbox, the worker's own process may be gone while the sandbox's, which hold its pipes,
+    // end. Its /proc status, kept open, is read again at each call: one system call.
     private bool Running()
     {
         if (_process.HasExited) return false;
-        if (Pid == _process.Id) return true;
+        if (_status is null) return true;
+        Span<byte> stat = stackalloc byte[1024];
         try
         {
-            string stat = File.ReadAllText($"/proc/{Pid}/stat");
-            return stat[stat.LastIndexOf(')') + 2] != 'Z';
+            stat = stat[..RandomAccess.Read(_status, stat, 0)];
+            int state = stat.LastIndexOf((byte)')') + 2;
+            return state > 1 && state < stat.Length && stat[state] != (byte)'Z';
         }
-        catch (IOException) { return false; }
+        catch (IOException) { return false; } // it has been reaped
     }
 
     private async Task<string> IdleExitStatusAsync()
@@ -219,6 +224,7 @@ public sealed class WorkerProcess : IDisposable
 
     public void Dispose()
     {
+        _status?.Dispose();
         if (!_process.HasExited)
         {
             try { _process.Kill(entireProcessTree: true); }
