@@ -143,6 +143,7 @@ public class ServeCommandTests
     [InlineData("--port", "99999", "Service:Port must be 0 to 65535")]
     [InlineData("--host", "0.0.0.0", "needs a token")]
     [InlineData("--step-time-limit", "0", "Service:StepTimeLimitSeconds must be positive")]
+    [InlineData("--setup-time-limit", "-1", "Service:SetupTimeLimitSeconds must be positive")]
     public void Bad_settings_exit_with_a_clear_message(string option, string value, string message)
     {
         var run = CgymProcess.Run("serve", option, value);

@@ -23,10 +23,11 @@ internal static class ServeCommand
                 $"(default ${Protocol.TokenFile.PathVariable}, else $XDG_CONFIG_HOME or ~/.config, /compiler-gym-dotnet/token)",
         };
         var stepLimit = new Option<double?>("--step-time-limit") { Description = "Seconds a step may run before it is stopped (default 60)" };
+        var setupLimit = new Option<double?>("--setup-time-limit") { Description = "Seconds building a session's program may take (default 600)" };
         var memoryLimit = new Option<int?>("--worker-memory-limit") { Description = "MiB a worker may use before it is stopped (default 8192)" };
         var idle = new Option<double?>("--idle-timeout") { Description = "Seconds after which an unused session is ended (default 900)" };
         var command = new Command("serve", "Serve the environment over gRPC (see proto/compiler_gym/v1/compiler_gym.proto)")
-            { host, port, token, tokenFile, stepLimit, memoryLimit, idle };
+            { host, port, token, tokenFile, stepLimit, setupLimit, memoryLimit, idle };
         command.SetAction(async (r, cancellation) =>
         {
             var settings = new Dictionary<string, string?>();
@@ -36,6 +37,7 @@ internal static class ServeCommand
             Set(nameof(ServiceOptions.Token), r.GetValue(token));
             Set(nameof(ServiceOptions.TokenFile), r.GetValue(tokenFile));
             Set(nameof(ServiceOptions.StepTimeLimitSeconds), r.GetValue(stepLimit));
+            Set(nameof(ServiceOptions.SetupTimeLimitSeconds), r.GetValue(setupLimit));
             Set(nameof(ServiceOptions.WorkerMemoryLimitMiB), r.GetValue(memoryLimit));
             Set(nameof(ServiceOptions.IdleTimeoutSeconds), r.GetValue(idle));
             WebApplication app;

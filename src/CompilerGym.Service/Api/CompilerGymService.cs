@@ -8,6 +8,7 @@ using CompilerGym.Service.Hosting;
 using CompilerGym.Service.Sessions;
 using CompilerGym.Service.Workers;
 using Grpc.Core;
+using Microsoft.Extensions.Options;
 
 namespace CompilerGym.Service.Api;
 
@@ -17,7 +18,8 @@ namespace CompilerGym.Service.Api;
 /// to the method of the same name here.
 /// </summary>
 public sealed class CompilerGymService(SessionManager sessions, FileAccessPolicy files, OneOffJobs jobs, TrustedBuilds builds,
-    BenchmarkUploads uploads, UserBenchmarks user, WorkerPool workers, EnvRegistry registry, ErrorStatuses statuses)
+    BenchmarkUploads uploads, UserBenchmarks user, WorkerPool workers, EnvRegistry registry, ErrorStatuses statuses,
+    IOptions<ServiceOptions> options)
 {
     public const string ProtocolName = "compiler_gym.v1";
 
@@ -59,16 +61,21 @@ public sealed class CompilerGymService(SessionManager sessions, FileAccessPolicy
         return Task.FromResult(reply);
     }
 
-    public Task<AddBenchmarkReply> AddBenchmark(AddBenchmarkRequest request, ServerCallContext context) => uploads.AddAsync(request);
+    public Task<AddBenchmarkReply> AddBenchmark(AddBenchmarkRequest request, ServerCallContext context) =>
+        uploads.AddAsync(request, context.CancellationToken);
 
+    // The call's token fires when its client cancels or its deadline passes: the work stops there.
     public Task<StartSessionReply> StartSession(StartSessionRequest request, ServerCallContext context) =>
-        sessions.StartAsync(request, Connection(context));
+        sessions.StartAsync(request, Connection(context), context.CancellationToken);
 
-    public Task<StepReply> Step(StepRequest request, ServerCallContext context) => sessions.StepAsync(request, Connection(context));
+    public Task<StepReply> Step(StepRequest request, ServerCallContext context) =>
+        sessions.StepAsync(request, Connection(context), context.CancellationToken);
 
-    public Task<ResetReply> Reset(ResetRequest request, ServerCallContext context) => sessions.ResetAsync(request, Connection(context));
+    public Task<ResetReply> Reset(ResetRequest request, ServerCallContext context) =>
+        sessions.ResetAsync(request, Connection(context), context.CancellationToken);
 
-    public Task<ForkReply> Fork(ForkRequest request, ServerCallContext context) => sessions.ForkAsync(request, Connection(context));
+    public Task<ForkReply> Fork(ForkRequest request, ServerCallContext context) =>
+        sessions.ForkAsync(request, Connection(context), context.CancellationToken);
 
     public Task<GetStateReply> GetState(GetStateRequest request, ServerCallContext context) =>
         sessions.GetStateAsync(request, Connection(context));
@@ -85,9 +92,17 @@ public sealed class CompilerGymService(SessionManager sessions, FileAccessPolicy
             throw new RpcException(new Status(StatusCode.InvalidArgument, "Validate needs a state with a benchmark"));
         files.CheckBenchmarkAllowed(request.State.Benchmark);
         files.CheckCustomActionsAllowed(request.State.CustomActions);
-        await builds.EnsureAsync(request.State.Benchmark);
-        var reply = await jobs.RunAsync(new WorkerRequest { Validate = request }, $"replaying the state on {request.State.Benchmark}",
-            files.ReadablePaths(request.State.Benchmark, request.State.CustomActions));
+        var state = request.State;
+        await builds.EnsureAsync(state.Benchmark);
+        // Building the program (and its baselines, kept by the worker) is set-up; replaying the
+        // client's actions and checking the result is a step of the client's choosing, under the step limit.
+        var build = new WorkerRequest
+        {
+            Session = "validated",
+            Start = new StartSessionRequest { Benchmark = state.Benchmark, ActionSpace = state.ActionSpace, CustomActions = { state.CustomActions }, RewardSpace = state.RewardSpace },
+        };
+        var reply = await jobs.RunAsync(new WorkerRequest { Validate = request }, options.Value.StepTimeLimit, $"replaying the state on {state.Benchmark}",
+            files.ReadablePaths(state.Benchmark, state.CustomActions), context.CancellationToken, build);
         return reply.Validate;
     }
 
@@ -131,10 +146,10 @@ public sealed class CompilerGymService(SessionManager sessions, FileAccessPolicy
 
     private async Task<CallReply> CallAsync(CallRequest request, string connection, ServerCallContext context) => request.KindCase switch
     {
-        CallRequest.KindOneofCase.Step => new CallReply { Step = await sessions.StepAsync(request.Step, connection) },
-        CallRequest.KindOneofCase.Reset => new CallReply { Reset = await sessions.ResetAsync(request.Reset, connection) },
+        CallRequest.KindOneofCase.Step => new CallReply { Step = await sessions.StepAsync(request.Step, connection, context.CancellationToken) },
+        CallRequest.KindOneofCase.Reset => new CallReply { Reset = await sessions.ResetAsync(request.Reset, connection, context.CancellationToken) },
         CallRequest.KindOneofCase.GetState => new CallReply { GetState = await sessions.GetStateAsync(request.GetState, connection) },
-        CallRequest.KindOneofCase.Fork => new CallReply { Fork = await sessions.ForkAsync(request.Fork, connection) },
+        CallRequest.KindOneofCase.Fork => new CallReply { Fork = await sessions.ForkAsync(request.Fork, connection, context.CancellationToken) },
         CallRequest.KindOneofCase.EndSession => new CallReply { EndSession = await EndSession(request.EndSession, context) },
         _ => throw new RpcException(new Status(StatusCode.InvalidArgument, "empty call")),
     };

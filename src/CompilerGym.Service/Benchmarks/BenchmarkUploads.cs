@@ -17,7 +17,7 @@ public sealed class BenchmarkUploads(UserBenchmarks user, OneOffJobs jobs)
 {
     private readonly SemaphoreSlim _publish = new(1, 1);
 
-    public async Task<AddBenchmarkReply> AddAsync(AddBenchmarkRequest request)
+    public async Task<AddBenchmarkReply> AddAsync(AddBenchmarkRequest request, CancellationToken cancellation = default)
     {
         if (!UserDataset.IsValidName(request.Name))
             throw Invalid($"benchmark name '{request.Name}' must be 1-128 letters, digits, '-', '_' or '.', not starting with '.'");
@@ -32,7 +32,7 @@ public sealed class BenchmarkUploads(UserBenchmarks user, OneOffJobs jobs)
         try
         {
             var check = await jobs.RunAsync(new WorkerRequest { CheckProgram = new CheckProgramRequest { Path = staged, Uri = uri } },
-                $"checking the uploaded program {request.Name}");
+                $"checking the uploaded program {request.Name}", cancellation: cancellation);
             await _publish.WaitAsync();
             try
             {

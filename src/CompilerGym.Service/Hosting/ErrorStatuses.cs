@@ -11,7 +11,8 @@ namespace CompilerGym.Service.Hosting;
 /// interceptor), those of calls on the <c>Calls</c> stream, and those of malformed messages. Each
 /// detail is bounded, because a detail quoting a client's input at any length can pass a client's
 /// limit on metadata and break its connection; each error is logged once, on one line without a
-/// stack trace, since it is an answer to a request and no fault of the server.
+/// stack trace, since it is an answer to a request and no fault of the server. A call its client
+/// abandoned (cancelled, or past its deadline) before it was served ends as CANCELLED.
 /// </summary>
 public sealed partial class ErrorStatuses(ILogger<ErrorStatuses> logger) : Interceptor
 {
@@ -26,6 +27,7 @@ public sealed partial class ErrorStatuses(ILogger<ErrorStatuses> logger) : Inter
     {
         try { return await continuation(request, context); }
         catch (RpcException e) { throw Answer(e, context.Method); }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested) { throw Answer(Abandoned(), context.Method); }
     }
 
     public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
@@ -34,6 +36,7 @@ public sealed partial class ErrorStatuses(ILogger<ErrorStatuses> logger) : Inter
     {
         try { await continuation(request, responseStream, context); }
         catch (RpcException e) { throw Answer(e, context.Method); }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested) { throw Answer(Abandoned(), context.Method); }
     }
 
     public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(
@@ -42,6 +45,7 @@ public sealed partial class ErrorStatuses(ILogger<ErrorStatuses> logger) : Inter
     {
         try { await continuation(requestStream, responseStream, context); }
         catch (RpcException e) { throw Answer(e, context.Method); }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested) { throw Answer(Abandoned(), context.Method); }
     }
 
     /// <summary>Logs an error answered to <paramref name="method"/> and returns it with its detail bounded (its trailers kept).</summary>
@@ -74,6 +78,9 @@ public sealed partial class ErrorStatuses(ILogger<ErrorStatuses> logger) : Inter
         int kept = (MaxDetail - middle.Length) / 2;
         return cut[..kept] + middle + cut[^kept..];
     }
+
+    private static RpcException Abandoned() =>
+        new(new Status(StatusCode.Cancelled, "the client cancelled the call or its deadline passed before it was served"));
 
     // One line per error, whatever lines a compiler's message had.
     private void Log(LogLevel level, string method, StatusCode code, string detail) =>

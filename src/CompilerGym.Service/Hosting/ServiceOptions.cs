@@ -37,13 +37,18 @@ public sealed class ServiceOptions
     public string? CertificateKeyPath { get; set; }
     public string? CertificatePassword { get; set; }
 
-    /// <summary>A step (or a state request) that runs longer is stopped, and the session restored without it.</summary>
+    /// <summary>
+    /// A step (or a state request, a fork) that runs longer is stopped, and the session restored
+    /// without it. The actions a client gives to StartSession, and a validation's replay of a state's
+    /// actions with its check, are each held to it too, as one step.
+    /// </summary>
     [Range(0d, double.MaxValue, MinimumIsExclusive = true, ErrorMessage = Positive)]
     public double StepTimeLimitSeconds { get; set; } = 60;
 
     /// <summary>
-    /// The limit for what may build a program or replay a history: starting, resetting, forking and
-    /// restoring sessions, validations and uploads.
+    /// The limit for building a program: starting (before the actions given) and resetting sessions,
+    /// validating (before the replay), checking uploads; and for restoring a session, which replays
+    /// a history whose every step already ran within the step limit.
     /// </summary>
     [Range(0d, double.MaxValue, MinimumIsExclusive = true, ErrorMessage = Positive)]
     public double SetupTimeLimitSeconds { get; set; } = 600;

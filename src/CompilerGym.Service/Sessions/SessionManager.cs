@@ -19,6 +19,10 @@ namespace CompilerGym.Service.Sessions;
 /// sessions of that worker are rebuilt, whole, at their next request. A worker found dead before a
 /// request reached it (it died while idle) costs nothing but the rebuild: the request is then
 /// served. Sessions of other workers are never touched.
+///
+/// A request takes its call's cancellation token (its client cancelled, or its deadline passed): a
+/// request still waiting for its turn is dropped; one being served is stopped with its worker and
+/// the session restored without it, as at a time-out; one served but not yet recorded is undone.
 /// </summary>
 public sealed class SessionManager(WorkerPool pool, WorkerErrors errors, FileAccessPolicy files, TrustedBuilds builds,
     IOptions<ServiceOptions> options, ConnectionTracker connections, ILogger<SessionManager> logger)
@@ -28,7 +32,7 @@ public sealed class SessionManager(WorkerPool pool, WorkerErrors errors, FileAcc
 
     public int Count => _sessions.Count;
 
-    public async Task<StartSessionReply> StartAsync(StartSessionRequest request, string connectionId)
+    public async Task<StartSessionReply> StartAsync(StartSessionRequest request, string connectionId, CancellationToken cancellation = default)
     {
         if (request.Benchmark.Length == 0) throw Invalid("StartSession needs a benchmark");
         files.CheckBenchmarkAllowed(request.Benchmark);
@@ -37,7 +41,32 @@ public sealed class SessionManager(WorkerPool pool, WorkerErrors errors, FileAcc
         await builds.EnsureAsync(request.Benchmark);
         var record = request.Clone();
         string id = NewId();
-        var (worker, reply) = await StartInNewWorkerAsync(id, record, $"starting a session on {request.Benchmark}");
+        // The set-up limit covers building the program; the actions a client gives are a step of
+        // its own choosing, under the step limit as any step: else a client could run anything for
+        // as long as the set-up limit by asking for it here.
+        var setup = request.Clone();
+        setup.Actions.Clear();
+        var (worker, reply) = await StartInNewWorkerAsync(id, setup, $"starting a session on {request.Benchmark}", cancellation);
+        try
+        {
+            if (request.Actions.Count > 0)
+            {
+                var step = new WorkerRequest { Session = id, Step = new StepRequest { ActionNames = { request.Actions } } };
+                reply.Observation = WorkerErrors.Checked(await worker.CallAsync(step, _options.StepTimeLimit, _options.WorkerMemoryLimitBytes, cancellation)).Step.Observation;
+            }
+            // Answered, but to no one: no session is kept for a client that stopped waiting.
+            cancellation.ThrowIfCancellationRequested();
+        }
+        catch (WorkerFailedException e)
+        {
+            DetachFrom(worker);
+            throw errors.ToRpc(e, $"applying the actions given to start a session on {request.Benchmark}");
+        }
+        catch
+        {
+            DetachFrom(worker);
+            throw;
+        }
         record.Benchmark = reply.Benchmark;
         record.ActionSpace = reply.ActionSpace.Name;
         _sessions[id] = new Session(id, worker, record, reply.ActionSpace, connectionId);
@@ -46,34 +75,34 @@ public sealed class SessionManager(WorkerPool pool, WorkerErrors errors, FileAcc
         return reply;
     }
 
-    public async Task<StepReply> StepAsync(StepRequest request, string connectionId)
+    public async Task<StepReply> StepAsync(StepRequest request, string connectionId, CancellationToken cancellation = default)
     {
-        var session = await EnterAsync(request.SessionId, connectionId);
+        var session = await EnterAsync(request.SessionId, connectionId, cancellation);
         try
         {
             var names = ActionNames(session, request);
             string what = names.Count > 0
                 ? $"action{(names.Count > 1 ? "s" : "")} {string.Join(", ", names.Select(n => $"'{n}'"))}"
                 : $"observing {string.Join(", ", request.ObservationSpaces.Concat(request.RewardSpaces).DefaultIfEmpty("the session"))}";
-            var reply = await CallAsync(session, new WorkerRequest { Step = request }, _options.StepTimeLimit, what);
+            var reply = await CallAsync(session, new WorkerRequest { Step = request }, _options.StepTimeLimit, what, cancellation);
             session.Record.Actions.AddRange(names);
             return reply.Step;
         }
         finally { Leave(session); }
     }
 
-    public async Task<ResetReply> ResetAsync(ResetRequest request, string connectionId)
+    public async Task<ResetReply> ResetAsync(ResetRequest request, string connectionId, CancellationToken cancellation = default)
     {
         if (request.Benchmark.Length > 0) files.CheckBenchmarkAllowed(request.Benchmark);
         files.CheckCustomActionsAllowed(request.CustomActions);
-        var session = await EnterAsync(request.SessionId, connectionId);
+        var session = await EnterAsync(request.SessionId, connectionId, cancellation);
         try
         {
             string benchmark = request.Benchmark.OrNull() ?? session.Record.Benchmark, what = $"resetting to {benchmark}";
             await builds.EnsureAsync(benchmark);
             var reply = session.Worker.CanRead(files.ReadablePaths(benchmark, request.CustomActions))
-                ? (await CallAsync(session, new WorkerRequest { Reset = request }, _options.SetupTimeLimit, what)).Reset
-                : await ResetInNewWorkerAsync(session, request, what);
+                ? (await CallAsync(session, new WorkerRequest { Reset = request }, _options.SetupTimeLimit, what, cancellation)).Reset
+                : await ResetInNewWorkerAsync(session, request, what, cancellation);
             var record = session.Record;
             record.Benchmark = reply.Benchmark;
             if (request.ActionSpace.Length > 0 || request.CustomActions.Count > 0)
@@ -91,15 +120,15 @@ public sealed class SessionManager(WorkerPool pool, WorkerErrors errors, FileAcc
         finally { Leave(session); }
     }
 
-    public async Task<ForkReply> ForkAsync(ForkRequest request, string connectionId)
+    public async Task<ForkReply> ForkAsync(ForkRequest request, string connectionId, CancellationToken cancellation = default)
     {
-        var source = await EnterAsync(request.SessionId, connectionId);
+        var source = await EnterAsync(request.SessionId, connectionId, cancellation);
         try
         {
             CheckCapacity();
             string id = NewId();
             var fork = new WorkerRequest { Fork = new ForkRequest { SessionId = id } };
-            await CallAsync(source, fork, _options.StepTimeLimit, $"forking session {source.Id}");
+            await CallAsync(source, fork, _options.StepTimeLimit, $"forking session {source.Id}", cancellation);
             source.Worker.Attach();
             _sessions[id] = new Session(id, source.Worker, source.Record.Clone(), source.ActionSpace, connectionId);
             return new ForkReply { SessionId = id };
@@ -149,7 +178,8 @@ public sealed class SessionManager(WorkerPool pool, WorkerErrors errors, FileAcc
     }
 
     // A reset to files the session's worker cannot read moves the session to a worker that can.
-    private async Task<ResetReply> ResetInNewWorkerAsync(Session session, ResetRequest request, string what)
+    private async Task<ResetReply> ResetInNewWorkerAsync(Session session, ResetRequest request, string what,
+        CancellationToken cancellation)
     {
         var record = session.Record.Clone();
         if (request.Benchmark.Length > 0) record.Benchmark = request.Benchmark;
@@ -162,7 +192,7 @@ public sealed class SessionManager(WorkerPool pool, WorkerErrors errors, FileAcc
         if (request.ObservationSpace.Length > 0) record.ObservationSpace = request.ObservationSpace;
         if (request.RewardSpace.Length > 0) record.RewardSpace = request.RewardSpace;
         record.Actions.Clear();
-        var (worker, started) = await StartInNewWorkerAsync(session.Id, record, what);
+        var (worker, started) = await StartInNewWorkerAsync(session.Id, record, what, cancellation);
         var previous = session.Worker;
         session.Worker = worker;
         await LeaveWorkerAsync(session.Id, previous);
@@ -171,13 +201,15 @@ public sealed class SessionManager(WorkerPool pool, WorkerErrors errors, FileAcc
         return reply;
     }
 
-    private async Task<(WorkerProcess, StartSessionReply)> StartInNewWorkerAsync(string id, StartSessionRequest record, string what)
+    private async Task<(WorkerProcess, StartSessionReply)> StartInNewWorkerAsync(string id, StartSessionRequest record, string what,
+        CancellationToken cancellation = default)
     {
         var worker = await pool.TakeAsync(files.ReadablePaths(record.Benchmark, record.CustomActions));
         worker.Attach();
         try
         {
-            var reply = await worker.CallAsync(new WorkerRequest { Session = id, Start = record }, _options.SetupTimeLimit, _options.WorkerMemoryLimitBytes);
+            var reply = await worker.CallAsync(new WorkerRequest { Session = id, Start = record }, _options.SetupTimeLimit,
+                _options.WorkerMemoryLimitBytes, cancellation);
             return (worker, WorkerErrors.Checked(reply).Start);
         }
         catch (WorkerFailedException e)
@@ -192,16 +224,18 @@ public sealed class SessionManager(WorkerPool pool, WorkerErrors errors, FileAcc
         }
     }
 
-    private async Task<WorkerReply> CallAsync(Session session, WorkerRequest request, TimeSpan timeLimit, string what)
+    private async Task<WorkerReply> CallAsync(Session session, WorkerRequest request, TimeSpan timeLimit, string what,
+        CancellationToken cancellation = default)
     {
         request.Session = session.Id;
         for (int attempt = 0; ; attempt++)
         {
             // Another session's request may have ended the worker this one shares.
             if (session.Worker.Failed) await RebuildAsync(session);
+            WorkerReply reply;
             try
             {
-                return WorkerErrors.Checked(await session.Worker.CallAsync(request, timeLimit, _options.WorkerMemoryLimitBytes));
+                reply = WorkerErrors.Checked(await session.Worker.CallAsync(request, timeLimit, _options.WorkerMemoryLimitBytes, cancellation));
             }
             catch (WorkerFailedException e) when (e.Failure == WorkerFailure.Gone && attempt == 0)
             {
@@ -213,7 +247,37 @@ public sealed class SessionManager(WorkerPool pool, WorkerErrors errors, FileAcc
             {
                 throw await RecoverAsync(session, e, what);
             }
+            if (cancellation.IsCancellationRequested) throw await UndoAsync(session, request, what);
+            return reply;
         }
+    }
+
+    // The worker served a request whose client stopped waiting before it was recorded. A fork's
+    // source is as it was: only the copy goes. Any other request changed the session, which is
+    // rebuilt from its record, where the request is not.
+    private async Task<RpcException> UndoAsync(Session session, WorkerRequest request, string what)
+    {
+        if (request.KindCase == WorkerRequest.KindOneofCase.Fork) await EndInWorkerAsync(session.Worker, request.Fork.SessionId);
+        else
+        {
+            await EndInWorkerAsync(session.Worker, session.Id);
+            await RebuildAsync(session);
+        }
+        logger.LogInformation("session {Id}: {What} was undone: its client stopped waiting", session.Id, what);
+        return new RpcException(new Status(StatusCode.Cancelled,
+            $"{what}: the client cancelled the call or its deadline passed, so it was undone"));
+    }
+
+    // Frees a session's memory in a worker that other sessions may still use.
+    private async Task EndInWorkerAsync(WorkerProcess worker, string sessionId)
+    {
+        if (worker.Failed) return;
+        try
+        {
+            await worker.CallAsync(new WorkerRequest { Session = sessionId, End = new EndSessionRequest() },
+                _options.StepTimeLimit, _options.WorkerMemoryLimitBytes);
+        }
+        catch (WorkerFailedException) { } // its other sessions find out at their next request
     }
 
     private async Task<RpcException> RecoverAsync(Session session, WorkerFailedException failure, string what)
@@ -232,7 +296,8 @@ public sealed class SessionManager(WorkerPool pool, WorkerErrors errors, FileAcc
         }
     }
 
-    // Replays the session's record into a new worker; if even that fails, the session ends.
+    // Replays the session's record into a new worker; if even that fails, the session ends. The
+    // actions replayed are under the set-up limit: each already ran within a step's limit.
     private async Task RebuildAsync(Session session)
     {
         DetachFrom(session.Worker);
@@ -254,15 +319,7 @@ public sealed class SessionManager(WorkerPool pool, WorkerErrors errors, FileAcc
     // Frees the session's memory in a worker that its forks may still use, and ends the worker with its last session.
     private async Task LeaveWorkerAsync(string sessionId, WorkerProcess worker)
     {
-        if (!worker.Failed)
-        {
-            try
-            {
-                await worker.CallAsync(new WorkerRequest { Session = sessionId, End = new EndSessionRequest() },
-                    _options.StepTimeLimit, _options.WorkerMemoryLimitBytes);
-            }
-            catch (WorkerFailedException) { } // its other sessions find out at their next request
-        }
+        await EndInWorkerAsync(worker, sessionId);
         DetachFrom(worker);
     }
 
@@ -271,10 +328,10 @@ public sealed class SessionManager(WorkerPool pool, WorkerErrors errors, FileAcc
         if (worker.Detach() == 0) pool.End(worker);
     }
 
-    private async Task<Session> EnterAsync(string sessionId, string connectionId)
+    private async Task<Session> EnterAsync(string sessionId, string connectionId, CancellationToken cancellation = default)
     {
         if (!_sessions.TryGetValue(sessionId, out var session)) throw UnknownSession(sessionId);
-        await session.Gate.WaitAsync();
+        await session.Gate.WaitAsync(cancellation);
         if (session.Ended)
         {
             session.Gate.Release();

@@ -24,6 +24,7 @@ public sealed class WorkerErrors(IOptions<ServiceOptions> options)
         WorkerFailure.Crashed => StatusCode.Internal,
         WorkerFailure.TimedOut => StatusCode.DeadlineExceeded,
         WorkerFailure.OutOfMemory => StatusCode.ResourceExhausted,
+        WorkerFailure.Cancelled => StatusCode.Cancelled,
         _ => StatusCode.Unavailable,
     };
 
@@ -38,6 +39,7 @@ public sealed class WorkerErrors(IOptions<ServiceOptions> options)
         WorkerFailure.Crashed => $"crashed LLVM: {failure.Detail}",
         WorkerFailure.TimedOut => "ran past the time limit and was stopped",
         WorkerFailure.OutOfMemory => $"passed the worker memory limit of {_memoryLimitMiB} MiB and was stopped",
+        WorkerFailure.Cancelled => "was stopped: its client cancelled the call or the call's deadline passed",
         _ => "could not run: its worker had stopped",
     };
 }

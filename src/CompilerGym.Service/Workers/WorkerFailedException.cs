@@ -9,6 +9,8 @@ public enum WorkerFailure
     TimedOut,
     /// <summary>It passed the memory limit and was stopped.</summary>
     OutOfMemory,
+    /// <summary>The request's client cancelled it, or its deadline passed: it was stopped.</summary>
+    Cancelled,
     /// <summary>
     /// It had stopped before the request was sent: in a request for another of its sessions, or
     /// while idle. The request itself is not to blame.

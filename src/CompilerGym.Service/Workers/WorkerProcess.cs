@@ -116,14 +116,19 @@ public sealed class WorkerProcess : IDisposable
         }
     }
 
-    /// <summary>Sends one request and waits for its reply, within the limits.</summary>
-    public async Task<WorkerReply> CallAsync(WorkerRequest request, TimeSpan timeLimit, long memoryLimitBytes)
+    /// <summary>
+    /// Sends one request and waits for its reply, within the limits. Once <paramref name="cancellation"/>
+    /// fires, a request not yet sent is not sent (OperationCanceledException: nothing happened), and
+    /// one being served is stopped with the process (WorkerFailure.Cancelled), as at its time limit.
+    /// </summary>
+    public async Task<WorkerReply> CallAsync(WorkerRequest request, TimeSpan timeLimit, long memoryLimitBytes, CancellationToken cancellation = default)
     {
-        await _turn.WaitAsync();
+        await _turn.WaitAsync(cancellation);
         try
         {
             if (Failed) throw new WorkerFailedException(WorkerFailure.Gone, "it had already stopped");
-            return await CallAloneAsync(request, timeLimit, memoryLimitBytes);
+            cancellation.ThrowIfCancellationRequested();
+            return await CallAloneAsync(request, timeLimit, memoryLimitBytes, cancellation);
         }
         catch (WorkerFailedException)
         {
@@ -136,7 +141,7 @@ public sealed class WorkerProcess : IDisposable
         }
     }
 
-    private async Task<WorkerReply> CallAloneAsync(WorkerRequest request, TimeSpan timeLimit, long memoryLimitBytes)
+    private async Task<WorkerReply> CallAloneAsync(WorkerRequest request, TimeSpan timeLimit, long memoryLimitBytes, CancellationToken cancellation)
     {
         // A worker that died while idle (killed by hand, or by the kernel short of memory) must not
         // be sent the request: a program it started may still hold its input open, so the write
@@ -158,7 +163,7 @@ public sealed class WorkerProcess : IDisposable
             throw new WorkerFailedException(WorkerFailure.Gone, $"it had stopped while idle ({failure.Detail})");
         }
         long started = Stopwatch.GetTimestamp();
-        var reply = await ReadAsync(timeLimit);
+        var reply = await ReadAsync(timeLimit, cancellation);
         // A request can finish between two polls of the memory watch; reading /proc costs more than
         // a cheap step, so short requests are checked only now and then (they cannot grow much).
         if ((Stopwatch.GetElapsedTime(started) > s_memoryPollInterval / 50 || _calls++ % 16 == 0) && ResidentBytes() > memoryLimitBytes)
@@ -233,11 +238,12 @@ public sealed class WorkerProcess : IDisposable
         _process.Dispose();
     }
 
-    private async Task<WorkerReply> ReadAsync(TimeSpan timeLimit)
+    private async Task<WorkerReply> ReadAsync(TimeSpan timeLimit, CancellationToken cancellation = default)
     {
-        // On time-out the process is killed, which ends the read with end-of-stream.
+        // On time-out or cancellation the process is killed, which ends the read with end-of-stream.
         using var deadline = new CancellationTokenSource(timeLimit);
         using var onDeadline = deadline.Token.Register(() => Kill(WorkerFailure.TimedOut));
+        using var onCancel = cancellation.Register(() => Kill(WorkerFailure.Cancelled));
         WorkerReply? reply = null;
         if (await _replies.Reader.WaitToReadAsync()) _replies.Reader.TryRead(out reply);
         // A reply that raced the kill still counts as a failure: the process is gone either way, and
