@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Google.Protobuf;
 using Grpc.Core;
 using Proto = CompilerGym.Protocol.V1;
 
@@ -117,6 +118,38 @@ public class ClientActionLimitTests(TimeLimitedServer server) : IClassFixture<Ti
         Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
         Assert.Contains("replaying the state", error.Status.Detail);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"stopped only after {clock.Elapsed.TotalSeconds:F0} s");
+    }
+}
+
+public sealed class SmallUploadQuotaServer() : TestServer(new() { ["Service:MaxUploadMiB"] = "1", ["Service:WarmWorkers"] = "0" });
+
+/// <summary>The uploads a server keeps are bounded in bytes; the same program sent again is free.</summary>
+public class UploadQuotaTests(SmallUploadQuotaServer server) : IClassFixture<SmallUploadQuotaServer>
+{
+    [Fact]
+    public async Task An_upload_past_the_quota_is_refused_and_sending_one_again_is_free()
+    {
+        var client = server.Client;
+        // 600 KB each: one fits in 1 MiB, two do not.
+        var first = Program("first", 600_000);
+        Assert.Equal("benchmark://user-v0/first", (await client.AddBenchmarkAsync(first)).Benchmark);
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await client.AddBenchmarkAsync(Program("second", 600_000)));
+        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+        Assert.Contains("Service:MaxUploadMiB", error.Status.Detail);
+        var listed = await client.ListBenchmarksAsync(new Proto.ListBenchmarksRequest { Dataset = "user-v0" });
+        Assert.Equal(["benchmark://user-v0/first"], listed.Datasets.Single().Benchmarks);
+
+        Assert.Equal("benchmark://user-v0/first", (await client.AddBenchmarkAsync(first)).Benchmark);
+        Assert.Equal("benchmark://user-v0/small", (await client.AddBenchmarkAsync(Program("small", 1000))).Benchmark);
+    }
+
+    // A valid module of about the given size: a function, padded with comment lines.
+    private static Proto.AddBenchmarkRequest Program(string name, int bytes)
+    {
+        var text = new System.Text.StringBuilder($"define i32 @{name}() {{\n  ret i32 0\n}}\n");
+        while (text.Length < bytes) text.Append("; ").Append('x', 98).Append('\n');
+        return new Proto.AddBenchmarkRequest { Name = name, Format = Proto.ProgramFormat.Ir, Program = ByteString.CopyFromUtf8(text.ToString()) };
     }
 }
 

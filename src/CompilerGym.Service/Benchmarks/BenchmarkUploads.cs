@@ -3,19 +3,23 @@ using CompilerGym.Llvm.Core;
 using CompilerGym.Llvm.Datasets;
 using CompilerGym.Protocol.V1;
 using CompilerGym.Protocol.Worker;
+using CompilerGym.Service.Hosting;
 using CompilerGym.Service.Workers;
 using Grpc.Core;
+using Microsoft.Extensions.Options;
 
 namespace CompilerGym.Service.Benchmarks;
 
 /// <summary>
 /// Accepts uploaded programs. A program is checked in a worker (parsed, verified, compiled when
 /// it is C) before it is published under its name, so a malformed upload costs nothing but an
-/// error, and a name once published always means the same program.
+/// error, and a name once published always means the same program. The programs kept take at most
+/// <see cref="ServiceOptions.MaxUploadMiB"/> together; the same program sent again under its name is free.
 /// </summary>
-public sealed class BenchmarkUploads(UserBenchmarks user, OneOffJobs jobs)
+public sealed class BenchmarkUploads(UserBenchmarks user, OneOffJobs jobs, IOptions<ServiceOptions> options)
 {
     private readonly SemaphoreSlim _publish = new(1, 1);
+    private readonly long _quotaBytes = options.Value.MaxUploadBytes;
 
     public async Task<AddBenchmarkReply> AddAsync(AddBenchmarkRequest request, CancellationToken cancellation = default)
     {
@@ -24,6 +28,8 @@ public sealed class BenchmarkUploads(UserBenchmarks user, OneOffJobs jobs)
         if (request.Program.IsEmpty) throw Invalid("the uploaded program is empty");
         string extension = ExtensionOf(request.Format, request.Program.Span);
         string uri = $"benchmark://{UserDataset.DatasetName}/{request.Name}";
+        // Refused before it costs a check; checked again when published, since others may publish meanwhile.
+        if (user.Dataset.FileOf(request.Name) is null) CheckQuota(request.Program.Length);
 
         string staging = Path.Combine(user.Directory, ".staging");
         Directory.CreateDirectory(staging);
@@ -41,7 +47,11 @@ public sealed class BenchmarkUploads(UserBenchmarks user, OneOffJobs jobs)
                     bool same = Path.GetExtension(existing) == extension && (await File.ReadAllBytesAsync(existing)).AsSpan().SequenceEqual(request.Program.Span);
                     if (!same) throw new RpcException(new Status(StatusCode.AlreadyExists, $"{uri} exists and holds another program; choose another name"));
                 }
-                else File.Move(staged, Path.Combine(user.Directory, request.Name + extension));
+                else
+                {
+                    CheckQuota(request.Program.Length);
+                    File.Move(staged, Path.Combine(user.Directory, request.Name + extension));
+                }
             }
             finally { _publish.Release(); }
             return new AddBenchmarkReply { Benchmark = uri, IrInstructionCount = check.CheckProgram.IrInstructionCount };
@@ -50,6 +60,15 @@ public sealed class BenchmarkUploads(UserBenchmarks user, OneOffJobs jobs)
         {
             File.Delete(staged);
         }
+    }
+
+    private void CheckQuota(long adding)
+    {
+        long kept = !Directory.Exists(user.Directory) ? 0 : new DirectoryInfo(user.Directory).EnumerateFiles()
+            .Where(f => UserDataset.Extensions.Contains(f.Extension)).Sum(f => f.Length);
+        if (kept + adding > _quotaBytes)
+            throw new RpcException(new Status(StatusCode.ResourceExhausted,
+                $"the uploaded programs kept here take {kept} bytes; {adding} more would pass their limit of {_quotaBytes >> 20} MiB (Service:MaxUploadMiB)"));
     }
 
     private static string ExtensionOf(ProgramFormat format, ReadOnlySpan<byte> program) => format switch

@@ -96,6 +96,10 @@ public sealed class ServiceOptions
     /// <summary>Where uploaded programs are kept; by default under the benchmark cache.</summary>
     public string? UserBenchmarkDirectory { get; set; }
 
+    /// <summary>The total size of the uploaded programs the server keeps: an upload that would pass it is refused.</summary>
+    [Range(0, int.MaxValue, ErrorMessage = $"{Section}:{{0}} must be 0 or more")]
+    public int MaxUploadMiB { get; set; } = 1024;
+
     /// <summary>
     /// Assemblies of environments built outside this repository, each declaring its environments
     /// with <c>[assembly: EnvRegistration(typeof(...))]</c>: the service and its workers register them
@@ -106,4 +110,5 @@ public sealed class ServiceOptions
     public TimeSpan StepTimeLimit => TimeSpan.FromSeconds(StepTimeLimitSeconds);
     public TimeSpan SetupTimeLimit => TimeSpan.FromSeconds(SetupTimeLimitSeconds);
     public long WorkerMemoryLimitBytes => (long)WorkerMemoryLimitMiB << 20;
+    public long MaxUploadBytes => (long)MaxUploadMiB << 20;
 }
