@@ -60,6 +60,34 @@ public class CancellationTests(CancellationTests.Server server) : IClassFixture<
         await Client.EndSessionAsync(new Proto.EndSessionRequest { SessionId = id });
     }
 
+    [Fact]
+    public async Task A_session_reset_to_another_environment_is_restored_as_it_is()
+    {
+        var session = await Client.StartSessionAsync(new Proto.StartSessionRequest
+        {
+            Benchmark = Slow.Benchmark,
+            ObservationSpace = "IrInstructionCount",
+            RewardSpace = "IrInstructionCount",
+        });
+        // The fork shares the session's worker; the session then becomes an mlir-v0 one, whose env
+        // has no observation or reward space of llvm-v0's.
+        var fork = await Client.ForkAsync(new Proto.ForkRequest { SessionId = session.SessionId });
+        await Client.ResetAsync(new Proto.ResetRequest { SessionId = session.SessionId, Benchmark = "benchmark://mlir-linalg-v0/matmul?m=8&n=8&k=8" });
+
+        // The fork's abandoned step ends the shared worker, so the session is restored from its record at its next request.
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+            await Client.StepAsync(Slow.Step(fork.SessionId), deadline: DateTime.UtcNow.AddSeconds(1)));
+        Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
+        await Client.StepAsync(new Proto.StepRequest { SessionId = session.SessionId, ActionNames = { "tile-d0-1" } });
+        var state = (await Client.GetStateAsync(new Proto.GetStateRequest { SessionId = session.SessionId })).State;
+        Assert.Equal("mlir-22-loop-nest", state.ActionSpace);
+        Assert.Equal(["tile-d0-1"], state.Actions);
+        Assert.Equal("", state.RewardSpace);
+
+        await Client.EndSessionAsync(new Proto.EndSessionRequest { SessionId = session.SessionId });
+        await Client.EndSessionAsync(new Proto.EndSessionRequest { SessionId = fork.SessionId });
+    }
+
     private static async Task<bool> Until(Func<bool> condition)
     {
         var clock = Stopwatch.StartNew();

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using CompilerGym.Core.Environments;
 using CompilerGym.Protocol;
 using CompilerGym.Protocol.V1;
 using CompilerGym.Protocol.Worker;
@@ -25,7 +26,7 @@ namespace CompilerGym.Service.Sessions;
 /// the session restored without it, as at a time-out; one served but not yet recorded is undone.
 /// </summary>
 public sealed class SessionManager(WorkerPool pool, WorkerErrors errors, FileAccessPolicy files, TrustedBuilds builds,
-    IOptions<ServiceOptions> options, ConnectionTracker connections, ILogger<SessionManager> logger)
+    IOptions<ServiceOptions> options, ConnectionTracker connections, EnvRegistry registry, ILogger<SessionManager> logger)
 {
     private readonly ConcurrentDictionary<string, Session> _sessions = new();
     private readonly ServiceOptions _options = options.Value;
@@ -98,21 +99,24 @@ public sealed class SessionManager(WorkerPool pool, WorkerErrors errors, FileAcc
         var session = await EnterAsync(request.SessionId, connectionId, cancellation);
         try
         {
-            string benchmark = request.Benchmark.OrNull() ?? session.Record.Benchmark, what = $"resetting to {benchmark}";
+            var record = session.Record;
+            string benchmark = request.Benchmark.OrNull() ?? record.Benchmark, what = $"resetting to {benchmark}";
             await builds.EnsureAsync(benchmark);
+            // The worker meets a benchmark of another environment with a new env of that kind, which
+            // keeps none of the old one's spaces: the record, replayed to restore the session, must not either.
+            bool otherEnv = registry.For(benchmark) != registry.For(record.Benchmark);
             var reply = session.Worker.CanRead(files.ReadablePaths(benchmark, request.CustomActions))
                 ? (await CallAsync(session, new WorkerRequest { Reset = request }, _options.SetupTimeLimit, what, cancellation)).Reset
-                : await ResetInNewWorkerAsync(session, request, what, cancellation);
-            var record = session.Record;
+                : await ResetInNewWorkerAsync(session, request, otherEnv, what, cancellation);
             record.Benchmark = reply.Benchmark;
-            if (request.ActionSpace.Length > 0 || request.CustomActions.Count > 0)
+            if (request.ActionSpace.Length > 0 || request.CustomActions.Count > 0 || otherEnv)
             {
                 record.CustomActions.Clear();
                 record.CustomActions.AddRange(request.CustomActions);
             }
             record.ActionSpace = reply.ActionSpace.Name;
-            if (request.ObservationSpace.Length > 0) record.ObservationSpace = request.ObservationSpace;
-            if (request.RewardSpace.Length > 0) record.RewardSpace = request.RewardSpace;
+            if (request.ObservationSpace.Length > 0 || otherEnv) record.ObservationSpace = request.ObservationSpace;
+            if (request.RewardSpace.Length > 0 || otherEnv) record.RewardSpace = request.RewardSpace;
             record.Actions.Clear();
             session.ActionSpace = reply.ActionSpace;
             return reply;
@@ -178,19 +182,19 @@ public sealed class SessionManager(WorkerPool pool, WorkerErrors errors, FileAcc
     }
 
     // A reset to files the session's worker cannot read moves the session to a worker that can.
-    private async Task<ResetReply> ResetInNewWorkerAsync(Session session, ResetRequest request, string what,
+    private async Task<ResetReply> ResetInNewWorkerAsync(Session session, ResetRequest request, bool otherEnv, string what,
         CancellationToken cancellation)
     {
         var record = session.Record.Clone();
         if (request.Benchmark.Length > 0) record.Benchmark = request.Benchmark;
-        if (request.ActionSpace.Length > 0 || request.CustomActions.Count > 0)
+        if (request.ActionSpace.Length > 0 || request.CustomActions.Count > 0 || otherEnv)
         {
             record.ActionSpace = request.ActionSpace;
             record.CustomActions.Clear();
             record.CustomActions.AddRange(request.CustomActions);
         }
-        if (request.ObservationSpace.Length > 0) record.ObservationSpace = request.ObservationSpace;
-        if (request.RewardSpace.Length > 0) record.RewardSpace = request.RewardSpace;
+        if (request.ObservationSpace.Length > 0 || otherEnv) record.ObservationSpace = request.ObservationSpace;
+        if (request.RewardSpace.Length > 0 || otherEnv) record.RewardSpace = request.RewardSpace;
         record.Actions.Clear();
         var (worker, started) = await StartInNewWorkerAsync(session.Id, record, what, cancellation);
         var previous = session.Worker;
