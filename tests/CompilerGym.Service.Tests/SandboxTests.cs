@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using CompilerGym.Core.Caching;
 using CompilerGym.Core.Environments;
 using CompilerGym.Environments;
 using CompilerGym.Llvm.Tools;
@@ -58,6 +59,9 @@ public class SandboxTests(SandboxServer server, Outside _outside) : IClassFixtur
         int port = ((IPEndPoint)listener.LocalEndpoint).Port;
         string folder = Outside.ProgramFolder();
         string written = Path.Combine(_outside.Folder, "written"), beside = Path.Combine(folder, "written");
+        // The cache's entries from the server user's own files are hidden too, though the cache is shown.
+        string cached = Path.Combine(Cache.Root, Cache.PrivateFolder, $"probe-{Guid.NewGuid():N}.txt");
+        File.WriteAllText(cached, _outside.SecretText);
         // Each probe that succeeds adds a second of run time (the channel a program has to the
         // observer) and sets a bit of the exit code (seen when it runs unconfined).
         string program = Path.Combine(folder, "probe.c");
@@ -78,6 +82,8 @@ public class SandboxTests(SandboxServer server, Outside _outside) : IClassFixtur
               struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons({{port}}) };
               a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
               if (s >= 0 && connect(s, (struct sockaddr *)&a, sizeof a) == 0) found |= 8;
+              f = fopen("{{cached}}", "r");
+              if (f) { found |= 16; fclose(f); }
               return found;
             }
             int main(void) {
@@ -98,7 +104,8 @@ public class SandboxTests(SandboxServer server, Outside _outside) : IClassFixtur
         // Unconfined, every probe succeeds.
         string executable = Path.Combine(folder, "probe");
         Assert.Equal(0, ProcessRunner.Run(LlvmTools.Clang, [program, "-o", executable], TimeSpan.FromMinutes(1)).ExitCode);
-        Assert.Equal(15, ProcessRunner.Run(executable, [], TimeSpan.FromMinutes(1)).ExitCode);
+        Assert.Equal(31, ProcessRunner.Run(executable, [], TimeSpan.FromMinutes(1)).ExitCode);
+        File.Delete(cached);
         Assert.True(listener.Pending());
         Directory.Delete(folder, recursive: true);
     }

@@ -50,7 +50,7 @@ internal static class SandboxCost
         }
         var calls = new Dictionary<string, List<double>> { ["sandboxed"] = [], ["unconfined"] = [] };
         var bare = WorkerLaunch.Beside(Cache.Root, []);
-        foreach (var (name, launch) in new[] { ("sandboxed", new Sandbox([Cache.Root], 1L << 30).Confine(bare, [])), ("unconfined", bare) })
+        foreach (var (name, launch) in new[] { ("sandboxed", new Sandbox([Cache.Root], [], 1L << 30).Confine(bare, [])), ("unconfined", bare) })
         {
             using var worker = WorkerProcess.StartAsync(launch, TimeSpan.FromMinutes(1), NullLogger.Instance).GetAwaiter().GetResult();
             var request = new Protocol.Worker.WorkerRequest { Session = "none", State = new Protocol.V1.GetStateRequest() };

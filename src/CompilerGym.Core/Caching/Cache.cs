@@ -18,6 +18,12 @@ public static class Cache
 
     public const string ScratchVariable = "CGYM_CACHE_SCRATCH_DIR";
 
+    /// <summary>
+    /// The folder under <see cref="Root"/> of entries built from a user's own files (their C compiled
+    /// to IR), which sandboxed workers, running clients' programs, are not shown.
+    /// </summary>
+    public const string PrivateFolder = "private";
+
     /// <summary>Where new entries are written: the scratch folder if there is one, else <see cref="Root"/>.</summary>
     public static string Writable { get; } = Environment.GetEnvironmentVariable(ScratchVariable) is { Length: > 0 } scratch
         ? Path.GetFullPath(scratch) : Root;

@@ -130,7 +130,7 @@ public sealed class BenchmarkStore
         if (Path.GetExtension(path).ToLowerInvariant() != ".c")
             return new LlvmBenchmark(uri, path, $"LLVM module {Path.GetFileName(path)}", runSpec, target);
         string hash = Cache.Hash(File.ReadAllText(path), path, string.Join(' ', LlvmTools.UnoptimizedIrFlagsFor(target)));
-        string bitcode = Cache.GetOrCreate(Path.Combine("benchmarks", "file", $"{Path.GetFileNameWithoutExtension(path)}-{hash}.bc"),
+        string bitcode = Cache.GetOrCreate(Path.Combine(Cache.PrivateFolder, "file", $"{Path.GetFileNameWithoutExtension(path)}-{hash}.bc"),
             output =>
             {
                 LlvmTools.CheckReads(path, target, headerFolder);

@@ -56,7 +56,7 @@ public static class CProject
     {
         string key = Cache.Hash([string.Join(' ', LlvmTools.UnoptimizedIrFlagsFor(target)),
             .. units.SelectMany(u => new[] { u.Directory, u.File, string.Join(' ', u.Flags), File.ReadAllText(Path.Combine(u.Directory, u.File)) })]);
-        return Cache.GetOrCreate(Path.Combine("benchmarks", "project", $"{name}-{key}.bc"), output =>
+        return Cache.GetOrCreate(Path.Combine(Cache.PrivateFolder, "project", $"{name}-{key}.bc"), output =>
         {
             string dir = Directory.CreateTempSubdirectory("cgym-project-").FullName;
             try

@@ -24,14 +24,17 @@ public sealed class Sandbox
     private const string Scratch = "/tmp/cache";
 
     private readonly string[] _view;
+    private readonly string[] _hidden;
     private readonly long _tempBytes;
     private readonly bool _asRoot = System.Environment.IsPrivilegedProcess;
 
     /// <param name="view">Paths every confined worker may read (besides /usr).</param>
+    /// <param name="hidden">Existing folders inside the view that it is not shown (an empty one is in their place).</param>
     /// <param name="tempBytes">The size of the private temporary folder, which lives in memory.</param>
-    public Sandbox(IEnumerable<string> view, long tempBytes)
+    public Sandbox(IEnumerable<string> view, IEnumerable<string> hidden, long tempBytes)
     {
         _view = [.. view];
+        _hidden = [.. hidden];
         _tempBytes = tempBytes;
     }
 
@@ -90,6 +93,7 @@ public sealed class Sandbox
             foreach (string parent in Ancestors(path)) args.AddRange(["--perms", "0755", "--dir", parent]);
             args.AddRange(["--ro-bind", path, path]);
         }
+        foreach (string path in _hidden) args.AddRange(["--perms", "0555", "--tmpfs", path]);
         foreach (var (name, value) in Variables())
             args.AddRange(["--setenv", name, value]);
         if (_asRoot)

@@ -36,10 +36,10 @@ public sealed class WorkerPool : IDisposable
         if (options.Value.Sandbox)
         {
             Sandbox.CheckInstalled();
-            // What the sandbox binds must exist; the uploads' folder may not have been made yet.
-            Directory.CreateDirectory(Cache.Root);
+            // What the sandbox binds or hides must exist; the uploads' folder may not have been made yet.
+            string hidden = Directory.CreateDirectory(Path.Combine(Cache.Root, Cache.PrivateFolder)).FullName;
             Directory.CreateDirectory(userBenchmarks.Directory);
-            _sandbox = new Sandbox([Cache.Root], options.Value.WorkerMemoryLimitBytes);
+            _sandbox = new Sandbox([Cache.Root], [hidden], options.Value.WorkerMemoryLimitBytes);
             _sandbox.CheckReadable(Cache.Root);
             _sandbox.CheckReadable(userBenchmarks.Directory);
         }
