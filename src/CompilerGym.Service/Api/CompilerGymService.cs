@@ -71,6 +71,20 @@ public sealed class CompilerGymService(SessionManager sessions, FileAccessPolicy
     public Task<StepReply> Step(StepRequest request, ServerCallContext context) =>
         sessions.StepAsync(request, Connection(context), context.CancellationToken);
 
+    public Task<StepBatchReply> StepBatch(StepBatchRequest request, ServerCallContext context) =>
+        StepBatchAsync(request, Connection(context), context);
+
+    // Each step in its own session's worker, side by side; a failed one answers in its place.
+    private async Task<StepBatchReply> StepBatchAsync(StepBatchRequest request, string connection, ServerCallContext context)
+    {
+        var outcomes = await Task.WhenAll(request.Steps.Select(async step =>
+        {
+            try { return new StepOutcome { Step = await sessions.StepAsync(step, connection, context.CancellationToken) }; }
+            catch (RpcException e) { return new StepOutcome { Error = Failed(statuses.Answer(e, $"{context.Method} step")).Error }; }
+        }));
+        return new StepBatchReply { Outcomes = { outcomes } };
+    }
+
     public Task<ResetReply> Reset(ResetRequest request, ServerCallContext context) =>
         sessions.ResetAsync(request, Connection(context), context.CancellationToken);
 
@@ -151,6 +165,7 @@ public sealed class CompilerGymService(SessionManager sessions, FileAccessPolicy
         CallRequest.KindOneofCase.GetState => new CallReply { GetState = await sessions.GetStateAsync(request.GetState, connection) },
         CallRequest.KindOneofCase.Fork => new CallReply { Fork = await sessions.ForkAsync(request.Fork, connection, context.CancellationToken) },
         CallRequest.KindOneofCase.EndSession => new CallReply { EndSession = await EndSession(request.EndSession, context) },
+        CallRequest.KindOneofCase.StepBatch => new CallReply { StepBatch = await StepBatchAsync(request.StepBatch, connection, context) },
         _ => throw new RpcException(new Status(StatusCode.InvalidArgument, "empty call")),
     };
 
