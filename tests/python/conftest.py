@@ -1,5 +1,8 @@
 """Fixtures: a real `cgym serve` process for the whole session, and environments on it.
 
+The tests use the package in src/python, its gRPC stubs generated there first by the package's
+build step (src/python/generate_stubs.py; it does nothing while they are newer than the .proto).
+
 The server command is $CGYM_SERVE_COMMAND (a shell-style command line) if set, else the Debug
 build of the repository's `cgym serve`; `--port 0` is appended and the address read from the
 server's "listening on" line. Servers and clients share a temporary default token file, so the
@@ -19,7 +22,9 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "src" / "python"))
+from generate_stubs import generate  # noqa: E402
 
+generate()
 from compiler_gym_dotnet import CompilerEnv  # noqa: E402
 from compiler_gym_dotnet.token_file import PATH_VARIABLE  # noqa: E402
 
