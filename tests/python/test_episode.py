@@ -54,7 +54,7 @@ def test_one_multi_action_step_with_extra_spaces(env, reference):
     indices = [env.action_space.names.index(name) for name in ACTIONS]
     observation, reward, _, _, info = env.step(indices, observation_spaces=["Autophase", "IrInstructionCount"],
                                                reward_spaces=[REWARD])
-    assert observation is None and reward is None  # the session has no spaces of its own
+    assert observation == {} and reward == 0.0  # the environment observes nothing and has no reward space
     assert info["observations"]["IrInstructionCount"] == reference["observations"]["IrInstructionCount"]
     np.testing.assert_array_equal(info["observations"]["Autophase"], reference["observations"]["Autophase"])
     assert info["rewards"][REWARD] == pytest.approx(reference["rewards"][REWARD])

@@ -1,19 +1,22 @@
-"""Python client for CompilerGym for .NET: LLVM pass-ordering environments served over gRPC.
+"""Python client for CompilerGym for .NET: compiler optimization environments served over gRPC.
 
-    from compiler_gym_dotnet import CompilerEnv
-    with CompilerEnv("127.0.0.1:50051", benchmark="benchmark://builtin-v0/crc32",
-                     observation_space="Autophase", reward_space="IrInstructionCountOz") as env:
+    import compiler_gym_dotnet as cgym
+    with cgym.make("llvm-v0", "127.0.0.1:50051", max_episode_steps=50) as env:
         observation, info = env.reset(seed=0)
         observation, reward, terminated, truncated, info = env.step(env.action_space.sample())
 """
 
 from .env import CompilerEnv, CompilerEnvState, Spaces, ValidationResult
-from .errors import (AuthenticationError, BenchmarkExistsError, CompilerGymError, InapplicableActionError, InvalidArgumentError,
-                     ServerUnavailableError, SessionLostError, SessionNotFoundError, SessionRestoredError)
-from .spaces import Box, Bytes, Discrete, Space, Text
+from .errors import (AuthenticationError, BenchmarkExistsError, CallTimeoutError, CompilerGymError, EnvironmentClosedError,
+                     InapplicableActionError, InvalidArgumentError, ResetNeededError, ServerUnavailableError, SessionLostError,
+                     SessionNotFoundError, SessionRestoredError, UnknownNameError)
+from .registration import EnvSpec, make, register, registry
+from .spaces import Box, Bytes, Dict, Discrete, Sequence, Space, Text
 
 __all__ = [
-    "AuthenticationError", "BenchmarkExistsError", "Box", "Bytes", "CompilerEnv", "CompilerEnvState", "CompilerGymError", "Discrete",
-    "InapplicableActionError", "InvalidArgumentError", "ServerUnavailableError", "SessionLostError", "SessionNotFoundError", "SessionRestoredError", "Space",
-    "Spaces", "Text", "ValidationResult",
+    "AuthenticationError", "BenchmarkExistsError", "Box", "Bytes", "CallTimeoutError", "CompilerEnv", "CompilerEnvState",
+    "CompilerGymError", "Dict", "Discrete", "EnvSpec", "EnvironmentClosedError", "InapplicableActionError",
+    "InvalidArgumentError", "ResetNeededError", "Sequence", "ServerUnavailableError", "SessionLostError",
+    "SessionNotFoundError", "SessionRestoredError", "Space", "Spaces", "Text", "UnknownNameError", "ValidationResult",
+    "make", "register", "registry",
 ]

@@ -1,17 +1,26 @@
-"""A Gymnasium-style environment on a session of a remote CompilerGym for .NET server."""
+"""A Gymnasium environment on a session of a remote CompilerGym for .NET server."""
 
 import copy
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import grpc
 import numpy as np
 
-from ._proto import pb, pb_grpc
-from .errors import SessionNotFoundError, from_rpc_error
-from .spaces import from_proto
-from .token_file import default_token_for
+from ._connection import Connection, Stream
+from ._proto import pb
+from .errors import EnvironmentClosedError, ResetNeededError, SessionNotFoundError, UnknownNameError
+from .spaces import Dict, Space, from_proto
+
+try:  # Gymnasium is optional: with it, an environment is a gymnasium.Env (wrappers, isinstance checks).
+    from gymnasium import Env as _Base
+except ImportError:
+    _Base = object
+
+DEFAULT_TIMEOUT_SECONDS = 120.0  # a step or query; the server's own limit on a step is 60 s
+DEFAULT_SETUP_TIMEOUT_SECONDS = 900.0  # starting, resetting, validating or uploading, which may compile a program (its limit: 600 s)
+# What reset() starts when no benchmark was chosen, by environment.
+DEFAULT_BENCHMARKS = {"llvm-v0": "benchmark://builtin-v0/crc32", "mlir-v0": "benchmark://mlir-linalg-v0/matmul?m=16&n=16&k=16"}
 
 _RESET_OPTIONS = ("benchmark", "action_space", "custom_actions", "observation_space", "reward_space")
 _FORMATS = {None: pb.PROGRAM_FORMAT_UNSPECIFIED, "bitcode": pb.PROGRAM_FORMAT_BITCODE,
@@ -20,14 +29,14 @@ _FORMATS = {None: pb.PROGRAM_FORMAT_UNSPECIFIED, "bitcode": pb.PROGRAM_FORMAT_BI
 
 @dataclass
 class CompilerEnvState:
-    """An episode so far: enough for the server to replay (validate) it."""
+    """An episode so far: enough for the server to replay (validate) it. Equal states ignore ``walltime``."""
 
     benchmark: str
     action_space: str
     actions: list
     reward_space: str | None = None
     reward: float | None = None
-    walltime: float = 0.0
+    walltime: float = field(default=0.0, compare=False)
     custom_actions: list = field(default_factory=list)
 
     @classmethod
@@ -75,66 +84,77 @@ def observation_value(observation):
     return getattr(observation, kind) if kind else None
 
 
-class _Connection:
-    """A channel to the server, shared by an environment and its forks, closed with the last of them."""
+class _Views:
+    """``env.observation[name]`` / ``env.reward[name]``: one value of the current program, computed on demand."""
 
-    def __init__(self, address, token):
-        token = token or default_token_for(address)
-        options = [("grpc.max_receive_message_length", -1)]  # the IR of a large program passes 4 MiB
-        if address.startswith("https://"):
-            self.channel = grpc.secure_channel(address[len("https://"):], grpc.ssl_channel_credentials(), options)
-        else:
-            self.channel = grpc.insecure_channel(address.removeprefix("http://"), options)
-        self.stub = pb_grpc.CompilerGymStub(self.channel)
-        self.metadata = (("authorization", f"Bearer {token}"),) if token else None
-        self.users = 1
+    def __init__(self, env, kind):
+        self._env, self._kind = env, kind
 
-    def call(self, method, request, restores=False):
-        """Calls ``method``; a failure raises the matching exception from .errors."""
-        try:
-            return getattr(self.stub, method)(request, metadata=self.metadata)
-        except grpc.RpcError as error:
-            raise from_rpc_error(error, restores) from None
-
-    def release(self):
-        self.users -= 1
-        if self.users == 0:
-            self.channel.close()
+    def __getitem__(self, name):
+        if self._kind == "observation":
+            return self._env.observe(name)
+        self._env._check_name(name, "reward")
+        return self._env.step([], reward_spaces=[name])[4]["rewards"][name]
 
 
-class CompilerEnv:
+class CompilerEnv(_Base):
     """A compiler environment (LLVM pass ordering, or MLIR loop nests) served by ``cgym serve`` at ``address`` ("host:port").
 
-    The arguments are the defaults for the first ``reset()``, which starts the session; ``token``
-    is sent as ``authorization: Bearer TOKEN`` with every call (without it, a server on this
-    machine gets the one in the user's token file: see .token_file). ``reward`` is None while the
-    session has no reward space, and the observation None while it has no observation space.
+    The arguments are the choices for the first ``reset()``, which starts the session: without a
+    benchmark, the environment's default (``DEFAULT_BENCHMARKS``). ``observation_space`` is a
+    name, a list of names (the observation is then a dict, its space a ``Dict``) or None (an empty
+    dict); ``reward_space`` a name, or None (the reward is then 0.0). ``max_episode_steps``
+    truncates episodes. ``timeout`` bounds each call in seconds, ``setup_timeout`` those that may
+    compile a program (start, reset, validate, upload). ``token`` is sent as
+    ``authorization: Bearer TOKEN`` with every call (without it, a server on this machine gets
+    the one in the user's token file: see .token_file).
     """
 
+    metadata = {"render_modes": []}
+    render_mode = None
+    spec = None
+
     def __init__(self, address, token=None, benchmark=None, action_space=None, observation_space=None,
-                 reward_space=None, environment=None):
-        self._connection = _Connection(address, token)
+                 reward_space=None, environment=None, *, max_episode_steps=None, timeout=DEFAULT_TIMEOUT_SECONDS,
+                 setup_timeout=DEFAULT_SETUP_TIMEOUT_SECONDS):
+        self.timeout = timeout
+        self.setup_timeout = setup_timeout
+        self.max_episode_steps = max_episode_steps
+        self._connection = Connection(address, token)
+        self._stream = Stream(self._connection)
         self._session_id = None
         self._closed = False
-        self._choices = dict(benchmark=benchmark, action_space=action_space, custom_actions=None,
-                             observation_space=observation_space, reward_space=reward_space)
+        self._np_random = None
         try:
             # Whose spaces to offer: an environment the server registers (by default its first, "llvm-v0"; "mlir-v0" for kernels); a session's follows from its benchmark.
-            reply = self._connection.call("GetSpaces", pb.GetSpacesRequest(environment=environment or ""))
+            reply = self._call("GetSpaces", pb.GetSpacesRequest(environment=environment or ""))
         except Exception:
             self._connection.release()
             raise
+        self.environment = reply.environment
         self.spaces = Spaces(
             action={s.name: from_proto(s) for s in reply.action_spaces},
             observation={s.name: from_proto(s) for s in reply.observation_spaces},
             reward={s.name: from_proto(s) for s in reply.reward_spaces},
             default_action_space=reply.default_action_space)
-        # Known before the first reset (Gymnasium's habit); the server's choice replaces it then.
-        self.action_space = self.spaces.action.get(action_space or reply.default_action_space)
-        self._update_spaces()
+        self._choices = dict(benchmark=benchmark or DEFAULT_BENCHMARKS.get(self.environment), action_space=action_space,
+                             custom_actions=None, observation_space=None, reward_space=None)
+        self.observation_space = observation_space
+        self.reward_space = reward_space
+        # What the session was started with, and what the episode returns; both known before the first reset (Gymnasium's habit).
+        self._session_spaces = (None, None)
+        self._action_space = self.spaces.action.get(action_space or reply.default_action_space)
+        self._episode = self._episode_spaces()
+        self._benchmark = self._choices["benchmark"]
+        self._elapsed_steps = 0
+        self.episode_reward = 0.0
+        self.observation = _Views(self, "observation")
+        self.reward = _Views(self, "reward")
+
+    # --- Gymnasium ---------------------------------------------------------------------------
 
     def reset(self, *, seed=None, options=None):
-        """Starts an episode; ``seed`` seeds ``action_space.sample()``.
+        """Starts an episode; ``seed`` seeds ``np_random`` and ``action_space.sample()``.
 
         ``options`` may change the ``benchmark``, ``action_space``, ``custom_actions`` (a list of
         pipeline elements, or for mlir-v0 action specs, that become the action space),
@@ -145,59 +165,167 @@ class CompilerEnv:
         unknown = set(options) - set(_RESET_OPTIONS)
         if unknown:
             raise TypeError(f"unknown reset options {sorted(unknown)}; known: {', '.join(_RESET_OPTIONS)}")
-        if self._closed:
-            raise SessionNotFoundError("the environment is closed")
-        given = {key: value for key, value in options.items() if value}
+        self._check_open()
+        for key in ("observation_space", "reward_space"):
+            if key in options:
+                setattr(self, key, options.pop(key))
+        self._choices.update({key: value for key, value in options.items() if value})
+        if seed is not None:
+            self._np_random = np.random.default_rng(seed)
+
+        observed, rewarded = self._choices["observation_space"], self._choices["reward_space"]
+        wanted = (observed if isinstance(observed, str) else None, rewarded)
+        if self._session_id is not None and any(had and not want for had, want in zip(self._session_spaces, wanted)):
+            # A reset keeps what it is not given, so only a new session unsets a space.
+            self._end_session()
+        choices = {**self._choices, "observation_space": wanted[0], "reward_space": wanted[1]}
+        choices = {key: value for key, value in choices.items() if value}
         if self._session_id is None:
-            request = {key: value for key, value in {**self._choices, **given}.items() if value}
-            reply = self._call("StartSession", pb.StartSessionRequest(**request))
+            reply = self._call("StartSession", pb.StartSessionRequest(**choices), self.setup_timeout)
             self._session_id = reply.session_id
         else:
-            reply = self._call("Reset", pb.ResetRequest(session_id=self._session_id, **given), restores=True)
-        self._choices.update(given)
+            reply = self._call("Reset", pb.ResetRequest(session_id=self._session_id, **choices), self.setup_timeout, restores=True)
+        self._session_spaces = wanted
 
-        rng = self.action_space.np_random if self.action_space is not None else None
-        self.action_space = from_proto(reply.action_space)
+        rng = self._action_space.np_random if self._action_space is not None else None
+        self._action_space = from_proto(reply.action_space)
         if seed is not None:
-            self.action_space.seed(seed)
+            self._action_space.seed(seed)
         elif rng is not None:
-            self.action_space.np_random = rng
-        self._update_spaces()
-        return observation_value(reply.observation), {"benchmark": reply.benchmark, "seconds": reply.seconds}
+            self._action_space.np_random = rng
+        self._episode = self._episode_spaces()
+        self._benchmark = reply.benchmark
+        self._elapsed_steps = 0
+        self.episode_reward = 0.0
+        if isinstance(observed, (list, tuple)):  # a Dict: its values come with a step
+            return self._observe_all(), {"benchmark": reply.benchmark, "seconds": reply.seconds}
+        return self._observation(reply.observation, None), {"benchmark": reply.benchmark, "seconds": reply.seconds}
 
     def step(self, action, observation_spaces=(), reward_spaces=()):
         """Applies an action (an index), or a list of them as one step.
 
-        Returns ``(observation, reward, terminated, truncated, info)``; ``info`` holds
-        ``ir_changed``, ``seconds``, and the extra ``observation_spaces`` and ``reward_spaces``
-        asked for, by name, under ``observations`` and ``rewards``.
+        Returns ``(observation, reward, terminated, truncated, info)``; ``truncated`` once
+        ``max_episode_steps`` steps were taken. ``info`` holds ``ir_changed``, ``seconds``, and
+        the extra ``observation_spaces`` and ``reward_spaces`` asked for, by name, under
+        ``observations`` and ``rewards``.
         """
-        actions = [action] if isinstance(action, (int, np.integer)) else list(action)
-        request = pb.StepRequest(session_id=self._session(), actions=[int(a) for a in actions],
-                                 observation_spaces=list(observation_spaces), reward_spaces=list(reward_spaces))
-        reply = self._call("Step", request, restores=True)
-        info = {
-            "ir_changed": reply.ir_changed,
-            "observations": {name: observation_value(o) for name, o in reply.observations.items()},
-            "rewards": dict(reply.rewards),
-            "seconds": reply.seconds,
-        }
-        reward = reply.reward.value if reply.HasField("reward") else None
-        return observation_value(reply.observation), reward, reply.terminated, reply.truncated, info
+        return self._finish_step(self._stream.call(self._step_request(action, observation_spaces, reward_spaces),
+                                                   self.timeout, restores=True))
+
+    def close(self):
+        """Ends the session on the server (idempotent)."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            if self._session_id is not None:
+                self._end_session()
+        finally:
+            self._stream.close()
+            self._connection.release()
+
+    @property
+    def np_random(self):
+        """The environment's random generator, seeded by ``reset(seed=)``."""
+        if self._np_random is None:
+            self._np_random = np.random.default_rng()
+        return self._np_random
+
+    @np_random.setter
+    def np_random(self, value):
+        self._np_random = value
+
+    @property
+    def unwrapped(self):
+        return self
+
+    # --- the choices for the next reset ---------------------------------------------------------
+
+    @property
+    def action_space(self):
+        """The episode's action space (a ``Discrete``); setting a name takes effect at the next reset."""
+        return self._action_space
+
+    @action_space.setter
+    def action_space(self, name):
+        self._check_name(name, "action")
+        self._choices["action_space"] = name
+
+    @property
+    def observation_space(self):
+        """The space of the observations the episode returns; setting a name, list of names or None takes effect at the next reset."""
+        return self._episode[0]
+
+    @observation_space.setter
+    def observation_space(self, value):
+        if isinstance(value, Space):
+            value = value.name
+        for name in [value] if isinstance(value, str) else value or []:
+            self._check_name(name, "observation")
+        self._choices["observation_space"] = list(value) if isinstance(value, (list, tuple)) else value
+
+    @property
+    def reward_space(self):
+        """The episode's reward space, None without one; setting a name or None takes effect at the next reset."""
+        return self._episode[1]
+
+    @reward_space.setter
+    def reward_space(self, value):
+        if isinstance(value, Space):
+            value = value.name
+        if value is not None:
+            self._check_name(value, "reward")
+        self._choices["reward_space"] = value
+
+    @property
+    def benchmark(self):
+        """The episode's benchmark URI; setting one takes effect at the next reset."""
+        return self._benchmark
+
+    @benchmark.setter
+    def benchmark(self, uri):
+        self._choices["benchmark"] = str(uri)
+
+    # --- CompilerGym's conveniences ----------------------------------------------------------
+
+    def multistep(self, actions, observation_spaces=(), reward_spaces=()):
+        """Applies several actions as one step (CompilerGym's ``multistep``)."""
+        return self.step(list(actions), observation_spaces, reward_spaces)
+
+    def apply(self, state):
+        """Resets to ``state``'s benchmark and action space and replays its actions (CompilerGym's ``apply``)."""
+        self.reset(options={"benchmark": state.benchmark, "action_space": state.action_space,
+                            "custom_actions": state.custom_actions or None})
+        if state.actions:
+            self._finish_step(self._stream.call(pb.CallRequest(step=pb.StepRequest(
+                session_id=self._session(), action_names=state.actions, **self._extras())), self.timeout, restores=True))
 
     def observe(self, name):
         """The observation ``name`` of the current program (a step without actions)."""
+        self._check_name(name, "observation")
         return self.step([], observation_spaces=[name])[4]["observations"][name]
 
     def fork(self):
         """A new environment on an independent copy of this session, sharing the connection."""
         reply = self._call("Fork", pb.ForkRequest(session_id=self._session()))
-        forked = copy.copy(self)
+        forked = object.__new__(type(self))
+        forked.__dict__.update(self.__dict__)
         forked._session_id = reply.session_id
         forked._choices = dict(self._choices)
-        forked.action_space = copy.deepcopy(self.action_space)
+        forked._stream = Stream(self._connection)
+        forked._action_space = copy.deepcopy(self._action_space)
+        forked._np_random = None
+        forked.observation = _Views(forked, "observation")
+        forked.reward = _Views(forked, "reward")
         self._connection.users += 1
         return forked
+
+    def __copy__(self):
+        raise TypeError("a CompilerEnv cannot be copied: a copy would share its session. "
+                        "Use env.fork() (or copy.deepcopy(env)) for an independent copy")
+
+    def __deepcopy__(self, memo):
+        return self.fork()
 
     @property
     def state(self):
@@ -210,7 +338,7 @@ class CompilerEnv:
 
     def validate(self, state=None):
         """Replays ``state`` (by default this episode's) in a fresh worker and checks that it reproduces."""
-        reply = self._call("Validate", pb.ValidateRequest(state=(state or self.state).to_proto()))
+        reply = self._call("Validate", pb.ValidateRequest(state=(state or self.state).to_proto()), self.setup_timeout)
         reward = reply.replayed_reward.value if reply.HasField("replayed_reward") else None
         return ValidationResult(reply.ok, list(reply.errors), reward, reply.seconds)
 
@@ -230,7 +358,8 @@ class CompilerEnv:
             data = data.encode()
         if format not in _FORMATS:
             raise ValueError(f"unknown program format {format!r}; use one of {list(_FORMATS)}")
-        reply = self._call("AddBenchmark", pb.AddBenchmarkRequest(name=name, format=_FORMATS[format], program=data))
+        reply = self._call("AddBenchmark", pb.AddBenchmarkRequest(name=name, format=_FORMATS[format], program=data),
+                           self.setup_timeout)
         return reply.benchmark
 
     def version(self):
@@ -238,38 +367,82 @@ class CompilerEnv:
         reply = self._call("GetVersion", pb.GetVersionRequest())
         return {"service": reply.service_version, "llvm": reply.llvm_version, "protocol": reply.protocol}
 
-    def close(self):
-        """Ends the session on the server (idempotent)."""
-        if self._closed:
-            return
-        self._closed = True
-        try:
-            if self._session_id is not None:
-                self._call("EndSession", pb.EndSessionRequest(session_id=self._session_id))
-        except SessionNotFoundError:
-            pass  # the server already reclaimed it
-        finally:
-            self._connection.release()
-
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
         self.close()
 
-    def _call(self, method, request, restores=False):
-        return self._connection.call(method, request, restores)
+    def __repr__(self):
+        return f"CompilerEnv({self.environment!r}, benchmark={self._benchmark!r})"
+
+    # --- inside ------------------------------------------------------------------------------
+
+    def _step_request(self, action, observation_spaces=(), reward_spaces=()):
+        """The CallRequest of a step: the actions, and the names the episode observes besides the session's own."""
+        actions = [action] if isinstance(action, (int, np.integer)) else list(action)
+        extras = self._extras()
+        return pb.CallRequest(step=pb.StepRequest(
+            session_id=self._session(), actions=[int(a) for a in actions],
+            observation_spaces=extras["observation_spaces"] + list(observation_spaces), reward_spaces=list(reward_spaces)))
+
+    def _extras(self):
+        observed = self._episode[0]
+        return {"observation_spaces": list(observed.spaces) if self._session_spaces[0] is None else []}
+
+    def _finish_step(self, reply):
+        """A StepReply as Gymnasium's 5-tuple; counts the step."""
+        self._elapsed_steps += 1
+        observations = {name: observation_value(o) for name, o in reply.observations.items()}
+        info = {"ir_changed": reply.ir_changed, "observations": observations, "rewards": dict(reply.rewards),
+                "seconds": reply.seconds}
+        reward = reply.reward.value if reply.HasField("reward") else 0.0
+        self.episode_reward += reward
+        truncated = reply.truncated or (self.max_episode_steps is not None and self._elapsed_steps >= self.max_episode_steps)
+        return self._observation(reply.observation, observations), reward, reply.terminated, truncated, info
+
+    def _observation(self, observation, observations):
+        if self._session_spaces[0] is not None:
+            return observation_value(observation)
+        return {name: observations[name] for name in self._episode[0].spaces} if self._episode[0].spaces else {}
+
+    def _observe_all(self):
+        reply = self._stream.call(pb.CallRequest(step=pb.StepRequest(session_id=self._session(), **self._extras())),
+                                  self.timeout, restores=True)
+        return {name: observation_value(reply.observations[name]) for name in self._episode[0].spaces}
+
+    def _episode_spaces(self):
+        observed, rewarded = self._choices["observation_space"], self._choices["reward_space"]
+        if isinstance(observed, str):
+            observation = self.spaces.observation[observed]
+        else:
+            observation = Dict({name: self.spaces.observation[name] for name in observed or []})
+        return observation, self.spaces.reward.get(rewarded) if rewarded else None
+
+    def _check_name(self, name, kind):
+        if name not in getattr(self.spaces, kind):
+            raise UnknownNameError(f"unknown {kind} space {name!r} (known: {', '.join(getattr(self.spaces, kind))})")
+
+    def _call(self, method, request, timeout=None, restores=False):
+        return self._connection.call(method, request, timeout or self.timeout, restores)
+
+    def _check_open(self):
+        if self._closed:
+            raise EnvironmentClosedError("the environment is closed")
 
     def _session(self):
-        if self._closed:
-            raise SessionNotFoundError("the environment is closed")
+        self._check_open()
         if self._session_id is None:
-            raise RuntimeError("no session yet: call reset() first")
+            raise ResetNeededError("no episode yet: call reset() first")
         return self._session_id
 
     def _get_state(self):
-        return self._call("GetState", pb.GetStateRequest(session_id=self._session()), restores=True)
+        return self._stream.call(pb.CallRequest(get_state=pb.GetStateRequest(session_id=self._session())),
+                                 self.timeout, restores=True)
 
-    def _update_spaces(self):
-        self.observation_space = self.spaces.observation.get(self._choices["observation_space"])
-        self.reward_space = self.spaces.reward.get(self._choices["reward_space"])
+    def _end_session(self):
+        session_id, self._session_id = self._session_id, None
+        try:
+            self._call("EndSession", pb.EndSessionRequest(session_id=session_id))
+        except SessionNotFoundError:
+            pass  # the server already reclaimed it

@@ -4,6 +4,8 @@ Every class derives from :class:`CompilerGymError` (catch that for "anything the
 and from the built-in exception a Python caller would expect, so ``except ValueError`` works.
 """
 
+import re
+
 import grpc
 
 
@@ -17,6 +19,28 @@ class CompilerGymError(Exception):
 
 class InvalidArgumentError(CompilerGymError, ValueError):
     """An unknown action, space or benchmark, or a malformed program."""
+
+
+class UnknownNameError(InvalidArgumentError, KeyError):
+    """A name the server does not know: a space, benchmark, dataset or environment, or an action out of range.
+
+    A ``KeyError`` (so a ``LookupError``) too, as unknown names are in CompilerGym.
+    """
+
+    def __str__(self):
+        return str(self.args[0]) if self.args else ""  # KeyError's own would quote the message
+
+
+class CallTimeoutError(CompilerGymError, TimeoutError):
+    """A call ran past the client's timeout (``timeout=``). The server did not apply it, or undid it."""
+
+
+class ResetNeededError(CompilerGymError, RuntimeError):
+    """A call that needs an episode before the first ``reset()``."""
+
+
+class EnvironmentClosedError(CompilerGymError, RuntimeError):
+    """A call on an environment after its ``close()``."""
 
 
 class SessionNotFoundError(CompilerGymError, LookupError):
@@ -61,14 +85,31 @@ _BY_CODE = {
     grpc.StatusCode.UNAVAILABLE: ServerUnavailableError,
 }
 
+# How the server words an unknown name (INVALID_ARGUMENT also covers malformed programs).
+_UNKNOWN_NAME = re.compile(r"^(unknown (observation space|reward space|action space|environment|dataset|benchmark)|no benchmark|no dataset"
+                           r"|action -?\d+ is out of range)")
+_BY_NUMBER = {code.value[0]: code for code in grpc.StatusCode}
+
 # Codes after which the server has restored the session (see the contract's comments).
 _RESTORED = (grpc.StatusCode.INTERNAL, grpc.StatusCode.DEADLINE_EXCEEDED, grpc.StatusCode.RESOURCE_EXHAUSTED)
 
 
 def from_rpc_error(error, restores=False):
-    """The exception for a failed call; ``restores``: the server restores the session after it fails."""
-    code = error.code()
-    if code == grpc.StatusCode.FAILED_PRECONDITION and ("cgym-reason", "INAPPLICABLE_ACTION") in tuple(error.trailing_metadata() or ()):
-        return InapplicableActionError(error.details(), code)
+    """The exception for a failed unary call; ``restores``: the server restores the session after it fails."""
+    reason = dict(error.trailing_metadata() or ()).get("cgym-reason", "")
+    return _exception(error.code(), error.details(), reason, restores)
+
+
+def from_call_error(error, restores=False):
+    """The exception for a failed call on the Calls stream (a CallError)."""
+    return _exception(_BY_NUMBER.get(error.code, grpc.StatusCode.UNKNOWN), error.message, error.reason, restores)
+
+
+def _exception(code, message, reason, restores):
+    message = message or str(code)
+    if code == grpc.StatusCode.FAILED_PRECONDITION and reason == "INAPPLICABLE_ACTION":
+        return InapplicableActionError(message, code)
+    if code == grpc.StatusCode.INVALID_ARGUMENT and _UNKNOWN_NAME.match(message):
+        return UnknownNameError(message, code)
     cls = SessionRestoredError if restores and code in _RESTORED else _BY_CODE.get(code, CompilerGymError)
-    return cls(error.details() or str(code), code)
+    return cls(message, code)

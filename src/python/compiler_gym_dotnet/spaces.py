@@ -1,7 +1,8 @@
 """Spaces built from the server's self-description (GetSpaces), shaped like Gymnasium's.
 
 The server describes every space (kind, shape, bounds, names), so nothing here knows LLVM: a space
-added to the server appears in Python without a client release.
+added to the server appears in Python without a client release. Each has Gymnasium's ``shape``,
+``dtype``, ``np_random``, ``seed()``, ``sample()`` and ``contains()`` (also as ``in``).
 """
 
 import numpy as np
@@ -12,16 +13,29 @@ from ._proto import pb
 class Space:
     """What every space has: the server's name, description and flags, and a random generator."""
 
-    def __init__(self, proto):
-        self.name = proto.name
-        self.description = proto.description
-        self.deterministic = proto.deterministic
-        self.platform_dependent = proto.platform_dependent
+    shape = None
+    dtype = None
+
+    def __init__(self, proto=None, name=""):
+        self.name = proto.name if proto is not None else name
+        self.description = proto.description if proto is not None else ""
+        self.deterministic = proto.deterministic if proto is not None else True
+        self.platform_dependent = proto.platform_dependent if proto is not None else False
         self.np_random = np.random.default_rng()
 
     def seed(self, seed=None):
         """Makes sample() reproducible."""
         self.np_random = np.random.default_rng(seed)
+        return [seed]
+
+    def sample(self):
+        raise NotImplementedError(f"{self!r} cannot be sampled")
+
+    def contains(self, x):
+        return False
+
+    def __contains__(self, x):
+        return self.contains(x)
 
     def __repr__(self):
         return f"{type(self).__name__}({self.name!r})"
@@ -29,6 +43,10 @@ class Space:
 
 class Discrete(Space):
     """One of ``n`` choices, numbered 0..n-1, each with a name (an action space's passes)."""
+
+    shape = ()
+    dtype = np.dtype(np.int64)
+    start = 0
 
     def __init__(self, proto):
         super().__init__(proto)
@@ -39,7 +57,7 @@ class Discrete(Space):
         return int(self.np_random.integers(self.n))
 
     def contains(self, x):
-        return isinstance(x, (int, np.integer)) and 0 <= x < self.n
+        return isinstance(x, (int, np.integer)) and not isinstance(x, bool) and 0 <= x < self.n
 
     def __repr__(self):
         return f"Discrete({self.name!r}, n={self.n})"
@@ -85,6 +103,9 @@ class Box(Space):
 class Text(Space):
     """A string, such as the IR."""
 
+    shape = ()
+    dtype = np.dtype(object)
+
     def contains(self, x):
         return isinstance(x, str)
 
@@ -92,12 +113,69 @@ class Text(Space):
 class Bytes(Space):
     """Raw bytes, such as bitcode."""
 
+    shape = ()
+    dtype = np.dtype(object)
+
     def contains(self, x):
         return isinstance(x, bytes)
 
 
+class Sequence(Space):
+    """A vector whose length the server does not fix: a numpy array of any length, each element in ``feature_space``."""
+
+    def __init__(self, proto, feature_space):
+        super().__init__(proto)
+        self.feature_space = feature_space
+        self.dtype = feature_space.dtype
+
+    def seed(self, seed=None):
+        super().seed(seed)
+        self.feature_space.seed(seed)
+        return [seed]
+
+    def contains(self, x):
+        x = np.asarray(x)
+        return x.ndim == 1 and all(self.feature_space.contains(v) for v in x.tolist())
+
+    def __repr__(self):
+        return f"Sequence({self.name!r}, {self.feature_space!r})"
+
+
+class Dict(Space):
+    """Several spaces by name; its values are dicts. An environment observing several spaces at once has one."""
+
+    def __init__(self, spaces):
+        super().__init__(name="Dict")
+        self.spaces = dict(spaces)
+
+    def seed(self, seed=None):
+        super().seed(seed)
+        children = np.random.SeedSequence(seed).spawn(len(self.spaces))
+        for space, child in zip(self.spaces.values(), children):
+            space.seed(int(child.generate_state(1)[0]))
+        return [seed]
+
+    def sample(self):
+        return {name: space.sample() for name, space in self.spaces.items()}
+
+    def contains(self, x):
+        return (isinstance(x, dict) and x.keys() == self.spaces.keys()
+                and all(space.contains(x[name]) for name, space in self.spaces.items()))
+
+    def __getitem__(self, name):
+        return self.spaces[name]
+
+    def __repr__(self):
+        return f"Dict({', '.join(f'{n}: {s!r}' for n, s in self.spaces.items())})"
+
+
 def from_proto(proto):
     """The space for a server's description; a kind this client does not know gives a plain Space."""
+    if proto.kind == pb.SPACE_KIND_INT64_VECTOR and not proto.shape:
+        element = pb.Space(name=proto.name, kind=pb.SPACE_KIND_INT64_SCALAR)
+        if proto.HasField("bounds"):
+            element.bounds.CopyFrom(proto.bounds)
+        return Sequence(proto, Box(element, np.int64))
     kinds = {
         pb.SPACE_KIND_DISCRETE: lambda: Discrete(proto),
         pb.SPACE_KIND_INT64_SCALAR: lambda: Box(proto, np.int64),
