@@ -10,13 +10,14 @@ from .env import CompilerEnv, CompilerEnvState, Spaces, ValidationResult
 from .errors import (AuthenticationError, BenchmarkExistsError, CallTimeoutError, CompilerGymError, EnvironmentClosedError,
                      InapplicableActionError, InvalidArgumentError, ResetNeededError, ServerUnavailableError, SessionLostError,
                      SessionNotFoundError, SessionRestoredError, UnknownNameError)
-from .registration import EnvSpec, make, register, registry
+from .registration import EnvSpec, make, make_vec, register, registry
 from .spaces import Box, Bytes, Dict, Discrete, Sequence, Space, Text
+from .vector import VectorCompilerEnv, VectorStepError
 
 __all__ = [
     "AuthenticationError", "BenchmarkExistsError", "Box", "Bytes", "CallTimeoutError", "CompilerEnv", "CompilerEnvState",
     "CompilerGymError", "Dict", "Discrete", "EnvSpec", "EnvironmentClosedError", "InapplicableActionError",
     "InvalidArgumentError", "ResetNeededError", "Sequence", "ServerUnavailableError", "SessionLostError",
     "SessionNotFoundError", "SessionRestoredError", "Space", "Spaces", "Text", "UnknownNameError", "ValidationResult",
-    "make", "register", "registry",
+    "VectorCompilerEnv", "VectorStepError", "make", "make_vec", "register", "registry",
 ]

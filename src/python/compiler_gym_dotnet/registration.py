@@ -4,6 +4,7 @@ import os
 from dataclasses import dataclass, field, replace
 
 from .env import CompilerEnv
+from .vector import VectorCompilerEnv
 
 # Where make() connects without an address: $CGYM_ADDRESS, else `cgym serve`'s default.
 ADDRESS_VARIABLE = "CGYM_ADDRESS"
@@ -44,6 +45,13 @@ def make(id, address=None, max_episode_steps=None, **kwargs):
                       max_episode_steps=spec.max_episode_steps, **spec.kwargs)
     env.spec = spec
     return env
+
+
+def make_vec(id, num_envs, address=None, max_episode_steps=None, **kwargs):
+    """A VectorCompilerEnv of ``num_envs`` sessions for ``id`` (Gymnasium's ``make_vec``)."""
+    spec = _spec(id, max_episode_steps, kwargs)
+    return VectorCompilerEnv(address or os.environ.get(ADDRESS_VARIABLE) or DEFAULT_ADDRESS, num_envs,
+                             max_episode_steps=spec.max_episode_steps, **spec.kwargs)
 
 
 # LLVM pass ordering for code size, as CompilerGym's llvm-v0 with its autophase-ic setup.

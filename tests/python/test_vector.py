@@ -1,0 +1,88 @@
+"""A VectorCompilerEnv of N gives what N separate environments give, with Gymnasium's next-step autoreset."""
+
+import numpy as np
+import pytest
+from conftest import CRC32
+
+import compiler_gym_dotnet as cgym
+from compiler_gym_dotnet import UnknownNameError, VectorCompilerEnv, VectorStepError
+
+BENCHMARKS = [CRC32, "benchmark://builtin-v0/qsort", CRC32]
+STEPS = 6
+
+
+def test_a_vector_of_n_gives_what_n_separate_environments_give(address):
+    rng = np.random.default_rng(5)
+    actions = rng.integers(0, 100, size=(STEPS, len(BENCHMARKS)))
+    with cgym.make_vec("llvm-v0", len(BENCHMARKS), address, benchmark=BENCHMARKS) as vector:
+        observations, infos = vector.reset(seed=1)
+        assert observations.shape == (3, 56) and observations.dtype == np.int64
+        assert list(infos["benchmark"]) == BENCHMARKS and infos["_benchmark"].all()
+        batches = [vector.step(a) for a in actions]
+        states = [env.state for env in vector.envs]
+
+    for i, benchmark in enumerate(BENCHMARKS):
+        with cgym.make("llvm-v0", address, benchmark=benchmark) as env:
+            observation, _ = env.reset(seed=1 + i)
+            np.testing.assert_array_equal(observation, observations[i])
+            for step, batch in zip(actions, batches):
+                observation, reward, terminated, truncated, _ = env.step(int(step[i]))
+                np.testing.assert_array_equal(observation, batch[0][i])
+                assert reward == batch[1][i] and terminated == batch[2][i] and truncated == batch[3][i]
+            assert env.state == states[i]
+
+
+def test_step_async_and_step_wait_split_a_step(address):
+    with VectorCompilerEnv(address, 2, benchmark=CRC32, observation_space="IrInstructionCount") as vector:
+        vector.reset()
+        mem2reg = vector.single_action_space.names.index("mem2reg")
+        vector.step_async([mem2reg, 0])
+        with pytest.raises(RuntimeError, match="twice"):
+            vector.step_async([0, 0])
+        observations, rewards, terminated, truncated, _ = vector.step_wait()
+        assert observations.shape == (2,) and observations[0] < observations[1]
+        assert rewards.tolist() == [0.0, 0.0] and not terminated.any() and not truncated.any()
+        with pytest.raises(RuntimeError, match="without step_async"):
+            vector.step_wait()
+
+
+def test_autoreset_in_next_step_mode(address):
+    with cgym.make_vec("llvm-v0", 2, address, benchmark=CRC32, max_episode_steps=2) as vector:
+        first, _ = vector.reset()
+        mem2reg = vector.single_action_space.names.index("mem2reg")
+        vector.step([0, 0])
+        observations, rewards, terminated, truncated, _ = vector.step([mem2reg, 0])
+        assert truncated.tolist() == [True, True]
+        # The next step resets instead of stepping: the first observation, a reward of 0, no flags.
+        observations, rewards, terminated, truncated, infos = vector.step([mem2reg, mem2reg])
+        np.testing.assert_array_equal(observations, first)
+        assert rewards.tolist() == [0.0, 0.0] and not terminated.any() and not truncated.any()
+        assert list(infos["benchmark"]) == [CRC32, CRC32]
+        assert [env.state.actions for env in vector.envs] == [[], []]
+        vector.step([mem2reg, 0])
+        assert [env.state.actions for env in vector.envs] == [["mem2reg"], [vector.single_action_space.names[0]]]
+
+
+def test_a_failed_sub_step_is_reported_with_the_others_applied(address):
+    with VectorCompilerEnv(address, 3, benchmark=CRC32, observation_space="IrInstructionCount") as vector:
+        before, _ = vector.reset()
+        mem2reg = vector.single_action_space.names.index("mem2reg")
+        with pytest.raises(VectorStepError) as raised:
+            vector.step([mem2reg, 1000, mem2reg])
+        error = raised.value
+        assert list(error.errors) == [1] and isinstance(error.errors[1], UnknownNameError)
+        assert "sub-environment 1: UnknownNameError: action 1000 is out of range" in str(error)
+        observations, rewards, _, _, infos = error.results
+        assert observations[1] == before[1] and observations[0] < before[0] and rewards[1] == 0.0
+        assert infos["_error"].tolist() == [False, True, False]
+        assert [env.state.actions for env in vector.envs] == [["mem2reg"], [], ["mem2reg"]]
+        vector.step([0, 0, 0])  # all usable
+
+
+def test_a_vector_with_a_dict_observation(address):
+    with VectorCompilerEnv(address, 2, benchmark=CRC32, observation_space=["IrInstructionCount", "IrSha1"]) as vector:
+        observations, _ = vector.reset()
+        assert observations["IrInstructionCount"].shape == (2,) and observations["IrSha1"].dtype == object
+        observations, *_ = vector.step([vector.single_action_space.names.index("mem2reg"), 0])
+        assert observations["IrSha1"][0] != observations["IrSha1"][1]
+
