@@ -3,6 +3,7 @@
 import queue
 import threading
 import time
+import weakref
 
 import grpc
 
@@ -27,6 +28,9 @@ class Connection:
         self.stub = pb_grpc.CompilerGymStub(self.channel)
         self.metadata = (("authorization", f"Bearer {token}"),) if token else None
         self.users = 1
+        self._streams = weakref.WeakSet()
+        self._released = threading.Event()
+        self._watchdog = None
 
     def call(self, method, request, timeout, restores=False):
         """Calls ``method``; a failure raises the matching exception from .errors."""
@@ -41,7 +45,21 @@ class Connection:
     def release(self):
         self.users -= 1
         if self.users == 0:
+            self._released.set()
             self.channel.close()
+
+    def watch(self, stream):
+        """Has the connection's one watchdog thread cancel ``stream``'s calls past their timeout."""
+        self._streams.add(stream)
+        if self._watchdog is None:
+            self._watchdog = threading.Thread(target=self._watch, name="cgym-stream-watchdog", daemon=True)
+            self._watchdog.start()
+
+    def _watch(self):
+        while not self._released.wait(_WATCH_PERIOD_SECONDS):
+            now = time.monotonic()
+            for stream in list(self._streams):
+                stream.cancel_if_late(now)
 
 
 class Stream:
@@ -57,8 +75,6 @@ class Stream:
         self._replies = None
         self._deadline = None
         self._timed_out = False
-        self._closed = threading.Event()
-        self._watchdog = None
 
     def call(self, request, timeout, restores=False):
         """Sends a CallRequest and returns its reply's value (a StepReply, ...); a CallError raises."""
@@ -92,23 +108,19 @@ class Stream:
         return getattr(reply, kind)
 
     def close(self):
-        self._closed.set()
         with self._lock:
             if self._replies is not None:
                 self._requests.put(None)  # ends the request stream: the server ends the call
                 self._replies.cancel()
                 self._replies = None
 
+    def cancel_if_late(self, now):
+        deadline, replies = self._deadline, self._replies
+        if deadline is not None and replies is not None and now > deadline:
+            self._timed_out = True
+            replies.cancel()
+
     def _open(self):
         self._requests = queue.SimpleQueue()
         self._replies = self._connection.stub.Calls(iter(self._requests.get, None), metadata=self._connection.metadata)
-        if self._watchdog is None:
-            self._watchdog = threading.Thread(target=self._watch, name="cgym-stream-watchdog", daemon=True)
-            self._watchdog.start()
-
-    def _watch(self):
-        while not self._closed.wait(_WATCH_PERIOD_SECONDS):
-            deadline, replies = self._deadline, self._replies
-            if deadline is not None and replies is not None and time.monotonic() > deadline:
-                self._timed_out = True
-                replies.cancel()
+        self._connection.watch(self)

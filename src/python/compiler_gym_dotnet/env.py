@@ -308,17 +308,22 @@ class CompilerEnv(_Base):
     def fork(self):
         """A new environment on an independent copy of this session, sharing the connection."""
         reply = self._call("Fork", pb.ForkRequest(session_id=self._session()))
-        forked = object.__new__(type(self))
-        forked.__dict__.update(self.__dict__)
+        forked = self._clone()
         forked._session_id = reply.session_id
-        forked._choices = dict(self._choices)
-        forked._stream = Stream(self._connection)
-        forked._action_space = copy.deepcopy(self._action_space)
-        forked._np_random = None
-        forked.observation = _Views(forked, "observation")
-        forked.reward = _Views(forked, "reward")
-        self._connection.users += 1
         return forked
+
+    def _clone(self):
+        """This environment with its own stream, choices and random generators, sharing the connection."""
+        clone = object.__new__(type(self))
+        clone.__dict__.update(self.__dict__)
+        clone._choices = dict(self._choices)
+        clone._stream = Stream(self._connection)
+        clone._action_space = copy.deepcopy(self._action_space)
+        clone._np_random = None
+        clone.observation = _Views(clone, "observation")
+        clone.reward = _Views(clone, "reward")
+        self._connection.users += 1
+        return clone
 
     def __copy__(self):
         raise TypeError("a CompilerEnv cannot be copied: a copy would share its session. "

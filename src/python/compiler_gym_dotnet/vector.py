@@ -46,18 +46,16 @@ class VectorCompilerEnv:
             raise ValueError(f"{len(benchmarks)} benchmarks for {num_envs} sub-environments")
         self.num_envs = num_envs
         self.autoreset = autoreset
-        self.envs = []
-        self._stream = None
         self._closed = False
-        try:
-            for b in benchmarks:
-                env = CompilerEnv(address, token, b, action_space, observation_space, reward_space, environment,
-                                  max_episode_steps=max_episode_steps, timeout=timeout, setup_timeout=setup_timeout)
-                self.envs.append(env)
-        except Exception:
-            self.close()
-            raise
-        self._stream = Stream(self.envs[0]._connection)
+        first = CompilerEnv(address, token, benchmarks[0], action_space, observation_space, reward_space, environment,
+                            max_episode_steps=max_episode_steps, timeout=timeout, setup_timeout=setup_timeout)
+        self.envs = [first]
+        # The others share its connection and spaces: not yet started, only their benchmarks differ.
+        for b in benchmarks[1:]:
+            env = first._clone()
+            env.benchmark = b or first.benchmark
+            self.envs.append(env)
+        self._stream = Stream(first._connection)
         self._needs_reset = np.zeros(num_envs, dtype=bool)
         self._observations = [None] * num_envs  # the last, for a sub-environment whose step failed
         self._pending = None
@@ -125,8 +123,7 @@ class VectorCompilerEnv:
         if self._closed:
             return
         self._closed = True
-        if self._stream is not None:
-            self._stream.close()
+        self._stream.close()
         for env in self.envs:
             env.close()
 
