@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 from conftest import cli_command
 
-from compiler_gym_dotnet import Box, Bytes, CompilerGymError, Discrete, Text
+from compiler_gym_dotnet import Box, Bytes, CompilerGymError, Dict, Discrete, Sequence, Text
+from compiler_gym_dotnet._proto import pb
+from compiler_gym_dotnet.spaces import from_proto
 
 
 @pytest.fixture(scope="module")
@@ -78,3 +80,23 @@ def test_half_bounded_spaces_keep_their_lower_bound(env):
     assert count.low == 0 and count.high == top
     autophase = env.spaces.observation["Autophase"]
     assert (autophase.low == 0).all() and (autophase.high == top).all()
+
+
+def test_a_vector_without_a_fixed_length_is_a_sequence():
+    proto = pb.Space(name="Counts", kind=pb.SPACE_KIND_INT64_VECTOR, bounds=pb.Bounds(low=0, high=9))
+    space = from_proto(proto)
+    assert isinstance(space, Sequence) and space.dtype == np.int64
+    assert space.contains(np.array([0, 9, 3])) and space.contains([])
+    assert not space.contains([10]) and not space.contains([[1]])
+
+
+def test_a_dict_samples_what_it_contains_and_seeds_its_parts(env):
+    space = Dict({name: env.spaces.observation[name] for name in ("Autophase", "IrInstructionCount")})
+    space.seed(4)
+    sample = space.sample()
+    assert space.contains(sample) and sample in space
+    space.seed(4)
+    again = space.sample()
+    np.testing.assert_array_equal(again["Autophase"], sample["Autophase"])
+    assert again["IrInstructionCount"] == sample["IrInstructionCount"]
+    assert not space.contains({"Autophase": sample["Autophase"]})
