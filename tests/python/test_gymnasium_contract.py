@@ -1,11 +1,14 @@
 """Gymnasium's Env contract, checked by the rules of its env checker (gymnasium.utils.env_checker), which is not installable here."""
 
+import os
 import socket
+import subprocess
+import sys
 import time
 
 import numpy as np
 import pytest
-from conftest import CRC32
+from conftest import CRC32, REPO
 
 import compiler_gym_dotnet as cgym
 from compiler_gym_dotnet import (CallTimeoutError, CompilerEnv, Dict, Discrete, EnvironmentClosedError, ResetNeededError, Space,
@@ -174,3 +177,14 @@ def test_a_step_past_its_timeout_raises_and_the_next_works(address):
         env.timeout = 60
         assert env.observe("IrInstructionCount") > 0
         assert env.state.actions == []
+
+
+def test_with_gymnasium_importable_an_environment_is_a_gymnasium_env(tmp_path):
+    # Gymnasium is not installable here: a stand-in module with its Env class name shows the base is taken.
+    (tmp_path / "gymnasium").mkdir()
+    (tmp_path / "gymnasium" / "__init__.py").write_text("class Env:\n    pass\n")
+    code = ("import gymnasium, compiler_gym_dotnet as cgym\n"
+            "assert issubclass(cgym.CompilerEnv, gymnasium.Env)\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                         env={**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(REPO / "src/python")])})
+    assert run.returncode == 0, run.stderr
