@@ -27,6 +27,8 @@ def test_unknown_benchmark(env, address):
         with pytest.raises(ValueError, match="no-such-program"):
             fresh.reset()
     assert env.state.benchmark == CRC32
+    env.reset()  # the failed choice was not kept
+    assert env.state.benchmark == CRC32
 
 
 def test_unknown_observation_and_reward_space(env):

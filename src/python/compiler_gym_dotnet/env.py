@@ -166,6 +166,14 @@ class CompilerEnv(_Base):
         if unknown:
             raise TypeError(f"unknown reset options {sorted(unknown)}; known: {', '.join(_RESET_OPTIONS)}")
         self._check_open()
+        previous = dict(self._choices)
+        try:
+            return self._reset(seed, options)
+        except Exception:
+            self._choices = previous  # a reset that failed changes none of the choices
+            raise
+
+    def _reset(self, seed, options):
         for key in ("observation_space", "reward_space"):
             if key in options:
                 setattr(self, key, options.pop(key))
