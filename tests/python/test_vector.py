@@ -1,11 +1,13 @@
 """A VectorCompilerEnv of N gives what N separate environments give, with Gymnasium's next-step autoreset."""
 
+import time
+
 import numpy as np
 import pytest
 from conftest import CRC32
 
 import compiler_gym_dotnet as cgym
-from compiler_gym_dotnet import UnknownNameError, VectorCompilerEnv, VectorStepError
+from compiler_gym_dotnet import CallTimeoutError, UnknownNameError, VectorCompilerEnv, VectorStepError
 
 BENCHMARKS = [CRC32, "benchmark://builtin-v0/qsort", CRC32]
 STEPS = 6
@@ -86,3 +88,20 @@ def test_a_vector_with_a_dict_observation(address):
         observations, *_ = vector.step([vector.single_action_space.names.index("mem2reg"), 0])
         assert observations["IrSha1"][0] != observations["IrSha1"][1]
 
+
+
+def test_a_vector_step_past_its_timeout_raises_and_the_next_works(address):
+    with VectorCompilerEnv(address, 2, benchmark=CRC32, observation_space="CyclesEstimate") as vector:
+        vector.reset()
+        for env in vector.envs:
+            env.timeout = 0.2
+        mem2reg = vector.single_action_space.names.index("mem2reg")
+        started = time.monotonic()
+        # CyclesEstimate runs the changed program under callgrind: seconds, not 0.2.
+        with pytest.raises(CallTimeoutError, match="no answer within 0.2 s"):
+            vector.step([mem2reg, mem2reg])
+        assert time.monotonic() - started < 1
+        for env in vector.envs:
+            env.timeout = 120
+        observations, *_ = vector.step([0, 0])
+        assert (observations > 0).all()
