@@ -105,3 +105,15 @@ def test_a_vector_step_past_its_timeout_raises_and_the_next_works(address):
             env.timeout = 120
         observations, *_ = vector.step([0, 0])
         assert (observations > 0).all()
+
+
+def test_the_batched_action_space_is_seeded_by_reset(address):
+    with cgym.make_vec("llvm-v0", 3, address, benchmark=CRC32) as vector:
+        vector.reset(seed=2)
+        actions = vector.action_space.sample()
+        assert actions.shape == (3,) and vector.action_space.contains(actions)
+        assert vector.action_space.nvec.tolist() == [vector.single_action_space.n] * 3
+        vector.reset(seed=2)
+        np.testing.assert_array_equal(vector.action_space.sample(), actions)
+        vector.step(actions)
+        assert [env.state.actions for env in vector.envs] == [[vector.single_action_space.names[a]] for a in actions]

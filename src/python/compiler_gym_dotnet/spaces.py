@@ -63,6 +63,27 @@ class Discrete(Space):
         return f"Discrete({self.name!r}, n={self.n})"
 
 
+class MultiDiscrete(Space):
+    """One choice for each of ``len(nvec)`` parts, the i-th among ``nvec[i]``: a vector environment's actions."""
+
+    dtype = np.dtype(np.int64)
+
+    def __init__(self, nvec, name=""):
+        super().__init__(name=name)
+        self.nvec = np.asarray(nvec, dtype=np.int64)
+        self.shape = self.nvec.shape
+
+    def sample(self):
+        return self.np_random.integers(self.nvec)
+
+    def contains(self, x):
+        x = np.asarray(x)
+        return x.shape == self.shape and x.dtype.kind in "iu" and bool(np.all((0 <= x) & (x < self.nvec)))
+
+    def __repr__(self):
+        return f"MultiDiscrete({self.nvec.tolist()})"
+
+
 class Box(Space):
     """Numbers: an int64 vector (shape ``(k,)``), or an int64 or float64 scalar (shape ``()``).
 

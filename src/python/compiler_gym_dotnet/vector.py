@@ -6,7 +6,7 @@ from ._connection import Stream
 from ._proto import pb
 from .env import DEFAULT_SETUP_TIMEOUT_SECONDS, DEFAULT_TIMEOUT_SECONDS, CompilerEnv
 from .errors import CompilerGymError, from_call_error
-from .spaces import Box, Dict
+from .spaces import Box, Dict, MultiDiscrete
 
 
 class VectorStepError(CompilerGymError):
@@ -34,6 +34,8 @@ class VectorCompilerEnv:
     ``step_wait`` split a step; with ``autoreset`` (next-step mode) a sub-environment whose
     episode ended is reset by the following step instead of stepped, which returns its first
     observation with a reward of 0. ``benchmark`` may be a list, one per sub-environment.
+    ``action_space`` is batched (a ``MultiDiscrete``, seeded by ``reset(seed=)``);
+    ``single_action_space`` and ``single_observation_space`` are a sub-environment's.
     """
 
     metadata = {"render_modes": [], "autoreset_mode": "NextStep"}
@@ -56,9 +58,16 @@ class VectorCompilerEnv:
             env.benchmark = b or first.benchmark
             self.envs.append(env)
         self._stream = Stream(first._connection)
+        self.action_space = self._batched_action_space()
         self._needs_reset = np.zeros(num_envs, dtype=bool)
         self._observations = [None] * num_envs  # the last, for a sub-environment whose step failed
         self._pending = None
+
+    def _batched_action_space(self, seed=None):
+        """Gymnasium's batched action space: an action for each sub-environment."""
+        space = MultiDiscrete([env.action_space.n for env in self.envs], name=self.single_action_space.name)
+        space.seed(seed)
+        return space
 
     @property
     def single_action_space(self):
@@ -74,6 +83,8 @@ class VectorCompilerEnv:
         results = [env.reset(seed=s, options=options) for env, s in zip(self.envs, seeds)]
         self._needs_reset[:] = False
         self._observations = [o for o, _ in results]
+        if seed is not None or not np.array_equal(self.action_space.nvec, [env.action_space.n for env in self.envs]):
+            self.action_space = self._batched_action_space(seeds[0])
         return self._batch([o for o, _ in results]), _batch_infos([i for _, i in results])
 
     def step_async(self, actions):
