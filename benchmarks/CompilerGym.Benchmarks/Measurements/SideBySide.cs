@@ -50,10 +50,13 @@ internal static class SideBySide
         AnsiConsole.Write(table);
         Console.WriteLine($"in-process overhead beyond the pass: {env.Mean - bare.Mean:F1} µs/step mean, {env.Median - bare.Median:F1} µs/step median");
         Console.WriteLine($"remote overhead beyond the in-process step: {remote.Mean - env.Mean:F1} µs/step mean, {remote.Median - env.Median:F1} µs/step median");
-        var (rpc, channel, roundTrip) = RemoteFloor(server.Address, target);
-        Console.WriteLine($"where remote time goes (median): a gRPC call answered by the server alone {rpc.Median:F1} µs; " +
-            $"the worker channel alone (a request the worker answers at once) {channel.Median:F1} µs; " +
-            $"a step without actions (gRPC + worker round trip, cached observation) {roundTrip.Median:F1} µs");
+        var floor = RemoteFloor(server.Address, target);
+        Console.WriteLine("where remote time goes (median µs): " +
+            $"a unary call the server answers alone {floor.Unary.Median:F1}; " +
+            $"a call on the stream the server answers alone (an empty batch) {floor.Stream.Median:F1}; " +
+            $"the worker channel alone (a request the worker answers at once) {floor.Channel.Median:F1}; " +
+            $"a step without actions (stream + session + worker round trip, cached observation) {floor.RoundTrip.Median:F1}");
+        Console.WriteLine($"remote overhead beyond the in-process step, over the stream's own floor: {remote.Median - env.Median - floor.Stream.Median:F1} µs median");
     }
 
     private static Stats Bare(LlvmBenchmark target, IEnumerable<LlvmAction[]> sequences)
@@ -102,15 +105,19 @@ internal static class SideBySide
         return Stats.Of(times);
     }
 
-    // The floors under a remote step: a call the front end answers itself, and a call through the worker that computes nothing.
-    private static (Stats Rpc, Stats Channel, Stats RoundTrip) RemoteFloor(string address, LlvmBenchmark target)
+    private sealed record Floors(Stats Unary, Stats Stream, Stats Channel, Stats RoundTrip);
+
+    // The floors under a remote step: calls the front end answers itself (unary, and on the stream
+    // of calls a remote env steps on), and a call through the worker that computes nothing.
+    private static Floors RemoteFloor(string address, LlvmBenchmark target)
     {
+        const int Calls = 2000;
         var channelTimes = new List<double>();
         using (var worker = WorkerProcess.StartAsync(WorkerLaunch.Beside(Path.GetTempPath(), []), TimeSpan.FromMinutes(1),
             Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance).GetAwaiter().GetResult())
         {
             var request = new Protocol.Worker.WorkerRequest { Session = "none", State = new Protocol.V1.GetStateRequest() };
-            for (int i = 0; i < 2000; i++)
+            for (int i = 0; i < Calls; i++)
             {
                 long start = Stopwatch.GetTimestamp();
                 worker.CallAsync(request, TimeSpan.FromMinutes(1), long.MaxValue).GetAwaiter().GetResult();
@@ -119,20 +126,27 @@ internal static class SideBySide
         }
         using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(address);
         var client = new Protocol.V1.CompilerGym.CompilerGymClient(channel);
+        var headers = new Grpc.Core.Metadata { { "authorization", $"Bearer {Protocol.TokenFile.DefaultTokenFor(new Uri(address))}" } };
+        using var stream = client.Calls(headers);
+        var emptyBatch = new Protocol.V1.CallRequest { StepBatch = new Protocol.V1.StepBatchRequest() };
         using var env = new RemoteEnv(address, observationSpace: "IrInstructionCount");
         env.Reset(target.Uri);
-        var rpc = new List<double>();
-        var roundTrip = new List<double>();
-        for (int i = 0; i < 2000; i++)
+        List<double> unary = [], onStream = [], roundTrip = [];
+        for (int i = 0; i < Calls; i++)
         {
             long start = Stopwatch.GetTimestamp();
-            client.GetVersion(new Protocol.V1.GetVersionRequest());
-            rpc.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+            client.GetVersion(new Protocol.V1.GetVersionRequest(), headers);
+            unary.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+            start = Stopwatch.GetTimestamp();
+            stream.RequestStream.WriteAsync(emptyBatch).GetAwaiter().GetResult();
+            stream.ResponseStream.MoveNext(CancellationToken.None).GetAwaiter().GetResult();
+            onStream.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
             start = Stopwatch.GetTimestamp();
             env.Step([]);
             roundTrip.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
         }
-        return (Stats.Of(rpc), Stats.Of(channelTimes), Stats.Of(roundTrip));
+        stream.RequestStream.CompleteAsync().GetAwaiter().GetResult();
+        return new Floors(Stats.Of(unary), Stats.Of(onStream), Stats.Of(channelTimes), Stats.Of(roundTrip));
     }
 
     private static Stats Subprocess(LlvmBenchmark target, IEnumerable<LlvmAction[]> sequences)
