@@ -82,10 +82,7 @@ public sealed class SessionManager(WorkerPool pool, WorkerErrors errors, FileAcc
         try
         {
             var names = ActionNames(session, request);
-            string what = names.Count > 0
-                ? $"action{(names.Count > 1 ? "s" : "")} {string.Join(", ", names.Select(n => $"'{n}'"))}"
-                : $"observing {string.Join(", ", request.ObservationSpaces.Concat(request.RewardSpaces).DefaultIfEmpty("the session"))}";
-            var reply = await CallAsync(session, new WorkerRequest { Step = request }, _options.StepTimeLimit, what, cancellation);
+            var reply = await CallAsync(session, new WorkerRequest { Step = request }, _options.StepTimeLimit, () => StepDescription(names, request), cancellation);
             session.Record.Actions.AddRange(names);
             return reply.Step;
         }
@@ -228,7 +225,11 @@ public sealed class SessionManager(WorkerPool pool, WorkerErrors errors, FileAcc
         }
     }
 
-    private async Task<WorkerReply> CallAsync(Session session, WorkerRequest request, TimeSpan timeLimit, string what,
+    private Task<WorkerReply> CallAsync(Session session, WorkerRequest request, TimeSpan timeLimit, string what,
+        CancellationToken cancellation = default) => CallAsync(session, request, timeLimit, () => what, cancellation);
+
+    // What the request does is described only when it fails: a step's description costs more than a cheap step's routing.
+    private async Task<WorkerReply> CallAsync(Session session, WorkerRequest request, TimeSpan timeLimit, Func<string> what,
         CancellationToken cancellation = default)
     {
         request.Session = session.Id;
@@ -244,14 +245,14 @@ public sealed class SessionManager(WorkerPool pool, WorkerErrors errors, FileAcc
             catch (WorkerFailedException e) when (e.Failure == WorkerFailure.Gone && attempt == 0)
             {
                 logger.LogWarning("session {Id}: worker {Pid} {Detail}; restoring the session from {Count} actions for {What}",
-                    session.Id, session.Worker.Pid, e.Detail, session.Record.Actions.Count, what);
+                    session.Id, session.Worker.Pid, e.Detail, session.Record.Actions.Count, what());
                 continue;
             }
             catch (WorkerFailedException e)
             {
-                throw await RecoverAsync(session, e, what);
+                throw await RecoverAsync(session, e, what());
             }
-            if (cancellation.IsCancellationRequested) throw await UndoAsync(session, request, what);
+            if (cancellation.IsCancellationRequested) throw await UndoAsync(session, request, what());
             return reply;
         }
     }
@@ -350,6 +351,11 @@ public sealed class SessionManager(WorkerPool pool, WorkerErrors errors, FileAcc
         session.LastUsed = System.Diagnostics.Stopwatch.GetTimestamp();
         session.Gate.Release();
     }
+
+    // What a step did, for its errors and log lines only.
+    private static string StepDescription(List<string> names, StepRequest request) => names.Count > 0
+        ? $"action{(names.Count > 1 ? "s" : "")} {string.Join(", ", names.Select(n => $"'{n}'"))}"
+        : $"observing {string.Join(", ", request.ObservationSpaces.Concat(request.RewardSpaces).DefaultIfEmpty("the session"))}";
 
     // The names of the actions a step asks for, checked against the session's action space.
     private static List<string> ActionNames(Session session, StepRequest request)
