@@ -43,7 +43,8 @@ public sealed class RemoteEnv : ICompilerEnv
     {
     }
 
-    private RemoteEnv(RemoteConnection connection, GetSpacesReply? spaces, string? actionSpace, string? observationSpace, string? rewardSpace,
+    // A connection's reference is the env's from here: released at disposal, or at once if the env cannot be made.
+    internal RemoteEnv(RemoteConnection connection, GetSpacesReply? spaces, string? actionSpace, string? observationSpace, string? rewardSpace,
         string? environment = null)
     {
         _connection = connection;
@@ -66,6 +67,9 @@ public sealed class RemoteEnv : ICompilerEnv
         if (observationSpace is not null) FindSpace(_spaces.ObservationSpaces, observationSpace, "observation");
         if (rewardSpace is not null) FindSpace(_spaces.RewardSpaces, rewardSpace, "reward");
     }
+
+    /// <summary>The server's spaces, asked once: envs on the same connection share them.</summary>
+    internal GetSpacesReply Spaces => _spaces;
 
     public IReadOnlyList<CoreSpace> ActionSpaces { get; }
     public IReadOnlyList<CoreSpace> ObservationSpaces { get; }
@@ -128,17 +132,26 @@ public sealed class RemoteEnv : ICompilerEnv
 
     public StepResult Step(IReadOnlyList<int> actions, StepOptions? options = null)
     {
+        var request = StepRequest(actions, options);
+        return ToResult(Call(() => Stream.Call(new CallRequest { Step = request }).Step));
+    }
+
+    /// <summary>The step request <see cref="Step(IReadOnlyList{int}, StepOptions?)"/> sends.</summary>
+    internal StepRequest StepRequest(IReadOnlyList<int> actions, StepOptions? options)
+    {
         var request = new StepRequest { SessionId = Session() };
         request.Actions.AddRange(actions);
         request.ObservationSpaces.AddRange(options?.ObservationSpaces ?? []);
         request.RewardSpaces.AddRange(options?.RewardSpaces ?? []);
-        var reply = Call(() => Stream.Call(new CallRequest { Step = request }).Step);
-        return new StepResult(reply.Observation?.ToCore(), reply.Reward, reply.Terminated, reply.Truncated, new StepInfo(
+        return request;
+    }
+
+    internal static StepResult ToResult(StepReply reply) =>
+        new(reply.Observation?.ToCore(), reply.Reward, reply.Terminated, reply.Truncated, new StepInfo(
             reply.IrChanged,
             reply.Observations.ToDictionary(p => p.Key, p => p.Value.ToCore()),
             reply.Rewards.ToDictionary(p => p.Key, p => p.Value),
             reply.Seconds));
-    }
 
     public CoreObservation Observe(string observationSpace)
     {
@@ -208,7 +221,7 @@ public sealed class RemoteEnv : ICompilerEnv
         ?? throw new Core.Spaces.UnknownNameException($"unknown {kind} space '{name}'");
 
     // Errors the caller can fix become the exceptions the in-process environment throws for them.
-    private static T Call<T>(Func<T> call)
+    internal static T Call<T>(Func<T> call)
     {
         try
         {

@@ -29,4 +29,13 @@ public static class EnvFactory
             return new RemoteEnv(address, options.Token, options.ActionSpace, options.ObservationSpace, options.RewardSpace, options.Environment);
         return registry.Make(environment, new EnvSettings(options.ActionSpace, options.ObservationSpace, options.RewardSpace));
     }
+
+    /// <summary>
+    /// <paramref name="count"/> envs stepped together: in threads of this process, or on the server
+    /// by one call per step for them all.
+    /// </summary>
+    public static IEnvBatch CreateBatch(EnvOptions options, int count, EnvRegistry? registry = null) =>
+        options.Remote is { Length: > 0 } address
+            ? new RemoteVectorEnv(address, count, options.Token, options.ActionSpace, options.ObservationSpace, options.RewardSpace, options.Environment)
+            : new ThreadedEnvBatch(() => Create(options, registry), count);
 }

@@ -5,7 +5,7 @@ using CompilerGym.Service.Tests;
 
 namespace CompilerGym.Client.Tests;
 
-/// <summary>PPO trains against the remote env through the factory exactly as against the in-process one.</summary>
+/// <summary>PPO trains against the remote env through the factory, one call per env or one batched call for all, exactly as against the in-process one.</summary>
 [Collection(ServerCollection.Name)]
 public class PpoRemoteTests(TestServer server)
 {
@@ -17,16 +17,19 @@ public class PpoRemoteTests(TestServer server)
         string folder = Directory.CreateTempSubdirectory("cgym-ppo-remote-").FullName;
         try
         {
-            List<PpoUpdate> Run(Func<Core.Envs.ICompilerEnv> createEnv, string name)
+            List<PpoUpdate> Run(Func<int, Core.Envs.IEnvBatch> createEnvs, string name)
             {
                 var updates = new List<PpoUpdate>();
-                Ppo.Train(options, createEnv, benchmarks, Path.Combine(folder, name), onUpdate: u => updates.Add(u with { Seconds = 0, StepsPerSecond = 0 }));
+                Ppo.Train(options, createEnvs, benchmarks, Path.Combine(folder, name), onUpdate: u => updates.Add(u with { Seconds = 0, StepsPerSecond = 0 }));
                 return updates;
             }
-            var local = Run(() => new LlvmEnv(), "local");
-            var remote = Run(() => EnvFactory.Create(new EnvOptions(server.Address)), "remote");
+            var local = Run(n => new Core.Envs.ThreadedEnvBatch(() => new LlvmEnv(), n), "local");
+            var remote = Run(n => new Core.Envs.ThreadedEnvBatch(() => EnvFactory.Create(new EnvOptions(server.Address)), n), "remote");
+            var batched = Run(n => EnvFactory.CreateBatch(new EnvOptions(server.Address), n), "batched");
+            Assert.IsType<RemoteVectorEnv>(EnvFactory.CreateBatch(new EnvOptions(server.Address), 1));
             Assert.Equal(2, remote.Count);
             Assert.Equal(local, remote);
+            Assert.Equal(local, batched);
         }
         finally { Directory.Delete(folder, recursive: true); }
     }

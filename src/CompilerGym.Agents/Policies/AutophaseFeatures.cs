@@ -1,4 +1,5 @@
 using CompilerGym.Core.Envs;
+using CompilerGym.Core.Spaces;
 
 namespace CompilerGym.Agents.Policies;
 
@@ -25,10 +26,14 @@ public sealed class AutophaseFeatures : IStateFeatures
 
     public static int Size(int actions) => AutophaseLength + 1 + StateFeatures.EpisodeSize(actions);
 
-    public float[] Encode(ICompilerEnv env, IReadOnlyList<int> history, int episodeLength)
+    public IReadOnlyList<string> Observations { get; } = [AutophaseSpace, UnoptimizedCountSpace];
+
+    public float[] Encode(ICompilerEnv env, IReadOnlyList<int> history, int episodeLength) => Encode(env, env.Observe, history, episodeLength);
+
+    public float[] Encode(ICompilerEnv env, Func<string, Observation> observe, IReadOnlyList<int> history, int episodeLength)
     {
-        long[] autophase = env.Observe(AutophaseSpace).AsInt64Vector();
-        double unoptimized = env.Observe(UnoptimizedCountSpace).AsDouble();
+        long[] autophase = observe(AutophaseSpace).AsInt64Vector();
+        double unoptimized = observe(UnoptimizedCountSpace).AsDouble();
         int totalInsts = env.ObservationSpaces.First(s => s.Name == AutophaseSpace).IndexOf("TotalInsts");
         return Encode(autophase, totalInsts, unoptimized, history, env.ActionSpace.N, episodeLength);
     }

@@ -1,4 +1,5 @@
 using CompilerGym.Core.Envs;
+using CompilerGym.Core.Spaces;
 
 namespace CompilerGym.Agents.Policies;
 
@@ -20,9 +21,13 @@ public sealed class LoopNestFeatures : IStateFeatures
     public int Size(ICompilerEnv env, int actions) =>
         env.ObservationSpaces.First(s => s.Name == LoopFeaturesSpace).Shape[0] + StateFeatures.EpisodeSize(actions);
 
-    public float[] Encode(ICompilerEnv env, IReadOnlyList<int> history, int episodeLength)
+    public IReadOnlyList<string> Observations { get; } = [LoopFeaturesSpace];
+
+    public float[] Encode(ICompilerEnv env, IReadOnlyList<int> history, int episodeLength) => Encode(env, env.Observe, history, episodeLength);
+
+    public float[] Encode(ICompilerEnv env, Func<string, Observation> observe, IReadOnlyList<int> history, int episodeLength)
     {
-        long[] features = env.Observe(LoopFeaturesSpace).AsInt64Vector();
+        long[] features = observe(LoopFeaturesSpace).AsInt64Vector();
         int actions = env.ActionSpace.N;
         var x = new float[features.Length + StateFeatures.EpisodeSize(actions)];
         for (int i = 0; i < features.Length; i++)

@@ -40,6 +40,12 @@ public static class Ppo
     /// </summary>
     public static PpoCheckpoint Train(PpoOptions options, Func<ICompilerEnv> createEnv, IReadOnlyList<string> benchmarks,
         string checkpointFolder, string? resumeFrom = null, int checkpointEvery = 10, Action<PpoUpdate>? onUpdate = null,
+        CancellationToken cancel = default) =>
+        Train(options, count => new ThreadedEnvBatch(createEnv, count), benchmarks, checkpointFolder, resumeFrom, checkpointEvery, onUpdate, cancel);
+
+    /// <summary>The same, with the envs stepped by the batch <paramref name="createEnvs"/> makes of as many envs as it is given.</summary>
+    public static PpoCheckpoint Train(PpoOptions options, Func<int, IEnvBatch> createEnvs, IReadOnlyList<string> benchmarks,
+        string checkpointFolder, string? resumeFrom = null, int checkpointEvery = 10, Action<PpoUpdate>? onUpdate = null,
         CancellationToken cancel = default)
     {
         var o = options;
@@ -49,7 +55,7 @@ public static class Ppo
         torch.set_num_threads(o.TorchThreads);
         torch.manual_seed(o.Seed);
 
-        using var envs = new VectorEnv(createEnv, o.Envs, o.EpisodeLength);
+        using var envs = new VectorEnv(createEnvs(o.Envs), o.EpisodeLength);
         var actionSpace = envs.ActionSpace(o.ActionSpace);
         var resetOptions = new ResetOptions(o.ActionSpace, RewardSpace: o.RewardSpace);
         int actions = actionSpace.N, featureSize = envs.FeatureSize(actions);

@@ -1,4 +1,5 @@
 using CompilerGym.Core.Envs;
+using CompilerGym.Core.Spaces;
 
 namespace CompilerGym.Agents.Policies;
 
@@ -15,8 +16,14 @@ public interface IStateFeatures
     /// <summary>The length of the env's feature vectors with an action space of <paramref name="actions"/> actions.</summary>
     int Size(ICompilerEnv env, int actions);
 
+    /// <summary>The observations the features are made of: a batch of steps asks for them with the steps.</summary>
+    IReadOnlyList<string> Observations { get; }
+
     /// <summary>The features of the env's current state after the actions of <paramref name="history"/>.</summary>
     float[] Encode(ICompilerEnv env, IReadOnlyList<int> history, int episodeLength);
+
+    /// <summary>The same, from observations of that state got by <paramref name="observe"/>.</summary>
+    float[] Encode(ICompilerEnv env, Func<string, Observation> observe, IReadOnlyList<int> history, int episodeLength);
 }
 
 /// <summary>The encodings, chosen by what an environment observes: Autophase (llvm-v0) or loop-nest features (mlir-v0).</summary>
@@ -47,10 +54,13 @@ public static class StateFeatures
     /// for each action that may apply and <see cref="MaskedLogit"/> for each that cannot, to add to
     /// the actor's logits; null when the env has no mask (every action applies, as in llvm-v0).
     /// </summary>
-    public static float[]? LogitMask(ICompilerEnv env)
+    public static float[]? LogitMask(ICompilerEnv env) => LogitMask(env, env.Observe);
+
+    /// <summary>The same, from the ActionMask got by <paramref name="observe"/>.</summary>
+    public static float[]? LogitMask(ICompilerEnv env, Func<string, Observation> observe)
     {
         if (!HasMask(env)) return null;
-        long[] mask = env.Observe(ActionMaskSpace).AsInt64Vector();
+        long[] mask = observe(ActionMaskSpace).AsInt64Vector();
         // A state where nothing may apply is left unmasked rather than given no action at all.
         return mask.Any(m => m != 0) ? [.. mask.Select(m => m != 0 ? 0f : MaskedLogit)] : new float[mask.Length];
     }

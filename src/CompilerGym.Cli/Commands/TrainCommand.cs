@@ -118,7 +118,7 @@ internal static class TrainCommand
                 {
                     var task = context.AddTask("training", maxValue: options.Updates);
                     task.Value = resumedAt;
-                    return Ppo.Train(options, () => EnvFactory.Create(env), benchmarks, checkpointFolder, resumeFrom, checkpointEvery, update =>
+                    return Ppo.Train(options, count => EnvFactory.CreateBatch(env, count), benchmarks, checkpointFolder, resumeFrom, checkpointEvery, update =>
                     {
                         curve.Add(update);
                         task.Description = Markup.Escape($"update {update.Update}/{update.Updates}: reward {update.MeanEpisodeReward:F3}, entropy {update.Entropy:F2}, {update.StepsPerSecond:F0} steps/s");

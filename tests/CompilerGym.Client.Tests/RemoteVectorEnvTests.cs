@@ -1,0 +1,56 @@
+using CompilerGym.Core.Envs;
+using CompilerGym.Service.Tests;
+
+namespace CompilerGym.Client.Tests;
+
+/// <summary>A batched step of N remote sessions gives what N remote envs' own steps give.</summary>
+[Collection(ServerCollection.Name)]
+public class RemoteVectorEnvTests(TestServer server)
+{
+    private static readonly string[] s_benchmarks = ["benchmark://builtin-v0/crc32", "benchmark://builtin-v0/qsort", "benchmark://builtin-v0/crc32"];
+    private static readonly string[] s_actions = ["mem2reg", "instcombine", "simplifycfg", "gvn", "licm", "adce", "sroa", "inline"];
+
+    [Fact]
+    public void Batched_steps_give_the_observations_and_rewards_of_separate_envs()
+    {
+        using var vector = new RemoteVectorEnv(server.Address, s_benchmarks.Length, observationSpace: "IrInstructionCount", rewardSpace: "IrInstructionCountOz");
+        var separate = s_benchmarks.Select(_ => new RemoteEnv(server.Address, observationSpace: "IrInstructionCount", rewardSpace: "IrInstructionCountOz")).ToList();
+        try
+        {
+            var resets = vector.Reset(s_benchmarks);
+            for (int i = 0; i < s_benchmarks.Length; i++) Assert.Equal(separate[i].Reset(s_benchmarks[i]).Observation, resets[i].Observation);
+            var random = new Random(3);
+            var extras = new StepOptions(["Autophase"], ["IrInstructionCountO3"]);
+            for (int step = 0; step < 6; step++)
+            {
+                // Each env its own action, so a mix-up between sessions shows.
+                int[] actions = [.. s_benchmarks.Select(_ => vector.Envs[0].ActionSpace.IndexOf(s_actions[random.Next(s_actions.Length)]))];
+                var batched = vector.TryStep(actions, extras);
+                for (int i = 0; i < actions.Length; i++)
+                {
+                    var alone = separate[i].Step(actions[i], extras);
+                    Assert.NotNull(batched[i]);
+                    Assert.Equal(alone.Observation, batched[i]!.Observation);
+                    Assert.Equal(alone.Reward, batched[i]!.Reward);
+                    Assert.Equal(alone.Info.Observations, batched[i]!.Info.Observations);
+                    Assert.Equal(alone.Info.Rewards, batched[i]!.Info.Rewards);
+                }
+            }
+            for (int i = 0; i < s_benchmarks.Length; i++) Assert.Equal(separate[i].State.Actions, vector.Envs[i].State.Actions);
+        }
+        finally { separate.ForEach(e => e.Dispose()); }
+    }
+
+    [Fact]
+    public void A_failed_step_throws_what_an_envs_own_step_throws_and_the_others_still_step()
+    {
+        using var vector = new RemoteVectorEnv(server.Address, 2);
+        vector.Reset(["benchmark://builtin-v0/crc32", "benchmark://builtin-v0/crc32"]);
+        int mem2reg = vector.Envs[0].ActionSpace.IndexOf("mem2reg");
+        Assert.Throws<ArgumentException>(() => vector.Envs[1].Step(10_000));
+        Assert.Throws<ArgumentException>(() => vector.TryStep([mem2reg, 10_000]));
+        Assert.Equal(["mem2reg"], vector.Envs[0].State.Actions);
+        Assert.Empty(vector.Envs[1].State.Actions);
+        Assert.Throws<ArgumentException>(() => vector.TryStep([mem2reg]));
+    }
+}
