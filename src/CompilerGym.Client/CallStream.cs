@@ -13,10 +13,12 @@ internal sealed class CallStream(Protocol.V1.CompilerGym.CompilerGymClient clien
     private readonly AsyncDuplexStreamingCall<CallRequest, CallReply> _call = client.Calls(headers);
 
     /// <summary>Sends a call and waits for its reply; a failed call throws its status as an RpcException.</summary>
-    public CallReply Call(CallRequest request)
+    public CallReply Call(CallRequest request) => CallAsync(request).GetAwaiter().GetResult();
+
+    public async Task<CallReply> CallAsync(CallRequest request)
     {
-        _call.RequestStream.WriteAsync(request).GetAwaiter().GetResult();
-        if (!_call.ResponseStream.MoveNext(CancellationToken.None).GetAwaiter().GetResult())
+        await _call.RequestStream.WriteAsync(request);
+        if (!await _call.ResponseStream.MoveNext(CancellationToken.None))
             throw new RpcException(new Status(StatusCode.Unavailable, "the server closed the call stream"));
         var reply = _call.ResponseStream.Current;
         return reply.KindCase == CallReply.KindOneofCase.Error

@@ -95,7 +95,10 @@ public sealed class RemoteEnv : ICompilerEnv
         Call(() => _connection.Client.AddBenchmark(new AddBenchmarkRequest { Name = name, Program = Google.Protobuf.ByteString.CopyFrom(program) },
             _connection.Headers)).Benchmark;
 
-    public ResetResult Reset(string? benchmark = null, ResetOptions? options = null)
+    public ResetResult Reset(string? benchmark = null, ResetOptions? options = null) => ResetAsync(benchmark, options).GetAwaiter().GetResult();
+
+    /// <summary>The same, without holding a thread while the server works: many envs reset side by side this way.</summary>
+    internal async Task<ResetResult> ResetAsync(string? benchmark, ResetOptions? options)
     {
         bool respace = options?.ActionSpace is not null || options?.CustomActions is { Count: > 0 };
         if (_sessionId is null)
@@ -108,7 +111,7 @@ public sealed class RemoteEnv : ICompilerEnv
                 RewardSpace = options?.RewardSpace ?? _rewardSpace ?? "",
             };
             start.CustomActions.AddRange(respace ? options!.CustomActions ?? [] : _customActions ?? []);
-            var started = Call(() => _connection.Client.StartSession(start, _connection.Headers));
+            var started = await CallAsync(() => _connection.Client.StartSessionAsync(start, _connection.Headers).ResponseAsync);
             _sessionId = started.SessionId;
             Adopt(started.Benchmark, started.ActionSpace, start.ObservationSpace, start.RewardSpace, [.. start.CustomActions]);
             return new ResetResult(started.Observation?.ToCore(), new ResetInfo(started.Benchmark, started.ActionSpace.Name, started.Seconds));
@@ -122,7 +125,7 @@ public sealed class RemoteEnv : ICompilerEnv
             RewardSpace = options?.RewardSpace ?? "",
         };
         request.CustomActions.AddRange(options?.CustomActions ?? []);
-        var reply = Call(() => Stream.Call(new CallRequest { Reset = request }).Reset);
+        var reply = (await CallAsync(() => Stream.CallAsync(new CallRequest { Reset = request }))).Reset;
         Adopt(reply.Benchmark, reply.ActionSpace, request.ObservationSpace.OrNull() ?? _observationSpace, request.RewardSpace.OrNull() ?? _rewardSpace,
             respace ? options!.CustomActions : _customActions);
         return new ResetResult(reply.Observation?.ToCore(), new ResetInfo(reply.Benchmark, reply.ActionSpace.Name, reply.Seconds));
@@ -227,17 +230,29 @@ public sealed class RemoteEnv : ICompilerEnv
         {
             return call();
         }
-        catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument)
+        catch (RpcException e) when (Translated(e) is { } translated)
         {
-            throw new ArgumentException(e.Status.Detail, e);
-        }
-        catch (RpcException e) when (e.StatusCode == StatusCode.FailedPrecondition && ErrorReason.Of(e) == InapplicableActionException.Reason)
-        {
-            throw new InapplicableActionException(e.Status.Detail);
-        }
-        catch (RpcException e) when (e.StatusCode is StatusCode.NotFound or StatusCode.FailedPrecondition)
-        {
-            throw new InvalidOperationException(e.Status.Detail, e);
+            throw translated;
         }
     }
+
+    private static async Task<T> CallAsync<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (RpcException e) when (Translated(e) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    private static Exception? Translated(RpcException e) => e.StatusCode switch
+    {
+        StatusCode.InvalidArgument => new ArgumentException(e.Status.Detail, e),
+        StatusCode.FailedPrecondition when ErrorReason.Of(e) == InapplicableActionException.Reason => new InapplicableActionException(e.Status.Detail),
+        StatusCode.NotFound or StatusCode.FailedPrecondition => new InvalidOperationException(e.Status.Detail, e),
+        _ => null,
+    };
 }

@@ -51,9 +51,7 @@ public sealed class RemoteVectorEnv : IEnvBatch
     public ResetResult[] Reset(IReadOnlyList<string?> benchmarks, ResetOptions? options = null)
     {
         if (benchmarks.Count != _envs.Length) throw new ArgumentException($"{benchmarks.Count} benchmarks for {_envs.Length} environments: give one per environment");
-        var results = new ResetResult[_envs.Length];
-        Parallel.For(0, _envs.Length, i => results[i] = _envs[i].Reset(benchmarks[i], options));
-        return results;
+        return Task.WhenAll(_envs.Select((env, i) => env.ResetAsync(benchmarks[i], options))).GetAwaiter().GetResult();
     }
 
     /// <summary>
