@@ -20,7 +20,7 @@ var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0 };
 var episodes = new Option<int>("--episodes") { DefaultValueFactory = _ => 20 };
 var length = new Option<int>("--length") { DefaultValueFactory = _ => 50, Description = "Steps per episode" };
 var subprocessEpisodes = new Option<int>("--subprocess-episodes") { DefaultValueFactory = _ => 2, Description = "Episodes for the (slow) opt-22 subprocess method" };
-var sessions = new Option<int[]>("--sessions") { DefaultValueFactory = _ => [1, 2, 8, 32], AllowMultipleArgumentsPerToken = true };
+var sessions = new Option<int[]>("--sessions") { DefaultValueFactory = _ => [1, 2, 8, 32, 128], AllowMultipleArgumentsPerToken = true };
 var seconds = new Option<double>("--seconds") { DefaultValueFactory = _ => 10 };
 var steps = new Option<int>("--steps") { DefaultValueFactory = _ => 100_000 };
 

@@ -8,47 +8,92 @@ using Spectre.Console;
 namespace CompilerGym.Benchmarks.Measurements;
 
 /// <summary>
-/// Environment steps per second with N sessions stepping in parallel threads, each with its own
-/// env (in process: its own LLVM context; remote: its own worker process behind a loopback
-/// server), random actions, a reset every episode.
+/// Environment steps per second with N sessions, random actions, a reset every episode, three
+/// ways side by side: in process with a thread per env (each its own LLVM context); remote with a
+/// thread per env, one call per step (each env its own worker process behind a loopback server);
+/// and remote through a <see cref="RemoteVectorEnv"/>, one batched call per step for all N.
 /// </summary>
 internal static class Throughput
 {
+    private enum Way { InProcess, RemotePerStep, RemoteBatched }
+
     public static void Run(string benchmark, IReadOnlyList<int> sessionCounts, double seconds, int episodeLength)
     {
         var table = new Table().Border(TableBorder.Simple);
-        foreach (var c in new[] { "env", "sessions", "steps", "seconds", "steps/s", "steps/s per session" }) table.AddColumn(c);
+        foreach (var c in new[] { "sessions", "env", "steps", "seconds", "steps/s", "steps/s per session", "ratio to in process" }) table.AddColumn(c);
         using var server = new LocalServer();
-        foreach (bool remote in new[] { false, true })
         foreach (int n in sessionCounts)
         {
-            long steps = 0;
-            // Sessions start before the clock: a remote session's start includes a worker process's.
-            var envs = Enumerable.Range(0, n).Select(_ => remote
-                ? (ICompilerEnv)new RemoteEnv(server.Address, observationSpace: "IrInstructionCount")
-                : new LlvmEnv(observationSpace: "IrInstructionCount")).ToList();
-            Parallel.ForEach(envs, env => env.Reset(benchmark));
-            var clock = Stopwatch.StartNew();
-            var threads = envs.Select((env, i) => new Thread(() =>
+            double inProcess = 0;
+            foreach (var way in Enum.GetValues<Way>())
             {
-                var random = new Random(i);
-                int count = env.ActionSpace.N;
-                long mine = 0;
-                while (clock.Elapsed.TotalSeconds < seconds)
-                {
-                    env.Reset();
-                    for (int s = 0; s < episodeLength; s++) env.Step(random.Next(count));
-                    mine += episodeLength;
-                }
-                Interlocked.Add(ref steps, mine);
-            })).ToList();
-            threads.ForEach(t => t.Start());
-            threads.ForEach(t => t.Join());
-            double elapsed = clock.Elapsed.TotalSeconds;
-            envs.ForEach(e => e.Dispose());
-            table.AddRow(remote ? "remote" : "in process", n.ToString(), steps.ToString(), elapsed.ToString("F1"), (steps / elapsed).ToString("F0"), (steps / elapsed / n).ToString("F0"));
+                var (steps, elapsed) = way == Way.RemoteBatched
+                    ? Batched(new RemoteVectorEnv(server.Address, n, observationSpace: "IrInstructionCount"), benchmark, seconds, episodeLength)
+                    : Threaded(n, way == Way.InProcess ? () => new LlvmEnv(observationSpace: "IrInstructionCount")
+                        : () => new RemoteEnv(server.Address, observationSpace: "IrInstructionCount"), benchmark, seconds, episodeLength);
+                double rate = steps / elapsed;
+                if (way == Way.InProcess) inProcess = rate;
+                string name = way switch { Way.InProcess => "in process, a thread each", Way.RemotePerStep => "remote, a call per step", _ => "remote, a batched call per vector step" };
+                table.AddRow(n.ToString(), name, steps.ToString(), elapsed.ToString("F1"), rate.ToString("F0"), (rate / n).ToString("F0"), (rate / inProcess).ToString("F2"));
+            }
         }
         Console.WriteLine($"{benchmark}: random {LlvmActionSpace.Passes} actions, episodes of {episodeLength} steps, {Environment.ProcessorCount} cores");
         AnsiConsole.Write(table);
+    }
+
+    // Sessions start, and take an episode, before the clock: a remote session's start includes a worker process's.
+    private static (long Steps, double Seconds) Threaded(int n, Func<ICompilerEnv> create, string benchmark, double seconds, int episodeLength)
+    {
+        var envs = Enumerable.Range(0, n).Select(_ => create()).ToList();
+        Parallel.ForEach(envs, env => Warm(env, benchmark, episodeLength));
+        long steps = 0;
+        var clock = Stopwatch.StartNew();
+        var threads = envs.Select((env, i) => new Thread(() =>
+        {
+            var random = new Random(i);
+            int count = env.ActionSpace.N;
+            long mine = 0;
+            while (clock.Elapsed.TotalSeconds < seconds)
+            {
+                env.Reset();
+                for (int s = 0; s < episodeLength; s++) env.Step(random.Next(count));
+                mine += episodeLength;
+            }
+            Interlocked.Add(ref steps, mine);
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        double elapsed = clock.Elapsed.TotalSeconds;
+        envs.ForEach(e => e.Dispose());
+        return (steps, elapsed);
+    }
+
+    // An episode before the clock: a new worker compiles its code at its first steps, once per process.
+    private static void Warm(ICompilerEnv env, string benchmark, int episodeLength)
+    {
+        var random = new Random(-1);
+        env.Reset(benchmark);
+        for (int s = 0; s < episodeLength; s++) env.Step(random.Next(env.ActionSpace.N));
+    }
+
+    private static (long Steps, double Seconds) Batched(RemoteVectorEnv vector, string benchmark, double seconds, int episodeLength)
+    {
+        using (vector)
+        {
+            vector.Reset([.. Enumerable.Repeat(benchmark, vector.Count)]);
+            var random = new Random(0);
+            int count = vector.Envs[0].ActionSpace.N;
+            for (int s = 0; s < episodeLength; s++) vector.TryStep([.. Enumerable.Range(0, vector.Count).Select(_ => random.Next(count))]);
+            var nulls = new string?[vector.Count];
+            long steps = 0;
+            var clock = Stopwatch.StartNew();
+            while (clock.Elapsed.TotalSeconds < seconds)
+            {
+                vector.Reset(nulls);
+                for (int s = 0; s < episodeLength; s++) vector.TryStep([.. Enumerable.Range(0, vector.Count).Select(_ => random.Next(count))]);
+                steps += (long)episodeLength * vector.Count;
+            }
+            return (steps, clock.Elapsed.TotalSeconds);
+        }
     }
 }
