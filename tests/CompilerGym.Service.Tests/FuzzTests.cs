@@ -134,7 +134,8 @@ public class FuzzTests(FuzzTests.Server server, ITestOutputHelper output) : ICla
                 < 130 => Unary("ListBenchmarks", o => _client.ListBenchmarksAsync(new Proto.ListBenchmarksRequest { Dataset = OneOf("", "builtin-v0", "user-v0", "no-such-v0", Huge()) }, o)),
                 < 145 => Unary("AddBenchmark", o => _client.AddBenchmarkAsync(AddBenchmark(), o)),
                 < 170 => Unary("StartSession", o => _client.StartSessionAsync(StartSession(), o), r => Made(r.SessionId), makes: true),
-                < 640 => Unary("Step", o => _client.StepAsync(Step(), o)),
+                < 580 => Unary("Step", o => _client.StepAsync(Step(), o)),
+                < 640 => Unary("StepBatch", o => _client.StepBatchAsync(StepBatch(), o), CheckOutcomes),
                 < 720 => Unary("Reset", o => _client.ResetAsync(Reset(), o)),
                 < 780 => Unary("Fork", o => _client.ForkAsync(new Proto.ForkRequest { SessionId = SessionId() }, o), r => Made(r.SessionId), makes: true),
                 < 920 => Unary("GetState", o => _client.GetStateAsync(new Proto.GetStateRequest { SessionId = SessionId() }, o)),
@@ -166,7 +167,8 @@ public class FuzzTests(FuzzTests.Server server, ITestOutputHelper output) : ICla
                 < 28 => ("ListBenchmarks", new Proto.ListBenchmarksRequest { Dataset = "builtin-v0" }),
                 < 32 => ("AddBenchmark", AddBenchmark()),
                 < 36 => ("StartSession", StartSession()),
-                < 58 => ("Step", Step()),
+                < 52 => ("Step", Step()),
+                < 58 => ("StepBatch", StepBatch()),
                 < 66 => ("Reset", Reset()),
                 < 74 => ("Fork", new Proto.ForkRequest { SessionId = SessionId() }),
                 < 84 => ("GetState", new Proto.GetStateRequest { SessionId = SessionId() }),
@@ -192,8 +194,9 @@ public class FuzzTests(FuzzTests.Server server, ITestOutputHelper output) : ICla
             using var calls = _invoker.AsyncDuplexStreamingCall(method, null, new CallOptions());
             for (int i = 0; i < count; i++)
             {
-                var request = random.Next(6) switch
+                var request = random.Next(7) switch
                 {
+                    5 => new Proto.CallRequest { StepBatch = StepBatch() },
                     0 => new Proto.CallRequest { Reset = Reset() },
                     1 => new Proto.CallRequest { GetState = new Proto.GetStateRequest { SessionId = SessionId() } },
                     2 => new Proto.CallRequest { Fork = new Proto.ForkRequest { SessionId = SessionId() } },
@@ -211,6 +214,7 @@ public class FuzzTests(FuzzTests.Server server, ITestOutputHelper output) : ICla
                 var reply = Proto.CallReply.Parser.ParseFrom(calls.ResponseStream.Current);
                 bool failed = reply.KindCase == Proto.CallReply.KindOneofCase.Error;
                 Check($"Calls {request.KindCase}", failed ? new Status((StatusCode)reply.Error.Code, reply.Error.Message) : Status.DefaultSuccess);
+                if (reply.KindCase == Proto.CallReply.KindOneofCase.StepBatch) CheckOutcomes(reply.StepBatch);
                 if (reply.KindCase == Proto.CallReply.KindOneofCase.Fork) Made(reply.Fork.SessionId);
                 if (reply.KindCase == Proto.CallReply.KindOneofCase.EndSession && request.EndSession is { } ended) _live.Remove(ended.SessionId);
             }
@@ -289,6 +293,23 @@ public class FuzzTests(FuzzTests.Server server, ITestOutputHelper output) : ICla
                 r => r.Actions.AddRange(Enumerable.Range(0, random.Next(1, 3)).Select(_ => random.Next(_actions.Length))),
                 r => r.ObservationSpaces.Add(ObservationSpace()),
                 r => r.RewardSpaces.Add(RewardSpace()));
+        }
+
+        // Steps of live, ended and made-up sessions, the same session now and then more than once.
+        private Proto.StepBatchRequest StepBatch()
+        {
+            var request = new Proto.StepBatchRequest();
+            request.Steps.AddRange(Enumerable.Range(0, random.Next(5)).Select(_ => Step()));
+            if (request.Steps.Count > 0 && random.Next(4) == 0) request.Steps.Add(request.Steps[0]);
+            return request;
+        }
+
+        // Each step of a batch is answered in its place, by the same rules as a call of its own.
+        private void CheckOutcomes(Proto.StepBatchReply reply)
+        {
+            foreach (var outcome in reply.Outcomes)
+                Check("StepBatch step", outcome.KindCase == Proto.StepOutcome.KindOneofCase.Error
+                    ? new Status((StatusCode)outcome.Error.Code, outcome.Error.Message) : Status.DefaultSuccess);
         }
 
         private Proto.ResetRequest Reset()
