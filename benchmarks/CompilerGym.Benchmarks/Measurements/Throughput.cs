@@ -24,15 +24,18 @@ internal static class Throughput
         using var server = new LocalServer();
         foreach (int n in sessionCounts)
         {
-            double inProcess = 0;
-            foreach (var way in Enum.GetValues<Way>())
+            // Each way runs twice, in the order A B C C B A, half the time each: a load on the
+            // machine that rises or falls during the measurement weighs on every way alike.
+            var totals = Enum.GetValues<Way>().ToDictionary(w => w, _ => (Steps: 0L, Seconds: 0.0));
+            foreach (var way in Enum.GetValues<Way>().Concat(Enum.GetValues<Way>().Reverse()))
             {
-                var (steps, elapsed) = way == Way.RemoteBatched
-                    ? Batched(new RemoteVectorEnv(server.Address, n, observationSpace: "IrInstructionCount"), benchmark, seconds, episodeLength)
-                    : Threaded(n, way == Way.InProcess ? () => new LlvmEnv(observationSpace: "IrInstructionCount")
-                        : () => new RemoteEnv(server.Address, observationSpace: "IrInstructionCount"), benchmark, seconds, episodeLength);
+                var (steps, elapsed) = Measure(way, n, server.Address, benchmark, seconds / 2, episodeLength);
+                totals[way] = (totals[way].Steps + steps, totals[way].Seconds + elapsed);
+            }
+            double inProcess = totals[Way.InProcess].Steps / totals[Way.InProcess].Seconds;
+            foreach (var (way, (steps, elapsed)) in totals)
+            {
                 double rate = steps / elapsed;
-                if (way == Way.InProcess) inProcess = rate;
                 string name = way switch { Way.InProcess => "in process, a thread each", Way.RemotePerStep => "remote, a call per step", _ => "remote, a batched call per vector step" };
                 table.AddRow(n.ToString(), name, steps.ToString(), elapsed.ToString("F1"), rate.ToString("F0"), (rate / n).ToString("F0"), (rate / inProcess).ToString("F2"));
             }
@@ -40,6 +43,13 @@ internal static class Throughput
         Console.WriteLine($"{benchmark}: random {LlvmActionSpace.Passes} actions, episodes of {episodeLength} steps, {Environment.ProcessorCount} cores");
         AnsiConsole.Write(table);
     }
+
+    private static (long Steps, double Seconds) Measure(Way way, int n, string address, string benchmark, double seconds, int episodeLength) => way switch
+    {
+        Way.InProcess => Threaded(n, () => new LlvmEnv(observationSpace: "IrInstructionCount"), benchmark, seconds, episodeLength),
+        Way.RemotePerStep => Threaded(n, () => new RemoteEnv(address, observationSpace: "IrInstructionCount"), benchmark, seconds, episodeLength),
+        _ => Batched(new RemoteVectorEnv(address, n, observationSpace: "IrInstructionCount"), benchmark, seconds, episodeLength),
+    };
 
     // Sessions start, and take an episode, before the clock: a remote session's start includes a worker process's.
     private static (long Steps, double Seconds) Threaded(int n, Func<ICompilerEnv> create, string benchmark, double seconds, int episodeLength)
