@@ -85,8 +85,21 @@ def test_a_vector_with_a_dict_observation(address):
     with VectorCompilerEnv(address, 2, benchmark=CRC32, observation_space=["IrInstructionCount", "IrSha1"]) as vector:
         observations, _ = vector.reset()
         assert observations["IrInstructionCount"].shape == (2,) and observations["IrSha1"].dtype == object
+        assert observations in vector.observation_space
         observations, *_ = vector.step([vector.single_action_space.names.index("mem2reg"), 0])
         assert observations["IrSha1"][0] != observations["IrSha1"][1]
+        assert observations in vector.observation_space
+        assert {"IrInstructionCount": observations["IrInstructionCount"], "IrSha1": ["one"]} not in vector.observation_space
+
+
+def test_the_batched_observation_space_holds_what_reset_and_step_return(address):
+    with VectorCompilerEnv(address, 3, benchmark=CRC32, observation_space="Autophase") as vector:
+        space = vector.observation_space
+        assert space.shape == (3, *vector.single_observation_space.shape) and space.dtype == np.int64
+        observations, _ = vector.reset()
+        assert observations in space and observations[:2] not in space
+        observations, *_ = vector.step([0, 1, 2])
+        assert observations in space
 
 
 

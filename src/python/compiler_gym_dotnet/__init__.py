@@ -11,13 +11,13 @@ from .errors import (AuthenticationError, BenchmarkExistsError, CallTimeoutError
                      InapplicableActionError, InvalidArgumentError, ResetNeededError, ServerUnavailableError, SessionLostError,
                      SessionNotFoundError, SessionRestoredError, UnknownNameError)
 from .registration import EnvSpec, make, make_vec, register, registry
-from .spaces import Box, Bytes, Dict, Discrete, MultiDiscrete, Sequence, Space, Text
+from .spaces import Box, Bytes, Dict, Discrete, MultiDiscrete, Sequence, Space, Text, Tuple, batch_space
 from .vector import VectorCompilerEnv, VectorStepError
 
 __all__ = [
     "AuthenticationError", "BenchmarkExistsError", "Box", "Bytes", "CallTimeoutError", "CompilerEnv", "CompilerEnvState",
     "CompilerGymError", "Dict", "Discrete", "EnvSpec", "EnvironmentClosedError", "InapplicableActionError",
     "InvalidArgumentError", "MultiDiscrete", "ResetNeededError", "Sequence", "ServerUnavailableError", "SessionLostError",
-    "SessionNotFoundError", "SessionRestoredError", "Space", "Spaces", "Text", "UnknownNameError", "ValidationResult",
-    "VectorCompilerEnv", "VectorStepError", "make", "make_vec", "register", "registry",
+    "SessionNotFoundError", "SessionRestoredError", "Space", "Spaces", "Text", "Tuple", "UnknownNameError", "ValidationResult",
+    "VectorCompilerEnv", "VectorStepError", "batch_space", "make", "make_vec", "register", "registry",
 ]

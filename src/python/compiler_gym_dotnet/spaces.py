@@ -5,6 +5,8 @@ added to the server appears in Python without a client release. Each has Gymnasi
 ``dtype``, ``np_random``, ``seed()``, ``sample()`` and ``contains()`` (also as ``in``).
 """
 
+import copy
+
 import numpy as np
 
 from ._proto import pb
@@ -188,6 +190,44 @@ class Dict(Space):
 
     def __repr__(self):
         return f"Dict({', '.join(f'{n}: {s!r}' for n, s in self.spaces.items())})"
+
+
+class Tuple(Space):
+    """A fixed number of spaces, a value from each: a vector environment's batch of a space whose
+    values numpy cannot stack (text, bytes, sequences), as Gymnasium batches them."""
+
+    dtype = np.dtype(object)
+
+    def __init__(self, spaces, name="Tuple"):
+        super().__init__(name=name)
+        self.spaces = tuple(spaces)
+        self.shape = (len(self.spaces),)
+
+    def contains(self, x):
+        return len(x) == len(self.spaces) and all(space.contains(v) for space, v in zip(self.spaces, x))
+
+    def __getitem__(self, index):
+        return self.spaces[index]
+
+    def __len__(self):
+        return len(self.spaces)
+
+    def __repr__(self):
+        return f"Tuple({', '.join(map(repr, self.spaces))})"
+
+
+def batch_space(space, n):
+    """The space of ``n`` values of ``space`` as a vector environment returns them: a ``Box`` with a
+    leading axis of ``n``, a ``Dict`` of batched spaces, or a ``Tuple`` of ``n`` copies."""
+    if isinstance(space, Box):
+        batch = copy.copy(space)
+        batch.shape = (n, *space.shape)
+        batch.low, batch.high = np.stack([space.low] * n), np.stack([space.high] * n)
+        batch.np_random = np.random.default_rng()
+        return batch
+    if isinstance(space, Dict):
+        return Dict({name: batch_space(child, n) for name, child in space.spaces.items()})
+    return Tuple([copy.deepcopy(space) for _ in range(n)], name=space.name)
 
 
 def from_proto(proto):

@@ -6,7 +6,7 @@ from ._connection import Stream
 from ._proto import pb
 from .env import DEFAULT_SETUP_TIMEOUT_SECONDS, DEFAULT_TIMEOUT_SECONDS, CompilerEnv
 from .errors import CompilerGymError, from_call_error
-from .spaces import Box, Dict, MultiDiscrete
+from .spaces import Box, Dict, MultiDiscrete, batch_space
 
 
 class VectorStepError(CompilerGymError):
@@ -34,8 +34,8 @@ class VectorCompilerEnv:
     ``step_wait`` split a step; with ``autoreset`` (next-step mode) a sub-environment whose
     episode ended is reset by the following step instead of stepped, which returns its first
     observation with a reward of 0. ``benchmark`` may be a list, one per sub-environment.
-    ``action_space`` is batched (a ``MultiDiscrete``, seeded by ``reset(seed=)``);
-    ``single_action_space`` and ``single_observation_space`` are a sub-environment's.
+    ``action_space`` is batched (a ``MultiDiscrete``, seeded by ``reset(seed=)``), as is
+    ``observation_space``; ``single_action_space`` and ``single_observation_space`` are a sub-environment's.
     """
 
     metadata = {"render_modes": [], "autoreset_mode": "NextStep"}
@@ -76,6 +76,11 @@ class VectorCompilerEnv:
     @property
     def single_observation_space(self):
         return self.envs[0].observation_space
+
+    @property
+    def observation_space(self):
+        """The batches ``reset`` and ``step`` return: the sub-environments' space with a leading axis (see ``batch_space``)."""
+        return batch_space(self.single_observation_space, self.num_envs)
 
     def reset(self, *, seed=None, options=None):
         """Resets every sub-environment; ``seed`` an int (sub-environment i gets seed + i) or a list."""
