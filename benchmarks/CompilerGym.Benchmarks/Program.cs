@@ -12,6 +12,9 @@ if (args.Length == 0 || !measurements.Contains(args[0]))
     return 0;
 }
 
+// The servers these measurements host run as `cgym serve` runs.
+CompilerGym.Service.Hosting.ServiceHost.TuneThreadPool();
+
 // Piped output has no terminal width; Spectre would wrap every cell at 80 columns.
 if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 240;
 

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using CompilerGym.Cli.Commands;
 
+if (args is [ServeCommand.Name, ..]) CompilerGym.Service.Hosting.ServiceHost.TuneThreadPool();
+
 var root = new RootCommand("CompilerGym for .NET: LLVM 22 pass-ordering environments for reinforcement learning")
 {
     SpacesCommand.Create(),

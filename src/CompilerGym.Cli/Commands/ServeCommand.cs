@@ -12,6 +12,8 @@ namespace CompilerGym.Cli.Commands;
 /// </summary>
 internal static class ServeCommand
 {
+    public const string Name = "serve";
+
     public static Command Create()
     {
         var host = new Option<string?>("--host") { Description = "Address to listen on (default 127.0.0.1; anything else needs --token-file or --token)" };
@@ -26,7 +28,7 @@ internal static class ServeCommand
         var setupLimit = new Option<double?>("--setup-time-limit") { Description = "Seconds building a session's program may take (default 600)" };
         var memoryLimit = new Option<int?>("--worker-memory-limit") { Description = "MiB a worker may use before it is stopped (default 8192)" };
         var idle = new Option<double?>("--idle-timeout") { Description = "Seconds after which an unused session is ended (default 900)" };
-        var command = new Command("serve", "Serve the environment over gRPC (see proto/compiler_gym/v1/compiler_gym.proto)")
+        var command = new Command(Name, "Serve the environment over gRPC (see proto/compiler_gym/v1/compiler_gym.proto)")
             { host, port, token, tokenFile, stepLimit, setupLimit, memoryLimit, idle };
         command.SetAction(async (r, cancellation) =>
         {
