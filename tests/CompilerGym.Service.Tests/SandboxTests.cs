@@ -177,6 +177,21 @@ public class SandboxTests(SandboxServer server, Outside _outside) : IClassFixtur
     }
 }
 
+/// <summary>What a session may name is shown to its worker alone, and never the whole file system.</summary>
+public class SandboxViewTests(SandboxServer server) : IClassFixture<SandboxServer>
+{
+    [Fact]
+    public async Task The_root_folder_is_refused_as_a_benchmark_before_any_worker_starts()
+    {
+        int workers = server.Workers.LiveCount;
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+            await server.Client.StartSessionAsync(new Proto.StartSessionRequest { Benchmark = "file:///" }));
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("root folder", error.Status.Detail);
+        Assert.Equal(workers, server.Workers.LiveCount);
+    }
+}
+
 /// <summary>Uploads, on a server that opens no files for clients: what the compiler reads is checked, and confined.</summary>
 public class SandboxedUploadTests(ClosedFilesServer server, Outside _outside) : IClassFixture<ClosedFilesServer>, IClassFixture<Outside>
 {

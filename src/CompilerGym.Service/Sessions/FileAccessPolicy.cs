@@ -61,7 +61,10 @@ public sealed partial class FileAccessPolicy(IOptions<ServiceOptions> options)
         if (ParsedOrNull(benchmark) is { Scheme: "file" } uri)
         {
             string path = Path.GetFullPath(uri.Name.Split('?')[0]);
-            paths.Add(Directory.Exists(path) ? path : Path.GetDirectoryName(path)!);
+            string folder = Directory.Exists(path) ? path : Path.GetDirectoryName(path)!;
+            // The root folder would show the sandbox everything: a file there is shown alone.
+            if (path == "/") throw new RpcException(new Status(StatusCode.InvalidArgument, "the root folder is not a benchmark; name a program's file or folder"));
+            paths.Add(folder == "/" ? path : folder);
         }
         foreach (string action in customActions)
             foreach (Match option in FileOption().Matches(action))
