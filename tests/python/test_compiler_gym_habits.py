@@ -87,3 +87,26 @@ def test_observation_and_reward_views(env):
     env.step(env.action_space.names.index("mem2reg"))
     assert env.observation["IrInstructionCount"] < before
     assert env.reward["IrInstructionCountOz"] == 0.0  # nothing changed since the step
+
+
+def test_looking_is_not_a_step_of_the_episode(address):
+    with CompilerEnv(address, benchmark=CRC32, observation_space="IrInstructionCount", reward_space="IrInstructionCountOz",
+                     max_episode_steps=2) as env:
+        env.reset()
+        for _ in range(3):
+            env.observe("Autophase")
+            env.observation["IrInstructionCount"]
+            env.reward["IrInstructionCountO3"]
+        assert env.episode_reward == 0.0
+        *_, truncated, _ = env.step(env.action_space.names.index("mem2reg"))
+        assert not truncated
+        *_, truncated, _ = env.step(0)
+        assert truncated
+
+
+def test_applying_a_state_without_custom_actions_leaves_a_custom_action_space(env):
+    state = env.state
+    env.reset(options={"custom_actions": ["mem2reg", "gvn"]})
+    assert env.action_space.n == 2
+    env.apply(state)
+    assert env.action_space.name == state.action_space and env.action_space.n > 2

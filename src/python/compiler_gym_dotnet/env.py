@@ -94,7 +94,7 @@ class _Views:
         if self._kind == "observation":
             return self._env.observe(name)
         self._env._check_name(name, "reward")
-        return self._env.step([], reward_spaces=[name])[4]["rewards"][name]
+        return self._env._query(rewards=[name]).rewards[name]
 
 
 class CompilerEnv(_Base):
@@ -139,8 +139,14 @@ class CompilerEnv(_Base):
             default_action_space=reply.default_action_space)
         self._choices = dict(benchmark=benchmark or DEFAULT_BENCHMARKS.get(self.environment), action_space=action_space,
                              custom_actions=None, observation_space=None, reward_space=None)
-        self.observation_space = observation_space
-        self.reward_space = reward_space
+        try:
+            if action_space:
+                self._check_name(action_space, "action")
+            self.observation_space = observation_space
+            self.reward_space = reward_space
+        except Exception:
+            self._connection.release()
+            raise
         # What the session was started with, and what the episode returns; both known before the first reset (Gymnasium's habit).
         self._session_spaces = (None, None)
         self._action_space = self.spaces.action.get(action_space or reply.default_action_space)
@@ -177,7 +183,8 @@ class CompilerEnv(_Base):
         for key in ("observation_space", "reward_space"):
             if key in options:
                 setattr(self, key, options.pop(key))
-        self._choices.update({key: value for key, value in options.items() if value})
+        # An empty custom_actions clears them; other empty options keep the current choice.
+        self._choices.update({key: value for key, value in options.items() if value or key == "custom_actions"})
         if seed is not None:
             self._np_random = np.random.default_rng(seed)
 
@@ -258,6 +265,7 @@ class CompilerEnv(_Base):
     def action_space(self, name):
         self._check_name(name, "action")
         self._choices["action_space"] = name
+        self._choices["custom_actions"] = None
 
     @property
     def observation_space(self):
@@ -292,6 +300,8 @@ class CompilerEnv(_Base):
 
     @benchmark.setter
     def benchmark(self, uri):
+        if not uri:
+            raise TypeError("a benchmark is a URI, such as benchmark://builtin-v0/crc32")
         self._choices["benchmark"] = str(uri)
 
     # --- CompilerGym's conveniences ----------------------------------------------------------
@@ -309,9 +319,9 @@ class CompilerEnv(_Base):
                 session_id=self._session(), action_names=state.actions, **self._extras())), self.timeout, restores=True))
 
     def observe(self, name):
-        """The observation ``name`` of the current program (a step without actions)."""
+        """The observation ``name`` of the current program (a step without actions, not counted as one of the episode)."""
         self._check_name(name, "observation")
-        return self.step([], observation_spaces=[name])[4]["observations"][name]
+        return observation_value(self._query(observations=[name]).observations[name])
 
     def fork(self):
         """A new environment on an independent copy of this session, sharing the connection."""
@@ -420,9 +430,13 @@ class CompilerEnv(_Base):
         return {name: observations[name] for name in self._episode[0].spaces} if self._episode[0].spaces else {}
 
     def _observe_all(self):
-        reply = self._stream.call(pb.CallRequest(step=pb.StepRequest(session_id=self._session(), **self._extras())),
-                                  self.timeout, restores=True)
+        reply = self._query(observations=self._extras()["observation_spaces"])
         return {name: observation_value(reply.observations[name]) for name in self._episode[0].spaces}
+
+    def _query(self, observations=(), rewards=()):
+        """The StepReply of a step without actions: values of the current program, not a step of the episode."""
+        request = pb.StepRequest(session_id=self._session(), observation_spaces=list(observations), reward_spaces=list(rewards))
+        return self._stream.call(pb.CallRequest(step=request), self.timeout, restores=True)
 
     def _episode_spaces(self):
         observed, rewarded = self._choices["observation_space"], self._choices["reward_space"]

@@ -2,7 +2,8 @@
 
 The server describes every space (kind, shape, bounds, names), so nothing here knows LLVM: a space
 added to the server appears in Python without a client release. Each has Gymnasium's ``shape``,
-``dtype``, ``np_random``, ``seed()``, ``sample()`` and ``contains()`` (also as ``in``).
+``dtype``, ``np_random``, ``seed()`` and ``contains()`` (also as ``in``), and ``sample()`` where
+the server's description says what to draw from.
 """
 
 import copy

@@ -5,7 +5,7 @@ import numpy as np
 from ._connection import Stream
 from ._proto import pb
 from .env import DEFAULT_SETUP_TIMEOUT_SECONDS, DEFAULT_TIMEOUT_SECONDS, CompilerEnv
-from .errors import CompilerGymError, from_call_error
+from .errors import CompilerGymError, SessionLostError, from_call_error
 from .spaces import Box, Dict, MultiDiscrete, batch_space
 
 
@@ -62,6 +62,7 @@ class VectorCompilerEnv:
         self._needs_reset = np.zeros(num_envs, dtype=bool)
         self._observations = [None] * num_envs  # the last, for a sub-environment whose step failed
         self._pending = None
+        self._observation_space = None
 
     def _batched_action_space(self, seed=None):
         """Gymnasium's batched action space: an action for each sub-environment."""
@@ -80,11 +81,16 @@ class VectorCompilerEnv:
     @property
     def observation_space(self):
         """The batches ``reset`` and ``step`` return: the sub-environments' space with a leading axis (see ``batch_space``)."""
-        return batch_space(self.single_observation_space, self.num_envs)
+        # Kept while the sub-environments' space is the same, so that seeding it holds.
+        if self._observation_space is None or self._observation_space[0] is not self.single_observation_space:
+            self._observation_space = (self.single_observation_space, batch_space(self.single_observation_space, self.num_envs))
+        return self._observation_space[1]
 
     def reset(self, *, seed=None, options=None):
         """Resets every sub-environment; ``seed`` an int (sub-environment i gets seed + i) or a list."""
         seeds = seed if isinstance(seed, (list, tuple)) else [None if seed is None else seed + i for i in range(self.num_envs)]
+        if len(seeds) != self.num_envs:
+            raise ValueError(f"{len(seeds)} seeds for {self.num_envs} sub-environments")
         results = [env.reset(seed=s, options=options) for env, s in zip(self.envs, seeds)]
         self._needs_reset[:] = False
         self._observations = [o for o, _ in results]
@@ -115,6 +121,8 @@ class VectorCompilerEnv:
             if outcome.WhichOneof("kind") == "error":
                 errors[i] = from_call_error(outcome.error, restores=True)
                 results[i] = (self._observations[i], 0.0, False, False, {"error": errors[i]})
+                if isinstance(errors[i], SessionLostError):
+                    env._session_id = None  # ended on the server: the next step starts it again
             else:
                 results[i] = env._finish_step(outcome.step)
         for i in set(range(self.num_envs)) - set(stepped):
@@ -122,7 +130,7 @@ class VectorCompilerEnv:
             results[i] = (observation, 0.0, False, False, info)
         for i, (observation, _, terminated, truncated, _) in enumerate(results):
             self._observations[i] = observation
-            self._needs_reset[i] = terminated or truncated
+            self._needs_reset[i] = terminated or truncated or self.envs[i]._session_id is None
         batch = (self._batch([r[0] for r in results]), np.array([r[1] for r in results], dtype=np.float64),
                  np.array([r[2] for r in results], dtype=bool), np.array([r[3] for r in results], dtype=bool),
                  _batch_infos([r[4] for r in results]))
