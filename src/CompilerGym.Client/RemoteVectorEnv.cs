@@ -17,6 +17,7 @@ public sealed class RemoteVectorEnv : IEnvBatch
     private readonly RemoteConnection _connection;
     private readonly RemoteEnv[] _envs;
     private readonly CallStream _stream;
+    private bool _disposed;
 
     /// <summary>Connects to a server with <paramref name="count"/> envs, as <see cref="RemoteEnv"/>'s constructor would each.</summary>
     public RemoteVectorEnv(string address, int count, string? token = null, string? actionSpace = null, string? observationSpace = null,
@@ -79,6 +80,8 @@ public sealed class RemoteVectorEnv : IEnvBatch
 
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
         _stream?.Dispose();
         foreach (var env in _envs ?? []) env?.Dispose();
         _connection.Release();

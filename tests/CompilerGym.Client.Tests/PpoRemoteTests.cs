@@ -26,7 +26,7 @@ public class PpoRemoteTests(TestServer server)
             var local = Run(n => new Core.Envs.ThreadedEnvBatch(() => new LlvmEnv(), n), "local");
             var remote = Run(n => new Core.Envs.ThreadedEnvBatch(() => EnvFactory.Create(new EnvOptions(server.Address)), n), "remote");
             var batched = Run(n => EnvFactory.CreateBatch(new EnvOptions(server.Address), n), "batched");
-            Assert.IsType<RemoteVectorEnv>(EnvFactory.CreateBatch(new EnvOptions(server.Address), 1));
+            using (var batch = EnvFactory.CreateBatch(new EnvOptions(server.Address), 1)) Assert.IsType<RemoteVectorEnv>(batch);
             Assert.Equal(2, remote.Count);
             Assert.Equal(local, remote);
             Assert.Equal(local, batched);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using CompilerGym.Core.Benchmarks;
+using CompilerGym.Core.Environments;
 using CompilerGym.Llvm.Datasets;
 using CompilerGym.Protocol.Worker;
 using CompilerGym.Service.Hosting;
@@ -14,7 +15,7 @@ namespace CompilerGym.Service.Benchmarks;
 /// read the cache but may not write it, nor reach the network a Debian source package comes from.
 /// What clients give (uploads, files) is never built here.
 /// </summary>
-public sealed class TrustedBuilds(OneOffJobs jobs, IOptions<ServiceOptions> options)
+public sealed class TrustedBuilds(OneOffJobs jobs, EnvRegistry registry, IOptions<ServiceOptions> options)
 {
     private readonly bool _sandboxed = options.Value.Sandbox;
     private readonly ConcurrentDictionary<string, Lazy<Task>> _built = new();
@@ -34,11 +35,18 @@ public sealed class TrustedBuilds(OneOffJobs jobs, IOptions<ServiceOptions> opti
         }
     }
 
-    private static bool IsServers(string benchmark)
+    // Of a dataset or generator the server registers (not the uploads): anything else is for a
+    // sandboxed worker to refuse, not for a worker outside the sandbox to try.
+    private bool IsServers(string benchmark)
     {
         BenchmarkUri uri;
         try { uri = BenchmarkUri.Parse(benchmark); }
-        catch (FormatException) { return false; } // the worker names the fault
-        return uri.Scheme == "generator" || uri.Scheme == "benchmark" && uri.Dataset != UserDataset.DatasetName;
+        catch (Exception e) when (e is FormatException or ArgumentException) { return false; } // the worker names the fault
+        return uri.Scheme switch
+        {
+            "benchmark" => uri.Dataset != UserDataset.DatasetName && registry.All.Any(spec => spec.Datasets.Any(d => d.Name == uri.Dataset)),
+            "generator" => registry.All.Any(spec => spec.Generators.Any(g => g.Name == uri.Dataset)),
+            _ => false,
+        };
     }
 }

@@ -194,6 +194,12 @@ public sealed class SessionManager(WorkerPool pool, WorkerErrors errors, FileAcc
         if (request.RewardSpace.Length > 0 || otherEnv) record.RewardSpace = request.RewardSpace;
         record.Actions.Clear();
         var (worker, started) = await StartInNewWorkerAsync(session.Id, record, what, cancellation);
+        if (cancellation.IsCancellationRequested)
+        {
+            // Answered to no one: the session stays where and as it was.
+            DetachFrom(worker);
+            cancellation.ThrowIfCancellationRequested();
+        }
         var previous = session.Worker;
         session.Worker = worker;
         await LeaveWorkerAsync(session.Id, previous);

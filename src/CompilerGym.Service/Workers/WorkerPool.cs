@@ -85,7 +85,7 @@ public sealed class WorkerPool : IDisposable
 
     /// <summary>
     /// A worker outside the sandbox, for building the programs of the server's own datasets (which
-    /// may fetch sources from the network and write the shared cache); never given client input.
+    /// may fetch sources from the network and write the shared cache); given only the name of one of them.
     /// </summary>
     public Task<WorkerProcess> TakeTrustedAsync()
     {
