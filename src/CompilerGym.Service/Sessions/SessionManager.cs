@@ -330,7 +330,9 @@ public sealed class SessionManager(WorkerPool pool, WorkerErrors errors, FileAcc
     // Frees the session's memory in a worker that its forks may still use, and ends the worker with its last session.
     private async Task LeaveWorkerAsync(string sessionId, WorkerProcess worker)
     {
-        await EndInWorkerAsync(worker, sessionId);
+        // A worker's last session ends with it: no call to free what the kill frees. (No session can
+        // join meanwhile: forks are made from a session of the worker, and this one is held.)
+        if (worker.Sessions > 1) await EndInWorkerAsync(worker, sessionId);
         DetachFrom(worker);
     }
 

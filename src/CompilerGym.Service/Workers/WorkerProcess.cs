@@ -51,6 +51,9 @@ public sealed class WorkerProcess : IDisposable
     /// <summary>Uncounts a session; returns how many remain.</summary>
     public int Detach() => Interlocked.Decrement(ref _sessions);
 
+    /// <summary>How many sessions it hosts.</summary>
+    public int Sessions => Volatile.Read(ref _sessions);
+
     private WorkerProcess(Process process, ILogger logger)
     {
         _process = process;
