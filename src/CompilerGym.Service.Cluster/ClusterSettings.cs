@@ -48,5 +48,8 @@ public sealed class ClusterSettings
     [Range(0.1, 3600, ErrorMessage = Positive)]
     public double StatusIntervalSeconds { get; set; } = 2;
 
+    /// <summary>In a Kubernetes pod: Orleans' Kubernetes hosting takes the pod's name, namespace and address, and removes dead silos' pods.</summary>
+    public bool Kubernetes { get; set; }
+
     public bool Enabled => !string.IsNullOrWhiteSpace(Redis);
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using CompilerGym.Service.Cluster;
 using CompilerGym.Service.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,12 +29,22 @@ internal static class ServeCommand
         var setupLimit = new Option<double?>("--setup-time-limit") { Description = "Seconds building a session's program may take (default 600)" };
         var memoryLimit = new Option<int?>("--worker-memory-limit") { Description = "MiB a worker may use before it is stopped (default 8192)" };
         var idle = new Option<double?>("--idle-timeout") { Description = "Seconds after which an unused session is ended (default 900)" };
+        var cluster = new Option<string?>("--cluster")
+        {
+            Description = "Join the cluster whose membership, sessions and uploads live in this Redis server (e.g. 127.0.0.1:6379): " +
+                "the server becomes one of its silos and serves every session of the cluster",
+        };
+        var clusterId = new Option<string?>("--cluster-id") { Description = "The cluster's id, for several clusters on one Redis (default cgym)" };
+        var siloPort = new Option<int?>("--silo-port") { Description = "Port on which silos of the cluster talk to each other (default 11111)" };
         var command = new Command(Name, "Serve the environment over gRPC (see proto/compiler_gym/v1/compiler_gym.proto)")
-            { host, port, token, tokenFile, stepLimit, setupLimit, memoryLimit, idle };
+            { host, port, token, tokenFile, stepLimit, setupLimit, memoryLimit, idle, cluster, clusterId, siloPort };
         command.SetAction(async (r, cancellation) =>
         {
             var settings = new Dictionary<string, string?>();
-            void Set<T>(string key, T? value) { if (value is not null) settings[$"{ServiceOptions.Section}:{key}"] = Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture); }
+            void Set<T>(string key, T? value, string section = ServiceOptions.Section)
+            {
+                if (value is not null) settings[$"{section}:{key}"] = Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture);
+            }
             Set(nameof(ServiceOptions.Host), r.GetValue(host));
             Set(nameof(ServiceOptions.Port), r.GetValue(port));
             Set(nameof(ServiceOptions.Token), r.GetValue(token));
@@ -42,13 +53,16 @@ internal static class ServeCommand
             Set(nameof(ServiceOptions.SetupTimeLimitSeconds), r.GetValue(setupLimit));
             Set(nameof(ServiceOptions.WorkerMemoryLimitMiB), r.GetValue(memoryLimit));
             Set(nameof(ServiceOptions.IdleTimeoutSeconds), r.GetValue(idle));
+            Set(nameof(ClusterSettings.Redis), r.GetValue(cluster), ClusterSettings.Section);
+            Set(nameof(ClusterSettings.ClusterId), r.GetValue(clusterId), ClusterSettings.Section);
+            Set(nameof(ClusterSettings.SiloPort), r.GetValue(siloPort), ClusterSettings.Section);
             WebApplication app;
             try
             {
-                app = ServiceHost.Build([], settings);
+                app = ServiceHost.Build([], settings, ClusterHost.Extend);
                 await app.StartAsync(cancellation);
             }
-            catch (Exception e) when (e is InvalidOperationException or IOException)
+            catch (Exception e) when (e is InvalidOperationException or IOException or StackExchange.Redis.RedisConnectionException)
             {
                 // Bad settings, or a port already taken (Kestrel's IOException names the address).
                 Console.Error.WriteLine($"cgym: error: {e.Message}");

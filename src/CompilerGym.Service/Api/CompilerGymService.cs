@@ -17,7 +17,7 @@ namespace CompilerGym.Service.Api;
 /// or answered from the catalogues. <see cref="ServiceBinding"/> binds each method of the contract
 /// to the method of the same name here.
 /// </summary>
-public sealed class CompilerGymService(SessionManager sessions, FileAccessPolicy files, OneOffJobs jobs, TrustedBuilds builds,
+public sealed class CompilerGymService(ISessions sessions, FileAccessPolicy files, OneOffJobs jobs, TrustedBuilds builds,
     BenchmarkUploads uploads, UserBenchmarks user, WorkerPool workers, EnvRegistry registry, ErrorStatuses statuses,
     IOptions<ServiceOptions> options)
 {

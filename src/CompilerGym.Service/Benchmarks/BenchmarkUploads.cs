@@ -15,8 +15,9 @@ namespace CompilerGym.Service.Benchmarks;
 /// it is C) before it is published under its name, so a malformed upload costs nothing but an
 /// error, and a name once published always means the same program. The programs kept take at most
 /// <see cref="ServiceOptions.MaxUploadMiB"/> together; the same program sent again under its name is free.
+/// With a replica (a cluster's store), a name means one program across the cluster.
 /// </summary>
-public sealed class BenchmarkUploads(UserBenchmarks user, OneOffJobs jobs, IOptions<ServiceOptions> options)
+public sealed class BenchmarkUploads(UserBenchmarks user, OneOffJobs jobs, IOptions<ServiceOptions> options, IUploadReplica? replica = null)
 {
     private readonly SemaphoreSlim _publish = new(1, 1);
     private readonly long _quotaBytes = options.Value.MaxUploadBytes;
@@ -28,6 +29,8 @@ public sealed class BenchmarkUploads(UserBenchmarks user, OneOffJobs jobs, IOpti
         if (request.Program.IsEmpty) throw Invalid("the uploaded program is empty");
         string extension = ExtensionOf(request.Format, request.Program.Span);
         string uri = $"benchmark://{UserDataset.DatasetName}/{request.Name}";
+        // A program published under this name elsewhere in the cluster is compared as a local one.
+        if (replica is not null && user.Dataset.FileOf(request.Name) is null) await replica.FetchAsync(request.Name, user.Directory);
         // Refused before it costs a check; checked again when published, since others may publish meanwhile.
         if (user.Dataset.FileOf(request.Name) is null) CheckQuota(request.Program.Length);
 
@@ -50,6 +53,8 @@ public sealed class BenchmarkUploads(UserBenchmarks user, OneOffJobs jobs, IOpti
                 else
                 {
                     CheckQuota(request.Program.Length);
+                    if (replica is not null && !await replica.PublishAsync(request.Name + extension, request.Program.Memory))
+                        throw new RpcException(new Status(StatusCode.AlreadyExists, $"{uri} was just published elsewhere in the cluster with another program; choose another name"));
                     File.Move(staged, Path.Combine(user.Directory, request.Name + extension));
                 }
             }

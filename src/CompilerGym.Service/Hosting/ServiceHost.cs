@@ -44,7 +44,12 @@ public static class ServiceHost
             AppContext.SetData("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit", ThreadPoolSpinLimit);
     }
 
-    public static WebApplication Build(string[] args, IEnumerable<KeyValuePair<string, string?>>? settings = null)
+    /// <summary>
+    /// The server; <paramref name="extend"/> adds to it before it is built (a cluster's silo, whose
+    /// services replace the single process's <see cref="ISessions"/>).
+    /// </summary>
+    public static WebApplication Build(string[] args, IEnumerable<KeyValuePair<string, string?>>? settings = null,
+        Action<WebApplicationBuilder, ServiceOptions>? extend = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
         builder.Configuration.AddEnvironmentVariables("CGYM_");
@@ -86,6 +91,7 @@ public static class ServiceHost
         builder.Services.AddSingleton<WorkerErrors>();
         builder.Services.AddSingleton<FileAccessPolicy>();
         builder.Services.AddSingleton<SessionManager>();
+        builder.Services.AddSingleton<ISessions>(services => services.GetRequiredService<SessionManager>());
         builder.Services.AddSingleton<OneOffJobs>();
         builder.Services.AddSingleton<TrustedBuilds>();
         builder.Services.AddSingleton<BenchmarkUploads>();
@@ -113,6 +119,7 @@ public static class ServiceHost
             });
         });
 
+        extend?.Invoke(builder, options);
         var app = builder.Build();
         app.MapGrpcService<CompilerGymService>();
         app.MapGrpcHealthChecksService();

@@ -26,22 +26,26 @@ namespace CompilerGym.Service.Sessions;
 /// the session restored without it, as at a time-out; one served but not yet recorded is undone.
 /// </summary>
 public sealed class SessionManager(WorkerPool pool, WorkerErrors errors, FileAccessPolicy files, TrustedBuilds builds,
-    IOptions<ServiceOptions> options, ConnectionTracker connections, EnvRegistry registry, ILogger<SessionManager> logger)
+    IOptions<ServiceOptions> options, ConnectionTracker connections, EnvRegistry registry, ILogger<SessionManager> logger) : ISessions
 {
     private readonly ConcurrentDictionary<string, Session> _sessions = new();
     private readonly ServiceOptions _options = options.Value;
 
     public int Count => _sessions.Count;
 
-    public async Task<StartSessionReply> StartAsync(StartSessionRequest request, string connectionId, CancellationToken cancellation = default)
+    public Task<StartSessionReply> StartAsync(StartSessionRequest request, string connectionId, CancellationToken cancellation = default) =>
+        StartAsync(request, connectionId, NewId(), cancellation);
+
+    /// <summary>Starts a session under an id of the caller's choosing (a cluster's, unique across its silos).</summary>
+    public async Task<StartSessionReply> StartAsync(StartSessionRequest request, string connectionId, string id, CancellationToken cancellation = default)
     {
         if (request.Benchmark.Length == 0) throw Invalid("StartSession needs a benchmark");
         files.CheckBenchmarkAllowed(request.Benchmark);
         files.CheckCustomActionsAllowed(request.CustomActions);
         CheckCapacity();
         await builds.EnsureAsync(request.Benchmark);
+        if (_sessions.ContainsKey(id)) throw new RpcException(new Status(StatusCode.AlreadyExists, $"session '{id}' exists"));
         var record = request.Clone();
-        string id = NewId();
         // The set-up limit covers building the program; the actions a client gives are a step of
         // its own choosing, under the step limit as any step: else a client could run anything for
         // as long as the set-up limit by asking for it here.
@@ -121,13 +125,17 @@ public sealed class SessionManager(WorkerPool pool, WorkerErrors errors, FileAcc
         finally { Leave(session); }
     }
 
-    public async Task<ForkReply> ForkAsync(ForkRequest request, string connectionId, CancellationToken cancellation = default)
+    public Task<ForkReply> ForkAsync(ForkRequest request, string connectionId, CancellationToken cancellation = default) =>
+        ForkAsync(request, connectionId, NewId(), cancellation);
+
+    /// <summary>Forks a session into one under an id of the caller's choosing.</summary>
+    public async Task<ForkReply> ForkAsync(ForkRequest request, string connectionId, string id, CancellationToken cancellation = default)
     {
         var source = await EnterAsync(request.SessionId, connectionId, cancellation);
         try
         {
             CheckCapacity();
-            string id = NewId();
+            if (_sessions.ContainsKey(id)) throw new RpcException(new Status(StatusCode.AlreadyExists, $"session '{id}' exists"));
             var fork = new WorkerRequest { Fork = new ForkRequest { SessionId = id } };
             await CallAsync(source, fork, _options.StepTimeLimit, $"forking session {source.Id}", cancellation);
             source.Worker.Attach();
@@ -142,6 +150,40 @@ public sealed class SessionManager(WorkerPool pool, WorkerErrors errors, FileAcc
         var session = await EnterAsync(request.SessionId, connectionId);
         try { return (await CallAsync(session, new WorkerRequest { State = request }, _options.StepTimeLimit, "reading the state")).State; }
         finally { Leave(session); }
+    }
+
+    /// <summary>Whether this process hosts the session.</summary>
+    public bool Contains(string sessionId) => _sessions.ContainsKey(sessionId);
+
+    /// <summary>
+    /// A StartSession request that recreates the session as it is now, actions included (a copy).
+    /// Taken between requests, as the session's requests take turns.
+    /// </summary>
+    public StartSessionRequest RecordOf(string sessionId) =>
+        _sessions.TryGetValue(sessionId, out var session) ? session.Record.Clone() : throw UnknownSession(sessionId);
+
+    /// <summary>
+    /// Rebuilds a session from its record in a new worker, under its own id: a session whose host
+    /// stopped, moved here. Its actions, each of which once ran within a step's limit, replay under
+    /// the set-up limit, as when a session is restored after its worker failed.
+    /// </summary>
+    public async Task RestoreAsync(string id, StartSessionRequest record, string connectionId)
+    {
+        if (_sessions.ContainsKey(id)) return;
+        files.CheckBenchmarkAllowed(record.Benchmark);
+        files.CheckCustomActionsAllowed(record.CustomActions);
+        CheckCapacity();
+        await builds.EnsureAsync(record.Benchmark);
+        var (worker, reply) = await StartInNewWorkerAsync(id, record, $"restoring a session on {record.Benchmark}");
+        var kept = record.Clone();
+        kept.Benchmark = reply.Benchmark;
+        kept.ActionSpace = reply.ActionSpace.Name;
+        if (!_sessions.TryAdd(id, new Session(id, worker, kept, reply.ActionSpace, connectionId)))
+        {
+            DetachFrom(worker); // restored meanwhile by another request
+            return;
+        }
+        logger.LogInformation("session {Id} restored on {Benchmark} from {Count} actions in worker {Pid}", id, reply.Benchmark, record.Actions.Count, worker.Pid);
     }
 
     public async Task EndAsync(string sessionId, string reason)

@@ -1,0 +1,84 @@
+using System.ComponentModel.DataAnnotations;
+using System.Net;
+using System.Net.Sockets;
+using CompilerGym.Service.Benchmarks;
+using CompilerGym.Service.Cluster.Sessions;
+using CompilerGym.Service.Hosting;
+using CompilerGym.Service.Sessions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+using StackExchange.Redis;
+
+namespace CompilerGym.Service.Cluster;
+
+/// <summary>
+/// Makes a server a silo of an Orleans cluster whose membership, session records and uploads live
+/// in Redis: the same gRPC front end then serves every session of the cluster (see
+/// <see cref="ClusterSessions"/>). Without <see cref="ClusterSettings.Redis"/>, it changes nothing.
+/// </summary>
+public static class ClusterHost
+{
+    private const string ServiceId = "compiler-gym";
+
+    /// <summary>For <see cref="ServiceHost.Build"/>: adds the silo when the configuration names a cluster.</summary>
+    public static void Extend(WebApplicationBuilder builder, ServiceOptions service)
+    {
+        var settings = builder.Configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
+        if (!settings.Enabled) return;
+        var errors = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(settings, new ValidationContext(settings), errors, validateAllProperties: true))
+            throw new InvalidOperationException(string.Join("; ", errors.Select(e => e.ErrorMessage)));
+        var redis = ConfigurationOptions.Parse(settings.Redis!);
+        var advertised = AdvertisedAddress(settings, service);
+
+        // Orleans tells of every membership change at Information; its warnings are what an operator needs.
+        builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(new ClusterKeys(settings.ClusterId));
+        builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redis));
+        builder.Services.AddSingleton<IUploadReplica, RedisUploads>();
+        builder.Services.AddSingleton<SiloActivity>();
+        builder.Services.AddSingleton<ISessions, ClusterSessions>();
+        builder.Services.AddHostedService<SiloStatusPublisher>();
+        builder.Host.UseOrleans(silo =>
+        {
+            silo.UseRedisClustering(o => o.ConfigurationOptions = redis.Clone());
+            silo.AddRedisGrainStorage(SessionGrainBase.Storage, o => o.ConfigurationOptions = redis.Clone());
+            silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (settings.ClusterId, ServiceId));
+            // Clients reach the cluster through the gRPC front ends, not Orleans' own gateways.
+            silo.ConfigureEndpoints(advertised, settings.SiloPort, gatewayPort: 0, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));
+            silo.Configure<ClusterMembershipOptions>(o =>
+            {
+                o.ProbeTimeout = TimeSpan.FromSeconds(settings.ProbeTimeoutSeconds);
+                o.NumMissedProbesLimit = settings.MissedProbesLimit;
+                o.NumVotesForDeathDeclaration = settings.DeathVotes;
+            });
+            // A request's own limits (steps, set-up) are kept by the silo that serves it; Orleans'
+            // time-out only catches a silo that stopped answering.
+            silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = service.SetupTimeLimit + service.StepTimeLimit + TimeSpan.FromMinutes(1));
+            // A session's grain unused for the idle time-out ends it, as on a single server.
+            var idle = TimeSpan.FromSeconds(service.IdleTimeoutSeconds);
+            silo.Configure<GrainCollectionOptions>(o =>
+            {
+                o.CollectionAge = idle;
+                o.CollectionQuantum = TimeSpan.FromTicks(Math.Min(o.CollectionQuantum.Ticks, idle.Ticks / 2));
+            });
+            if (settings.Kubernetes) silo.UseKubernetesHosting();
+        });
+    }
+
+    private static IPAddress AdvertisedAddress(ClusterSettings settings, ServiceOptions service)
+    {
+        if (settings.AdvertisedAddress is { Length: > 0 } text)
+            return IPAddress.TryParse(text, out var parsed) ? parsed
+                : throw new InvalidOperationException($"{ClusterSettings.Section}:{nameof(ClusterSettings.AdvertisedAddress)} '{text}' must be an IP address");
+        if (service.Host is "127.0.0.1" or "localhost" or "::1") return IPAddress.Loopback;
+        return Dns.GetHostAddresses(Dns.GetHostName()).FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
+            ?? throw new InvalidOperationException($"no IPv4 address to advertise to other silos: set {ClusterSettings.Section}:{nameof(ClusterSettings.AdvertisedAddress)}");
+    }
+}

@@ -1,0 +1,25 @@
+namespace CompilerGym.Service.Cluster.Sessions;
+
+/// <summary>
+/// One session of the cluster, keyed by its id. Requests and replies are the contract's messages,
+/// serialized: the grain forwards them to its silo's <see cref="Service.Sessions.SessionManager"/>.
+/// </summary>
+public interface ISessionGrain : IGrainWithStringKey
+{
+    Task<SessionAnswer> Start(byte[] request);
+    Task<SessionAnswer> Step(byte[] request);
+    Task<SessionAnswer> Reset(byte[] request);
+    Task<SessionAnswer> GetState(byte[] request);
+    /// <summary>Forks the session into the session <paramref name="forkId"/>, on this silo.</summary>
+    Task<SessionAnswer> Fork(string forkId);
+    /// <summary>Takes the record of a fork just made on this silo.</summary>
+    Task Adopt(byte[] record);
+    Task<SessionAnswer> End(string reason);
+}
+
+/// <summary>A reply (a serialized message), or the status of a refusal: gRPC's exceptions do not cross silos.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SessionAnswer([property: Id(0)] byte[]? Reply, [property: Id(1)] int Code, [property: Id(2)] string Message, [property: Id(3)] string Reason)
+{
+    public static SessionAnswer Of(byte[] reply) => new(reply, 0, "", "");
+}

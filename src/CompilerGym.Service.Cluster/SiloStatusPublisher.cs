@@ -1,0 +1,52 @@
+using System.Diagnostics;
+using CompilerGym.Service.Sessions;
+using CompilerGym.Service.Workers;
+using Microsoft.Extensions.Hosting;
+using StackExchange.Redis;
+
+namespace CompilerGym.Service.Cluster;
+
+/// <summary>
+/// Publishes this silo's figures to Redis every few seconds (sessions, steps per second, its
+/// workers' memory, its gRPC address), for <c>cgym cluster status</c>. Each entry expires unless
+/// renewed, so a dead silo drops out of the list by itself.
+/// </summary>
+public sealed class SiloStatusPublisher(IConnectionMultiplexer redis, ClusterKeys keys, SiloActivity activity, SessionManager sessions,
+    WorkerPool workers, ClusterSettings settings, Microsoft.AspNetCore.Hosting.Server.IServer server) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stopping)
+    {
+        var interval = TimeSpan.FromSeconds(settings.StatusIntervalSeconds);
+        long steps = activity.Steps, at = Stopwatch.GetTimestamp();
+        using var timer = new PeriodicTimer(interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping))
+            {
+                long nowSteps = activity.Steps;
+                double rate = (nowSteps - steps) / Stopwatch.GetElapsedTime(at).TotalSeconds;
+                (steps, at) = (nowSteps, Stopwatch.GetTimestamp());
+                try { await PublishAsync(rate, nowSteps); }
+                catch (RedisException) { } // Redis away for a moment: the next tick tries again
+            }
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    private async Task PublishAsync(double rate, long nowSteps)
+    {
+                var addresses = server.Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses;
+                string key = keys.Silo(activity.Host);
+                var database = redis.GetDatabase();
+                await database.HashSetAsync(key, [
+                    new("silo", activity.Host),
+                    new("gateway", string.Join(",", addresses ?? [])),
+                    new("sessions", sessions.Count),
+                    new("steps_per_second", Math.Round(rate, 1)),
+                    new("steps", nowSteps),
+                    new("worker_mib", workers.ResidentBytes() >> 20),
+                    new("updated", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()),
+                ]);
+                await database.KeyExpireAsync(key, TimeSpan.FromSeconds(settings.StatusIntervalSeconds * 3));
+    }
+}
