@@ -86,6 +86,9 @@ public sealed class RemoteEnv : ICompilerEnv
     /// <summary>The server's id of this session (null before the first reset).</summary>
     public string? SessionId => _sessionId;
 
+    /// <summary>On a cluster, the silo the session started on (null elsewhere, and before the first reset).</summary>
+    public string? Host { get; private set; }
+
     /// <summary>
     /// Uploads a program (bitcode, IR text or C source, told apart by the server) under a name of
     /// letters, digits, '-', '_' and '.'; returns its URI, <c>benchmark://user-v0/NAME</c>. A server
@@ -113,6 +116,7 @@ public sealed class RemoteEnv : ICompilerEnv
             start.CustomActions.AddRange(respace ? options!.CustomActions ?? [] : _customActions ?? []);
             var started = await CallAsync(() => _connection.Client.StartSessionAsync(start, _connection.Headers).ResponseAsync);
             _sessionId = started.SessionId;
+            Host = started.Host.OrNull();
             Adopt(started.Benchmark, started.ActionSpace, start.ObservationSpace, start.RewardSpace, [.. start.CustomActions]);
             return new ResetResult(started.Observation?.ToCore(), new ResetInfo(started.Benchmark, started.ActionSpace.Name, started.Seconds));
         }

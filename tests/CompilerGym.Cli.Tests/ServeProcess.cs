@@ -9,6 +9,7 @@ internal sealed class ServeProcess : IDisposable
     private static readonly TimeSpan s_startTime = TimeSpan.FromMinutes(2);
 
     private readonly Process _process;
+    private readonly System.Text.StringBuilder _errors = new();
 
     /// <summary>Starts the server and reads its address and token file from its first lines.</summary>
     public ServeProcess(IReadOnlyDictionary<string, string> environment, params string[] args)
@@ -17,15 +18,14 @@ internal sealed class ServeProcess : IDisposable
         foreach (string a in (string[])[CgymProcess.Dll, "serve", "--port", "0", .. args]) info.ArgumentList.Add(a);
         foreach (var (name, value) in environment) info.Environment[name] = value;
         _process = Process.Start(info)!;
-        var errors = new System.Text.StringBuilder();
-        _process.ErrorDataReceived += (_, e) => { lock (errors) errors.AppendLine(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { lock (_errors) _errors.AppendLine(e.Data); };
         _process.BeginErrorReadLine();
         try
         {
             while (Address == "" || TokenFile == "")
             {
                 string line = _process.StandardOutput.ReadLineAsync().WaitAsync(s_startTime).GetAwaiter().GetResult()
-                    ?? throw new InvalidOperationException($"cgym serve ended before it listened: {Errors()}");
+                    ?? throw new InvalidOperationException($"cgym serve ended before it listened: {Log}");
                 if (line.StartsWith(Listening)) Address = line[Listening.Length..];
                 if (line.StartsWith(TokenIn)) TokenFile = line[TokenIn.Length..];
             }
@@ -35,7 +35,12 @@ internal sealed class ServeProcess : IDisposable
             Dispose();
             throw;
         }
-        string Errors() { lock (errors) return errors.ToString(); }
+    }
+
+    /// <summary>What the server has logged so far (its standard error).</summary>
+    public string Log
+    {
+        get { lock (_errors) return _errors.ToString(); }
     }
 
     public string Address { get; } = "";

@@ -10,20 +10,23 @@ namespace CompilerGym.Service.Cluster.Sessions;
 
 /// <summary>
 /// The sessions of the whole cluster, as this silo's gRPC front end serves them: each request goes
-/// to the session's grain, wherever it lives. A request whose grain's silo died under it is sent
-/// once more, once the cluster has declared that silo dead: the grain is then activated on a
-/// surviving silo, which restores the session from its record. A step goes with a request id, its
-/// client's or a new one, so that a step the dead silo had already applied is not applied twice.
+/// to the session's grain, wherever it lives. A request whose grain's silo died is sent again until
+/// the cluster has declared that silo dead: the grain is then activated on a surviving silo, which
+/// restores the session from its record. A step goes with a request id, its client's or a new one,
+/// so that a step the dead silo had already applied is not applied twice.
 /// </summary>
 public sealed class ClusterSessions(IGrainFactory grains, ILogger<ClusterSessions> logger) : ISessions
 {
+    // How long a request keeps trying to reach its session while the cluster finds out that a silo died.
+    private static readonly TimeSpan s_recoveryLimit = TimeSpan.FromMinutes(1);
+
     // Ids say which kind of grain holds the session, as a fork's grain is placed differently.
     private const string StartedPrefix = "s", ForkPrefix = "f";
 
     public async Task<StartSessionReply> StartAsync(StartSessionRequest request, string connectionId, CancellationToken cancellation = default)
     {
         string id = StartedPrefix + Guid.NewGuid().ToString("N");
-        var reply = StartSessionReply.Parser.ParseFrom(await CallAsync(id, g => g.Start(request.ToByteArray()), retry: false));
+        var reply = StartSessionReply.Parser.ParseFrom(await CallAsync(id, g => g.Start(request.ToByteArray())));
         reply.SessionId = id;
         return reply;
     }
@@ -45,7 +48,7 @@ public sealed class ClusterSessions(IGrainFactory grains, ILogger<ClusterSession
     public async Task<ForkReply> ForkAsync(ForkRequest request, string connectionId, CancellationToken cancellation = default)
     {
         string id = ForkPrefix + Guid.NewGuid().ToString("N");
-        return ForkReply.Parser.ParseFrom(await CallAsync(request.SessionId, g => g.Fork(id), retry: false));
+        return ForkReply.Parser.ParseFrom(await CallAsync(request.SessionId, g => g.Fork(id)));
     }
 
     public async Task<GetStateReply> GetStateAsync(GetStateRequest request, string connectionId) =>
@@ -53,18 +56,29 @@ public sealed class ClusterSessions(IGrainFactory grains, ILogger<ClusterSession
 
     public async Task EndAsync(string sessionId, string reason) => await CallAsync(sessionId, g => g.End(reason));
 
-    private async Task<byte[]> CallAsync(string sessionId, Func<ISessionGrain, Task<SessionAnswer>> call, bool retry = true)
+    private async Task<byte[]> CallAsync(string sessionId, Func<ISessionGrain, Task<SessionAnswer>> call)
     {
         var grain = Grain(sessionId);
-        SessionAnswer answer;
-        try { answer = await call(grain); }
-        catch (SiloUnavailableException e) when (retry)
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        for (var pause = TimeSpan.FromMilliseconds(50); ; pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.TicksPerSecond)))
         {
-            logger.LogWarning("session {Id}: its silo became unavailable ({Error}); sending the request again", sessionId, e.Message);
-            answer = await call(grain);
+            SessionAnswer answer;
+            try { answer = await call(grain); }
+            catch (Exception e) when (IsSiloLoss(e) && clock.Elapsed < s_recoveryLimit)
+            {
+                // Until the cluster declares the silo dead, the grain is still said to live there.
+                logger.LogWarning("session {Id}: its silo is unreachable ({Error}); sending the request again", sessionId, e.Message);
+                await Task.Delay(pause);
+                continue;
+            }
+            return answer.Reply ?? throw ErrorReason.Exception((StatusCode)answer.Code, answer.Message, answer.Reason);
         }
-        return answer.Reply ?? throw ErrorReason.Exception((StatusCode)answer.Code, answer.Message, answer.Reason);
     }
+
+    // A request that did not reach its grain's silo, or whose silo died under it. Either is safe to
+    // send again: a step carries its request id, a start or a fork the id of what it makes.
+    private static bool IsSiloLoss(Exception e) => e is SiloUnavailableException or OrleansMessageRejectionException
+        or Orleans.Runtime.Messaging.ConnectionFailedException;
 
     private ISessionGrain Grain(string sessionId) =>
         sessionId.StartsWith(StartedPrefix, StringComparison.Ordinal) ? grains.GetGrain<ISessionGrain>(sessionId, SessionGrain.ClassName)

@@ -1,0 +1,107 @@
+using CompilerGym.Client;
+using CompilerGym.Core.Envs;
+using CompilerGym.Llvm.Datasets;
+using CompilerGym.Llvm.Env;
+
+namespace CompilerGym.Service.Cluster.Tests;
+
+/// <summary>
+/// Sessions on a cluster of silos, each a process: spread by placement, and carried on, with the
+/// same state, when the silo hosting them is killed or shut down. Every episode is checked against
+/// the in-process environment replaying the same actions.
+/// </summary>
+public class ClusterSessionTests
+{
+    private const string Observation = "IrInstructionCount";
+    private static readonly string[] s_builtins = ["benchmark://builtin-v0/crc32", "benchmark://builtin-v0/sha256"];
+    private const string Uploaded = "benchmark://builtin-v0/qsort";
+
+    [Fact]
+    public void SessionsSpreadOverSilosAndCarryOnWhenASiloIsKilled()
+    {
+        using var cluster = new LocalCluster(silos: 3);
+        // Uploaded through one silo, used through another: the program must be where every silo reads it.
+        var episodes = Start(cluster, count: 12, uploadThrough: cluster.Addresses[1], gateway: cluster.Addresses[0]);
+        try
+        {
+            foreach (var episode in episodes) episode.Step(4);
+            var hosts = episodes.Select(e => cluster.SiloOf(e.Env.Host)).ToList();
+            Assert.DoesNotContain(-1, hosts);
+            Assert.True(hosts.Distinct().Count() >= 2, $"12 sessions all on silo {hosts[0]}");
+            // The client's gateway survives; the busiest other silo dies with its workers.
+            int victim = hosts.Where(h => h != 0).GroupBy(h => h).OrderByDescending(g => g.Count()).Select(g => g.Key).FirstOrDefault(1);
+            cluster.Kill(victim);
+            try { foreach (var episode in episodes) episode.Step(4); }
+            catch (Grpc.Core.RpcException e) { throw new Xunit.Sdk.XunitException($"{e.Status}\n{cluster.Logs}"); }
+            foreach (var episode in episodes) episode.CheckAgainstInProcess();
+        }
+        finally { Close(episodes); }
+    }
+
+    [Fact]
+    public void ASiloShutDownHandsItsSessionsOverWithoutAnError()
+    {
+        using var cluster = new LocalCluster(silos: 2);
+        var episodes = Start(cluster, count: 6, uploadThrough: cluster.Addresses[0], gateway: cluster.Addresses[0]);
+        try
+        {
+            foreach (var episode in episodes) episode.Step(3);
+            Assert.Contains(episodes, e => cluster.SiloOf(e.Env.Host) == 1);
+            cluster.Stop(1);
+            foreach (var episode in episodes) episode.Step(3);
+            foreach (var episode in episodes) episode.CheckAgainstInProcess();
+        }
+        finally { Close(episodes); }
+    }
+
+    private static List<Episode> Start(LocalCluster cluster, int count, string uploadThrough, string gateway)
+    {
+        string uploaded;
+        using (var uploader = new RemoteEnv(uploadThrough))
+            uploaded = uploader.AddBenchmark("cluster-upload", File.ReadAllBytes(BenchmarkStore.Default.Get(Uploaded).BitcodePath));
+        var episodes = new List<Episode>();
+        for (int i = 0; i < count; i++)
+        {
+            var env = new RemoteEnv(gateway, observationSpace: Observation);
+            string benchmark = i % 3 == 0 ? uploaded : s_builtins[i % 2];
+            env.Reset(benchmark);
+            episodes.Add(new Episode(env, benchmark == uploaded ? Uploaded : benchmark, new Random(i)));
+        }
+        return episodes;
+    }
+
+    private static void Close(List<Episode> episodes)
+    {
+        foreach (var episode in episodes) episode.Env.Dispose();
+    }
+
+    /// <summary>One client's session, its actions so far and its last observation.</summary>
+    private sealed class Episode(RemoteEnv env, string sameProgram, Random random)
+    {
+        private readonly List<int> _actions = [];
+        private double _last;
+
+        public RemoteEnv Env { get; } = env;
+
+        public void Step(int steps)
+        {
+            for (int i = 0; i < steps; i++)
+            {
+                int action = random.Next(Env.ActionSpace.N);
+                _actions.Add(action);
+                _last = Env.Step(action).Observation!.AsDouble();
+            }
+        }
+
+        /// <summary>The in-process env, given the same program and actions, observes the same; the server's record holds those actions.</summary>
+        public void CheckAgainstInProcess()
+        {
+            using var local = new LlvmEnv(observationSpace: Observation);
+            local.Reset(sameProgram);
+            double expected = 0;
+            foreach (int action in _actions) expected = local.Step(action).Observation!.AsDouble();
+            Assert.Equal(expected, _last);
+            Assert.Equal(_actions.Select(a => Env.ActionSpace.Names![a]), Env.State.Actions);
+        }
+    }
+}
