@@ -19,6 +19,8 @@ packages=(llvm-22 llvm-22-dev clang-22 lld-22 make csmith libcsmith-dev patchelf
   dpkg-dev debian-archive-keyring cmake tcl
   # The service's sandbox for workers, compilers and client programs.
   bubblewrap
+  # Cluster mode keeps its membership, sessions and uploads in Redis; the cluster tests start their own server.
+  redis-server
   # The Python client and its tests, run with Debian's /usr/bin/python3; pip installs the package
   # offline into a venv (setuptools builds it; the venv gets pip from python3-venv's python3-pip-whl).
   python3-grpcio python3-grpc-tools python3-protobuf python3-numpy python3-pytest
