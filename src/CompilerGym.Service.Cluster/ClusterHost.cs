@@ -42,13 +42,14 @@ public static class ClusterHost
         builder.Services.AddSingleton(new ClusterKeys(settings.ClusterId));
         builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redis));
         builder.Services.AddSingleton<IUploadReplica, RedisUploads>();
+        builder.Services.AddSingleton(services => new SessionRecords(services.GetRequiredService<IConnectionMultiplexer>(),
+            services.GetRequiredService<ClusterKeys>(), TimeSpan.FromSeconds(service.IdleTimeoutSeconds)));
         builder.Services.AddSingleton<SiloActivity>();
         builder.Services.AddSingleton<ISessions, ClusterSessions>();
         builder.Services.AddHostedService<SiloStatusPublisher>();
         builder.Host.UseOrleans(silo =>
         {
             silo.UseRedisClustering(o => o.ConfigurationOptions = redis.Clone());
-            silo.AddRedisGrainStorage(SessionGrainBase.Storage, o => o.ConfigurationOptions = redis.Clone());
             silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (settings.ClusterId, ServiceId));
             // Clients reach the cluster through the gRPC front ends, not Orleans' own gateways.
             silo.ConfigureEndpoints(advertised, settings.SiloPort, gatewayPort: 0, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));

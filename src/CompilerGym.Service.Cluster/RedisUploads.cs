@@ -51,5 +51,9 @@ public sealed class ClusterKeys(string clusterId)
 
     public string Silo(string host) => $"cgym:{clusterId}:silo:{host}";
 
+    public string Session(string id) => $"cgym:{clusterId}:session:{id}";
+
+    public string SessionActions(string id) => $"cgym:{clusterId}:session:{id}:actions";
+
     public string SiloPattern => $"cgym:{clusterId}:silo:*";
 }

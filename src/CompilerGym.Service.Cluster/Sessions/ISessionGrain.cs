@@ -12,8 +12,8 @@ public interface ISessionGrain : IGrainWithStringKey
     Task<SessionAnswer> GetState(byte[] request);
     /// <summary>Forks the session into the session <paramref name="forkId"/>, on this silo.</summary>
     Task<SessionAnswer> Fork(string forkId);
-    /// <summary>Takes the record of a fork just made on this silo.</summary>
-    Task Adopt(byte[] record);
+    /// <summary>Activates a fork's grain beside the session it was forked from (the call places it).</summary>
+    Task Adopt();
     Task<SessionAnswer> End(string reason);
 }
 

@@ -6,23 +6,26 @@ using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Orleans.Placement;
-using Orleans.Runtime;
 
 namespace CompilerGym.Service.Cluster.Sessions;
 
 /// <summary>
 /// A session on the cluster. The silo that activates it hosts the session in its own
 /// <see cref="SessionManager"/>, with a worker process of its own as on a single server; every
-/// request that changes the session writes its record to Redis before it is answered. When the
-/// silo stops (killed, or shut down), the next request activates the grain on another silo, which
-/// rebuilds the session from the record by replay: the client sees the same state.
+/// request that changes the session writes its record to Redis (<see cref="SessionRecords"/>)
+/// before it is answered. When the silo stops (killed, or shut down), the next request activates
+/// the grain on another silo, which rebuilds the session from the record by replay: the client
+/// sees the same state.
 /// </summary>
-public abstract class SessionGrainBase(SessionManager local, UserBenchmarks uploads, SiloActivity activity,
-    IPersistentState<SessionRecordState> state, ILogger logger) : Grain, ISessionGrain
+public abstract class SessionGrainBase(SessionManager local, SessionRecords records, UserBenchmarks uploads, SiloActivity activity, ILogger logger)
+    : Grain, ISessionGrain
 {
-    public const string Storage = "sessions";
     // Sessions of the cluster are not tied to one connection: a client may come back through any silo.
     private const string Connection = "cluster";
+
+    // The last step's request id and reply: a step sent again after its reply was lost gets this reply.
+    private string _lastRequestId = "";
+    private byte[]? _lastReply;
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -32,24 +35,35 @@ public abstract class SessionGrainBase(SessionManager local, UserBenchmarks uplo
         await uploads.EnsureLocalAsync(start.Benchmark);
         var reply = await local.StartAsync(start, Connection, Id);
         reply.Host = activity.Host;
-        await SaveAsync();
+        await records.WriteAsync(Id, local.RecordOf(Id));
         return reply;
     });
 
     public Task<SessionAnswer> Step(byte[] request) => Answer(async () =>
     {
         var step = StepRequest.Parser.ParseFrom(request);
-        if (step.RequestId.Length > 0 && step.RequestId == state.State.LastRequestId && state.State.LastReply is { } last)
-            return StepReply.Parser.ParseFrom(last);
         await EnsureLocalAsync();
+        if (step.RequestId.Length > 0 && step.RequestId == _lastRequestId)
+        {
+            if (_lastReply is { } last) return StepReply.Parser.ParseFrom(last);
+            // Applied, but its reply was lost with the silo that made it: the observations it asked
+            // for, as they are now (its reward, which compared the program with its state before, is lost).
+            var observe = step.Clone();
+            observe.Actions.Clear();
+            observe.ActionNames.Clear();
+            return await local.StepAsync(observe, Connection);
+        }
+        int before = local.ActionCount(Id);
         var reply = await local.StepAsync(step, Connection);
         activity.Stepped();
+        var added = local.ActionsFrom(Id, before);
         // A step that asks only for observations changes nothing to keep.
-        if (step.Actions.Count > 0 || step.ActionNames.Count > 0)
+        if (added.Count > 0)
         {
-            state.State.LastRequestId = step.RequestId;
-            state.State.LastReply = step.RequestId.Length > 0 ? reply.ToByteArray() : null;
-            await SaveAsync();
+            await records.AppendAsync(Id, added, step.RequestId);
+            (_lastRequestId, _lastReply) = (step.RequestId, step.RequestId.Length > 0 ? reply.ToByteArray() : null);
+            // Needed only if this silo dies before the client has the reply: not waited for.
+            if (_lastReply is { } bytes) _ = records.KeepReplyAsync(Id, bytes);
         }
         return reply;
     });
@@ -60,9 +74,8 @@ public abstract class SessionGrainBase(SessionManager local, UserBenchmarks uplo
         await EnsureLocalAsync();
         await uploads.EnsureLocalAsync(reset.Benchmark);
         var reply = await local.ResetAsync(reset, Connection);
-        state.State.LastRequestId = "";
-        state.State.LastReply = null;
-        await SaveAsync();
+        (_lastRequestId, _lastReply) = ("", null);
+        await records.WriteAsync(Id, local.RecordOf(Id));
         return reply;
     });
 
@@ -76,22 +89,19 @@ public abstract class SessionGrainBase(SessionManager local, UserBenchmarks uplo
     {
         await EnsureLocalAsync();
         var reply = await local.ForkAsync(new ForkRequest { SessionId = Id }, Connection, forkId);
+        await records.WriteAsync(forkId, local.RecordOf(forkId));
         // Called from here, the fork's grain is placed on this silo, where its session now is.
-        await GrainFactory.GetGrain<ISessionGrain>(forkId, ForkedSessionGrain.ClassName).Adopt(local.RecordOf(forkId).ToByteArray());
+        await GrainFactory.GetGrain<ISessionGrain>(forkId, ForkedSessionGrain.ClassName).Adopt();
         return reply;
     });
 
-    public async Task Adopt(byte[] record)
-    {
-        state.State = new SessionRecordState { Record = record };
-        await state.WriteStateAsync();
-    }
+    public Task Adopt() => Task.CompletedTask;
 
     public Task<SessionAnswer> End(string reason) => Answer(async () =>
     {
-        if (!state.RecordExists && !local.Contains(Id)) throw UnknownSession();
         if (local.Contains(Id)) await local.EndAsync(Id, reason);
-        await state.ClearStateAsync();
+        else if ((await records.ReadAsync(Id)).Record is null) throw UnknownSession();
+        await records.DeleteAsync(Id);
         DeactivateOnIdle();
         return new EndSessionReply();
     });
@@ -100,7 +110,7 @@ public abstract class SessionGrainBase(SessionManager local, UserBenchmarks uplo
     {
         // Unused for the idle time-out, the session ends; a silo shutting down keeps the record, so
         // another silo takes the session over at its next request.
-        if (reason.ReasonCode == DeactivationReasonCode.ActivationIdle) await state.ClearStateAsync();
+        if (reason.ReasonCode == DeactivationReasonCode.ActivationIdle) await records.DeleteAsync(Id);
         if (local.Contains(Id))
         {
             try { await local.EndAsync(Id, $"its grain was deactivated ({reason.ReasonCode})"); }
@@ -112,17 +122,12 @@ public abstract class SessionGrainBase(SessionManager local, UserBenchmarks uplo
     private async Task EnsureLocalAsync()
     {
         if (local.Contains(Id)) return;
-        if (state.State.Record is not { } bytes) throw UnknownSession();
-        var record = StartSessionRequest.Parser.ParseFrom(bytes);
+        var (record, lastRequestId, lastReply) = await records.ReadAsync(Id);
+        if (record is null) throw UnknownSession();
         logger.LogInformation("session {Id} moves to silo {Host}: replaying {Count} actions", Id, activity.Host, record.Actions.Count);
         await uploads.EnsureLocalAsync(record.Benchmark);
         await local.RestoreAsync(Id, record, Connection);
-    }
-
-    private async Task SaveAsync()
-    {
-        state.State.Record = local.RecordOf(Id).ToByteArray();
-        await state.WriteStateAsync();
+        (_lastRequestId, _lastReply) = (lastRequestId, lastReply);
     }
 
     private RpcException UnknownSession() => new(new Status(StatusCode.NotFound,
@@ -137,18 +142,16 @@ public abstract class SessionGrainBase(SessionManager local, UserBenchmarks uplo
 
 /// <summary>A session started by a client: placed on the silo with the fewest activations.</summary>
 [ActivationCountBasedPlacement]
-public sealed class SessionGrain(SessionManager local, UserBenchmarks uploads, SiloActivity activity,
-    [PersistentState("session", SessionGrainBase.Storage)] IPersistentState<SessionRecordState> state, ILogger<SessionGrain> logger)
-    : SessionGrainBase(local, uploads, activity, state, logger)
+public sealed class SessionGrain(SessionManager local, SessionRecords records, UserBenchmarks uploads, SiloActivity activity, ILogger<SessionGrain> logger)
+    : SessionGrainBase(local, records, uploads, activity, logger)
 {
     public static readonly string ClassName = typeof(SessionGrain).FullName!;
 }
 
 /// <summary>A fork: placed beside its source, whose worker it shares, as forks do on a single server.</summary>
 [PreferLocalPlacement]
-public sealed class ForkedSessionGrain(SessionManager local, UserBenchmarks uploads, SiloActivity activity,
-    [PersistentState("session", SessionGrainBase.Storage)] IPersistentState<SessionRecordState> state, ILogger<ForkedSessionGrain> logger)
-    : SessionGrainBase(local, uploads, activity, state, logger)
+public sealed class ForkedSessionGrain(SessionManager local, SessionRecords records, UserBenchmarks uploads, SiloActivity activity, ILogger<ForkedSessionGrain> logger)
+    : SessionGrainBase(local, records, uploads, activity, logger)
 {
     public static readonly string ClassName = typeof(ForkedSessionGrain).FullName!;
 }

@@ -162,6 +162,14 @@ public sealed class SessionManager(WorkerPool pool, WorkerErrors errors, FileAcc
     public StartSessionRequest RecordOf(string sessionId) =>
         _sessions.TryGetValue(sessionId, out var session) ? session.Record.Clone() : throw UnknownSession(sessionId);
 
+    /// <summary>The actions of the session's record from the <paramref name="start"/>th on: those a step just added.</summary>
+    public IReadOnlyList<string> ActionsFrom(string sessionId, int start) =>
+        _sessions.TryGetValue(sessionId, out var session) ? [.. session.Record.Actions.Skip(start)] : throw UnknownSession(sessionId);
+
+    /// <summary>How many actions the session's record holds.</summary>
+    public int ActionCount(string sessionId) =>
+        _sessions.TryGetValue(sessionId, out var session) ? session.Record.Actions.Count : throw UnknownSession(sessionId);
+
     /// <summary>
     /// Rebuilds a session from its record in a new worker, under its own id: a session whose host
     /// stopped, moved here. Its actions, each of which once ran within a step's limit, replay under

@@ -1,0 +1,66 @@
+using CompilerGym.Protocol.V1;
+using Google.Protobuf;
+using StackExchange.Redis;
+
+namespace CompilerGym.Service.Cluster.Sessions;
+
+/// <summary>
+/// The cluster's records of its sessions, in Redis: how each started (a StartSession request
+/// without actions) in a hash, with its last step's request id and reply, and its actions in a
+/// list beside it, which a step appends to (one round trip, whatever the episode's length). Both
+/// expire when unused for twice the idle time-out, so a cluster that died whole leaves nothing behind.
+/// </summary>
+public sealed class SessionRecords(IConnectionMultiplexer redis, ClusterKeys keys, TimeSpan idleTimeout)
+{
+    private const string StartField = "start", RequestField = "request", ReplyField = "reply";
+
+    private IDatabase Database => redis.GetDatabase();
+    private TimeSpan Expiry => idleTimeout * 2;
+
+    /// <summary>A session's record (null if it has none) and its last step's request id and reply.</summary>
+    public async Task<(StartSessionRequest? Record, string LastRequestId, byte[]? LastReply)> ReadAsync(string id)
+    {
+        var database = Database;
+        var fields = database.HashGetAsync(keys.Session(id), [StartField, RequestField, ReplyField]);
+        var actions = database.ListRangeAsync(keys.SessionActions(id));
+        var values = await fields;
+        if (values[0].IsNull) return (null, "", null);
+        var record = StartSessionRequest.Parser.ParseFrom((byte[])values[0]!);
+        record.Actions.AddRange((await actions).Select(a => (string)a!));
+        return (record, values[1].IsNull ? "" : (string)values[1]!, values[2].IsNullOrEmpty ? null : (byte[])values[2]!);
+    }
+
+    /// <summary>Replaces the whole record: at a start, a reset, a fork.</summary>
+    public Task WriteAsync(string id, StartSessionRequest record)
+    {
+        var start = record.Clone();
+        start.Actions.Clear();
+        var transaction = Database.CreateTransaction();
+        _ = transaction.KeyDeleteAsync([keys.Session(id), keys.SessionActions(id)]);
+        _ = transaction.HashSetAsync(keys.Session(id), StartField, start.ToByteArray());
+        if (record.Actions.Count > 0) _ = transaction.ListRightPushAsync(keys.SessionActions(id), [.. record.Actions.Select(a => (RedisValue)a)]);
+        Touch(transaction, id);
+        return transaction.ExecuteAsync();
+    }
+
+    /// <summary>Adds a step's actions, with its request id; its reply is kept apart (<see cref="KeepReplyAsync"/>).</summary>
+    public Task AppendAsync(string id, IReadOnlyList<string> actions, string requestId)
+    {
+        var transaction = Database.CreateTransaction();
+        _ = transaction.ListRightPushAsync(keys.SessionActions(id), [.. actions.Select(a => (RedisValue)a)]);
+        _ = transaction.HashSetAsync(keys.Session(id), [new(RequestField, requestId), new(ReplyField, RedisValue.EmptyString)]);
+        Touch(transaction, id);
+        return transaction.ExecuteAsync();
+    }
+
+    /// <summary>Keeps the reply of the step with that request id, for a client that sends it again after losing it.</summary>
+    public Task KeepReplyAsync(string id, byte[] reply) => Database.HashSetAsync(keys.Session(id), ReplyField, reply);
+
+    public Task DeleteAsync(string id) => Database.KeyDeleteAsync([keys.Session(id), keys.SessionActions(id)]);
+
+    private void Touch(ITransaction transaction, string id)
+    {
+        _ = transaction.KeyExpireAsync(keys.Session(id), Expiry);
+        _ = transaction.KeyExpireAsync(keys.SessionActions(id), Expiry);
+    }
+}
