@@ -6,6 +6,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Orleans.Placement;
+using StackExchange.Redis;
 
 namespace CompilerGym.Service.Cluster.Sessions;
 
@@ -53,18 +54,32 @@ public abstract class SessionGrainBase(SessionManager local, SessionRecords reco
             observe.ActionNames.Clear();
             return await local.StepAsync(observe, Connection);
         }
-        int before = local.ActionCount(Id);
-        var reply = await local.StepAsync(step, Connection);
-        activity.Stepped();
-        var added = local.ActionsFrom(Id, before);
+        var actions = local.ActionNamesOf(step);
         // A step that asks only for observations changes nothing to keep.
-        if (added.Count > 0)
+        if (actions.Count == 0) return await local.StepAsync(step, Connection);
+        // Recorded while the worker computes, so a step costs one of the two, not both; answered
+        // once both are done. A step that fails takes its record back.
+        int before = local.ActionCount(Id);
+        var recording = records.AppendAsync(Id, actions, step.RequestId);
+        StepReply reply;
+        try { reply = await local.StepAsync(step, Connection); }
+        catch (RpcException)
         {
-            await records.AppendAsync(Id, added, step.RequestId);
-            (_lastRequestId, _lastReply) = (step.RequestId, step.RequestId.Length > 0 ? reply.ToByteArray() : null);
-            // Needed only if this silo dies before the client has the reply: not waited for.
-            if (_lastReply is { } bytes) _ = records.KeepReplyAsync(Id, bytes);
+            await recording;
+            await records.TruncateAsync(Id, before, _lastRequestId);
+            throw;
         }
+        try { await recording; }
+        catch (RedisException e)
+        {
+            // Served but not recorded: the session here goes back to its record at its next request.
+            await local.EndAsync(Id, "its step could not be recorded");
+            throw new RpcException(new Status(StatusCode.Unavailable, $"the step could not be recorded ({e.Message}), so it was undone; try it again"));
+        }
+        activity.Stepped();
+        (_lastRequestId, _lastReply) = (step.RequestId, step.RequestId.Length > 0 ? reply.ToByteArray() : null);
+        // Needed only if this silo dies before the client has the reply: not waited for.
+        if (_lastReply is { } bytes) _ = records.KeepReplyAsync(Id, bytes);
         return reply;
     });
 

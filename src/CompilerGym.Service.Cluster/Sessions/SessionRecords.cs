@@ -53,6 +53,15 @@ public sealed class SessionRecords(IConnectionMultiplexer redis, ClusterKeys key
         return transaction.ExecuteAsync();
     }
 
+    /// <summary>Takes back what <see cref="AppendAsync"/> added, for a step that failed: the record keeps its first <paramref name="actions"/>.</summary>
+    public Task TruncateAsync(string id, int actions, string lastRequestId)
+    {
+        var transaction = Database.CreateTransaction();
+        _ = actions == 0 ? transaction.KeyDeleteAsync(keys.SessionActions(id)) : transaction.ListTrimAsync(keys.SessionActions(id), 0, actions - 1);
+        _ = transaction.HashSetAsync(keys.Session(id), RequestField, lastRequestId);
+        return transaction.ExecuteAsync();
+    }
+
     /// <summary>Keeps the reply of the step with that request id, for a client that sends it again after losing it.</summary>
     public Task KeepReplyAsync(string id, byte[] reply) => Database.HashSetAsync(keys.Session(id), ReplyField, reply);
 

@@ -162,9 +162,9 @@ public sealed class SessionManager(WorkerPool pool, WorkerErrors errors, FileAcc
     public StartSessionRequest RecordOf(string sessionId) =>
         _sessions.TryGetValue(sessionId, out var session) ? session.Record.Clone() : throw UnknownSession(sessionId);
 
-    /// <summary>The actions of the session's record from the <paramref name="start"/>th on: those a step just added.</summary>
-    public IReadOnlyList<string> ActionsFrom(string sessionId, int start) =>
-        _sessions.TryGetValue(sessionId, out var session) ? [.. session.Record.Actions.Skip(start)] : throw UnknownSession(sessionId);
+    /// <summary>The names of the actions a step asks for, checked against its session's action space.</summary>
+    public IReadOnlyList<string> ActionNamesOf(StepRequest request) =>
+        _sessions.TryGetValue(request.SessionId, out var session) ? ActionNames(session, request) : throw UnknownSession(request.SessionId);
 
     /// <summary>How many actions the session's record holds.</summary>
     public int ActionCount(string sessionId) =>
