@@ -6,36 +6,71 @@ namespace CompilerGym.Client;
 
 /// <summary>
 /// One stream of session calls (the contract's <c>Calls</c>), for one environment: a step this way
-/// costs about half the transport overhead of a unary call. Calls on it run one at a time.
+/// costs about half the transport overhead of a unary call. Calls on it run one at a time. It goes
+/// through the connection's current gateway, and is opened again there after a failover or a break.
 /// </summary>
-internal sealed class CallStream(Protocol.V1.CompilerGym.CompilerGymClient client, Metadata headers) : IDisposable
+internal sealed class CallStream(RemoteConnection connection) : IDisposable
 {
-    private readonly AsyncDuplexStreamingCall<CallRequest, CallReply> _call = client.Calls(headers);
+    private AsyncDuplexStreamingCall<CallRequest, CallReply>? _call;
+    private Gateway? _gateway;
+    private bool _broken;
 
     /// <summary>Sends a call and waits for its reply; a failed call throws its status as an RpcException.</summary>
     public CallReply Call(CallRequest request) => CallAsync(request).GetAwaiter().GetResult();
 
     public async Task<CallReply> CallAsync(CallRequest request)
     {
-        await _call.RequestStream.WriteAsync(request);
-        if (!await _call.ResponseStream.MoveNext(CancellationToken.None))
-            throw new RpcException(new Status(StatusCode.Unavailable, "the server closed the call stream"));
-        var reply = _call.ResponseStream.Current;
+        // An error the server answers is not retried elsewhere: only a gateway that is gone is.
+        var reply = await connection.CallAsync(gateway => SendAsync(gateway, request));
         return reply.KindCase == CallReply.KindOneofCase.Error
             ? throw ErrorReason.Exception((StatusCode)reply.Error.Code, reply.Error.Message, reply.Error.Reason)
             : reply;
     }
 
-    public void Dispose()
+    private async Task<CallReply> SendAsync(Gateway gateway, CallRequest request)
     {
-        // Close our side and let the server end the call, rather than resetting it under the server.
+        var call = Open(gateway);
         try
         {
-            if (_call.RequestStream.CompleteAsync().Wait(TimeSpan.FromSeconds(5)))
-                _call.ResponseStream.MoveNext(CancellationToken.None).Wait(TimeSpan.FromSeconds(5));
+            await call.RequestStream.WriteAsync(request);
+            if (!await call.ResponseStream.MoveNext(CancellationToken.None))
+                throw new RpcException(new Status(StatusCode.Unavailable, "the server closed the call stream"));
+            return call.ResponseStream.Current;
         }
-        catch (AggregateException) { } // the stream had already failed
-        catch (InvalidOperationException) { }
+        catch
+        {
+            _broken = true; // a gRPC stream that failed is done with: the next call opens another
+            throw;
+        }
+    }
+
+    private AsyncDuplexStreamingCall<CallRequest, CallReply> Open(Gateway gateway)
+    {
+        if (_call is not null && gateway == _gateway && !_broken) return _call;
+        Close();
+        _broken = false;
+        _gateway = gateway;
+        return _call = gateway.Client.Calls(gateway.Headers);
+    }
+
+    public void Dispose() => Close();
+
+    private void Close()
+    {
+        if (_call is null) return;
+        // Close our side and let the server end the call, rather than resetting it under the server;
+        // a broken stream has no server left to wait for.
+        if (!_broken)
+        {
+            try
+            {
+                if (_call.RequestStream.CompleteAsync().Wait(TimeSpan.FromSeconds(5)))
+                    _call.ResponseStream.MoveNext(CancellationToken.None).Wait(TimeSpan.FromSeconds(5));
+            }
+            catch (AggregateException) { } // the stream had already failed
+            catch (InvalidOperationException) { }
+        }
         _call.Dispose();
+        _call = null;
     }
 }

@@ -2,7 +2,6 @@ using CompilerGym.Core.Envs;
 using CompilerGym.Protocol;
 using CompilerGym.Protocol.V1;
 using Grpc.Core;
-using Grpc.Net.Client;
 using CoreObservation = CompilerGym.Core.Spaces.Observation;
 using CoreSpace = CompilerGym.Core.Spaces.Space;
 
@@ -16,6 +15,9 @@ namespace CompilerGym.Client;
 /// server's time limit or its memory limit arrives as an <see cref="RpcException"/> (Internal,
 /// DeadlineExceeded, ResourceExhausted), and the session is then as it was before that step.
 /// Session calls go over one stream per environment (see <see cref="CallStream"/>).
+/// Given several addresses (the gateways of a cluster, any of which serves every session), a call
+/// whose gateway is gone goes again through the next; a step goes with the same request id, so
+/// that a server which applied it already answers it without applying it twice.
 /// </summary>
 public sealed class RemoteEnv : ICompilerEnv
 {
@@ -31,7 +33,8 @@ public sealed class RemoteEnv : ICompilerEnv
     private string? _serverLlvmVersion;
 
     /// <summary>
-    /// Connects to a server (<c>http://127.0.0.1:50051</c>); the session starts at the first reset.
+    /// Connects to a server (<c>http://127.0.0.1:50051</c>), or to the first that answers of a
+    /// cluster's gateways separated by commas; the session starts at the first reset.
     /// Without a <paramref name="token"/>, a server on this machine gets the one in the user's token
     /// file (<see cref="Protocol.TokenFile"/>), which the servers they start use by default.
     /// <paramref name="environment"/> is one the server registers (by default its first, <c>llvm-v0</c>):
@@ -50,7 +53,7 @@ public sealed class RemoteEnv : ICompilerEnv
         _connection = connection;
         try
         {
-            _spaces = spaces ?? Call(() => _connection.Client.GetSpaces(new GetSpacesRequest { Environment = environment ?? "" }, _connection.Headers));
+            _spaces = spaces ?? Call(() => _connection.Call(g => g.Client.GetSpaces(new GetSpacesRequest { Environment = environment ?? "" }, g.Headers)));
         }
         catch
         {
@@ -81,7 +84,7 @@ public sealed class RemoteEnv : ICompilerEnv
 
     /// <summary>The version of the LLVM the server's workers run (<c>22.1.8</c>), asked once.</summary>
     public string ServerLlvmVersion => _serverLlvmVersion ??=
-        Call(() => _connection.Client.GetVersion(new GetVersionRequest(), _connection.Headers)).LlvmVersion;
+        Call(() => _connection.Call(g => g.Client.GetVersion(new GetVersionRequest(), g.Headers))).LlvmVersion;
 
     /// <summary>The server's id of this session (null before the first reset).</summary>
     public string? SessionId => _sessionId;
@@ -95,8 +98,8 @@ public sealed class RemoteEnv : ICompilerEnv
     /// opens no file a client names, so this is how a client's own programs reach it.
     /// </summary>
     public string AddBenchmark(string name, byte[] program) =>
-        Call(() => _connection.Client.AddBenchmark(new AddBenchmarkRequest { Name = name, Program = Google.Protobuf.ByteString.CopyFrom(program) },
-            _connection.Headers)).Benchmark;
+        Call(() => _connection.Call(g => g.Client.AddBenchmark(new AddBenchmarkRequest { Name = name, Program = Google.Protobuf.ByteString.CopyFrom(program) },
+            g.Headers))).Benchmark;
 
     public ResetResult Reset(string? benchmark = null, ResetOptions? options = null) => ResetAsync(benchmark, options).GetAwaiter().GetResult();
 
@@ -114,7 +117,7 @@ public sealed class RemoteEnv : ICompilerEnv
                 RewardSpace = options?.RewardSpace ?? _rewardSpace ?? "",
             };
             start.CustomActions.AddRange(respace ? options!.CustomActions ?? [] : _customActions ?? []);
-            var started = await CallAsync(() => _connection.Client.StartSessionAsync(start, _connection.Headers).ResponseAsync);
+            var started = await CallAsync(() => _connection.CallAsync(g => g.Client.StartSessionAsync(start, g.Headers).ResponseAsync));
             _sessionId = started.SessionId;
             Host = started.Host.OrNull();
             Adopt(started.Benchmark, started.ActionSpace, start.ObservationSpace, start.RewardSpace, [.. start.CustomActions]);
@@ -143,10 +146,13 @@ public sealed class RemoteEnv : ICompilerEnv
         return ToResult(Call(() => Stream.Call(new CallRequest { Step = request }).Step));
     }
 
-    /// <summary>The step request <see cref="Step(IReadOnlyList{int}, StepOptions?)"/> sends.</summary>
+    /// <summary>
+    /// The step request <see cref="Step(IReadOnlyList{int}, StepOptions?)"/> sends, with an id of its own:
+    /// sent again after a failover, it is the same step, which a server applies once.
+    /// </summary>
     internal StepRequest StepRequest(IReadOnlyList<int> actions, StepOptions? options)
     {
-        var request = new StepRequest { SessionId = Session() };
+        var request = new StepRequest { SessionId = Session(), RequestId = Guid.NewGuid().ToString("N") };
         request.Actions.AddRange(actions);
         request.ObservationSpaces.AddRange(options?.ObservationSpaces ?? []);
         request.RewardSpaces.AddRange(options?.RewardSpaces ?? []);
@@ -188,7 +194,7 @@ public sealed class RemoteEnv : ICompilerEnv
     public ValidationResult Validate(EnvState? state = null)
     {
         state ??= State;
-        var reply = Call(() => _connection.Client.Validate(new ValidateRequest { State = state.ToProto() }, _connection.Headers));
+        var reply = Call(() => _connection.Call(g => g.Client.Validate(new ValidateRequest { State = state.ToProto() }, g.Headers)));
         return new ValidationResult(state, reply.Ok, [.. reply.Errors], reply.ReplayedReward, reply.Seconds);
     }
 
@@ -209,7 +215,7 @@ public sealed class RemoteEnv : ICompilerEnv
         Call(() => Stream.Call(new CallRequest { GetState = new GetStateRequest { SessionId = Session() } }).GetState);
 
     // Opened at the first session call: an env that never resets needs none.
-    private CallStream Stream => _stream ??= new CallStream(_connection.Client, _connection.Headers);
+    private CallStream Stream => _stream ??= new CallStream(_connection);
 
     private void Adopt(string benchmark, Protocol.V1.Space actionSpace, string? observationSpace, string? rewardSpace, IReadOnlyList<string>? customActions)
     {

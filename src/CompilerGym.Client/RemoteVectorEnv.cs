@@ -19,7 +19,10 @@ public sealed class RemoteVectorEnv : IEnvBatch
     private readonly CallStream _stream;
     private bool _disposed;
 
-    /// <summary>Connects to a server with <paramref name="count"/> envs, as <see cref="RemoteEnv"/>'s constructor would each.</summary>
+    /// <summary>
+    /// Connects to a server (or the first that answers of a cluster's gateways, separated by commas)
+    /// with <paramref name="count"/> envs, as <see cref="RemoteEnv"/>'s constructor would each.
+    /// </summary>
     public RemoteVectorEnv(string address, int count, string? token = null, string? actionSpace = null, string? observationSpace = null,
         string? rewardSpace = null, string? environment = null)
     {
@@ -41,7 +44,7 @@ public sealed class RemoteVectorEnv : IEnvBatch
             Dispose();
             throw;
         }
-        _stream = new CallStream(_connection.Client, _connection.Headers);
+        _stream = new CallStream(_connection);
     }
 
     public IReadOnlyList<ICompilerEnv> Envs => _envs;

@@ -380,6 +380,7 @@ public class TuneCommandTests(TestServer server) : IClassFixture<TestServer>, ID
     [Theory]
     [InlineData("--cost", "Autophase", "the cost must be a scalar observation")]
     [InlineData("--remote", "http://127.0.0.1:1", "cgym: error:")] // nothing listens on port 1
+    [InlineData("--remote", "http://127.0.0.1:1,http://127.0.0.1:2", "no server answered at http://127.0.0.1:1, http://127.0.0.1:2")]
     public void Bad_options_exit_with_a_clear_message(string option, string value, string message)
     {
         var run = CgymProcess.Run(["tune", Crc32, option, value, "-o", _output]);

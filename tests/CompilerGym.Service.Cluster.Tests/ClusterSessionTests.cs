@@ -54,6 +54,22 @@ public class ClusterSessionTests
         finally { Close(episodes); }
     }
 
+    [Fact]
+    public void AClientGivenEverySiloCarriesOnThroughTheNextWhenItsGatewayIsKilled()
+    {
+        using var cluster = new LocalCluster(silos: 2);
+        var episodes = Start(cluster, count: 4, uploadThrough: cluster.Addresses[1], gateway: string.Join(",", cluster.Addresses));
+        try
+        {
+            foreach (var episode in episodes) episode.Step(3);
+            cluster.Kill(0);
+            try { foreach (var episode in episodes) episode.Step(3); }
+            catch (Grpc.Core.RpcException e) { throw new Xunit.Sdk.XunitException($"{e.Status}\n{cluster.Logs}"); }
+            foreach (var episode in episodes) episode.CheckAgainstInProcess();
+        }
+        finally { Close(episodes); }
+    }
+
     private static List<Episode> Start(LocalCluster cluster, int count, string uploadThrough, string gateway)
     {
         string uploaded;

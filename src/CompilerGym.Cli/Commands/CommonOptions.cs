@@ -47,7 +47,8 @@ internal static class CommonOptions
     /// <summary>The server to run environments on; by default CGYM_REMOTE, else in this process.</summary>
     public static Option<string?> Remote() => new("--remote")
     {
-        Description = "Address of a cgym serve server (http://HOST:PORT) to run the environments on; default $CGYM_REMOTE, else in process",
+        Description = "Address of a cgym serve server (http://HOST:PORT) to run the environments on, or a cluster's gateways separated by commas "
+            + "(a call goes on through the next when one is gone); default $CGYM_REMOTE, else in process",
         DefaultValueFactory = _ => EnvOptions.FromEnvironment().Remote,
     };
 

@@ -1,0 +1,182 @@
+using System.Net;
+using CompilerGym.Protocol.V1;
+using Grpc.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Proto = CompilerGym.Protocol.V1;
+
+namespace CompilerGym.Client.Tests;
+
+/// <summary>
+/// The sessions of a toy cluster, shared by its gateways as a cluster's are through Redis: a
+/// session counts the actions applied to it, and keeps its last step's request id and reply, so
+/// that a step sent again with that id is answered without being applied twice.
+/// </summary>
+public sealed class ToyCluster
+{
+    public static readonly Proto.Space ActionSpace = new() { Name = "toy", Kind = SpaceKind.Discrete, Names = { "add-one", "add-two" } };
+
+    private readonly Dictionary<string, Session> _sessions = [];
+    private int _nextId;
+
+    public string Start()
+    {
+        lock (_sessions)
+        {
+            string id = $"s{++_nextId}";
+            _sessions[id] = new Session();
+            return id;
+        }
+    }
+
+    public string Fork(string id)
+    {
+        lock (_sessions)
+        {
+            string fork = $"s{++_nextId}";
+            _sessions[fork] = new Session { Applied = Find(id).Applied };
+            return fork;
+        }
+    }
+
+    /// <summary>The number of actions applied to a session so far.</summary>
+    public int Applied(string id)
+    {
+        lock (_sessions) return Find(id).Applied;
+    }
+
+    public StepReply Step(StepRequest request)
+    {
+        lock (_sessions)
+        {
+            var session = Find(request.SessionId);
+            if (request.RequestId.Length > 0 && request.RequestId == session.LastRequestId) return session.LastReply!;
+            if (request.Actions.Any(a => a < 0 || a >= ActionSpace.Names.Count))
+                throw new RpcException(new Status(StatusCode.InvalidArgument, "no such action"));
+            session.Applied += request.Actions.Sum(a => a + 1);
+            session.LastRequestId = request.RequestId;
+            return session.LastReply = new StepReply { Reward = session.Applied, IrChanged = true };
+        }
+    }
+
+    public void End(string id)
+    {
+        lock (_sessions) _sessions.Remove(id);
+    }
+
+    private Session Find(string id) =>
+        _sessions.TryGetValue(id, out var session) ? session : throw new RpcException(new Status(StatusCode.NotFound, $"unknown session '{id}'"));
+
+    private sealed class Session
+    {
+        public int Applied;
+        public string? LastRequestId;
+        public StepReply? LastReply;
+    }
+}
+
+/// <summary>
+/// One gateway of a <see cref="ToyCluster"/>: the contract's calls a remote env makes, on a free
+/// loopback port. It records the step request ids it receives, and can be told to drop the
+/// connection after applying the next step, as a gateway that stops just then would.
+/// </summary>
+public sealed class ClusterGateway : Proto.CompilerGym.CompilerGymBase, IAsyncDisposable
+{
+    private readonly ToyCluster _cluster;
+    private readonly List<string> _stepIds = [];
+    private WebApplication? _app;
+
+    private ClusterGateway(ToyCluster cluster) => _cluster = cluster;
+
+    public string Address { get; private set; } = "";
+
+    /// <summary>The request ids of the steps this gateway received, in order (a batch's in its order).</summary>
+    public IReadOnlyList<string> StepIds
+    {
+        get { lock (_stepIds) return [.. _stepIds]; }
+    }
+
+    /// <summary>Set, the next step is applied and its connection then dropped instead of answered.</summary>
+    public bool DropAfterNextStep { get; set; }
+
+    public static async Task<ClusterGateway> StartAsync(ToyCluster cluster)
+    {
+        var gateway = new ClusterGateway(cluster);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton(gateway);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
+        gateway._app = builder.Build();
+        gateway._app.MapGrpcService<ClusterGateway>();
+        await gateway._app.StartAsync();
+        gateway.Address = gateway._app.Urls.Single();
+        return gateway;
+    }
+
+    public override Task<GetSpacesReply> GetSpaces(GetSpacesRequest request, ServerCallContext context) =>
+        Task.FromResult(new GetSpacesReply { DefaultActionSpace = ToyCluster.ActionSpace.Name, ActionSpaces = { ToyCluster.ActionSpace } });
+
+    public override Task<StartSessionReply> StartSession(StartSessionRequest request, ServerCallContext context) =>
+        Task.FromResult(new StartSessionReply { SessionId = _cluster.Start(), ActionSpace = ToyCluster.ActionSpace, Benchmark = request.Benchmark });
+
+    public override async Task Calls(IAsyncStreamReader<CallRequest> requests, IServerStreamWriter<CallReply> replies, ServerCallContext context)
+    {
+        while (await requests.MoveNext(context.CancellationToken))
+        {
+            CallReply reply;
+            try
+            {
+                reply = Answer(requests.Current);
+            }
+            catch (RpcException e)
+            {
+                reply = new CallReply { Error = new CallError { Code = (int)e.StatusCode, Message = e.Status.Detail } };
+            }
+            if (requests.Current.KindCase is CallRequest.KindOneofCase.Step or CallRequest.KindOneofCase.StepBatch && DropAfterNextStep)
+            {
+                DropAfterNextStep = false;
+                context.GetHttpContext().Features.Get<IConnectionLifetimeFeature>()!.Abort();
+                return;
+            }
+            await replies.WriteAsync(reply);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is null) return;
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private CallReply Answer(CallRequest request)
+    {
+        switch (request.KindCase)
+        {
+            case CallRequest.KindOneofCase.Step:
+                return new CallReply { Step = Step(request.Step) };
+            case CallRequest.KindOneofCase.StepBatch:
+                var batch = new StepBatchReply();
+                batch.Outcomes.AddRange(request.StepBatch.Steps.Select(step => new StepOutcome { Step = Step(step) }));
+                return new CallReply { StepBatch = batch };
+            case CallRequest.KindOneofCase.Fork:
+                return new CallReply { Fork = new ForkReply { SessionId = _cluster.Fork(request.Fork.SessionId) } };
+            case CallRequest.KindOneofCase.EndSession:
+                _cluster.End(request.EndSession.SessionId);
+                return new CallReply { EndSession = new EndSessionReply() };
+            default:
+                throw new RpcException(new Status(StatusCode.Unimplemented, $"the toy cluster has no {request.KindCase}"));
+        }
+    }
+
+    private StepReply Step(StepRequest request)
+    {
+        lock (_stepIds) _stepIds.Add(request.RequestId);
+        return _cluster.Step(request);
+    }
+}
