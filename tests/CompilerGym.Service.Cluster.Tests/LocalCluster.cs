@@ -44,6 +44,13 @@ public sealed class LocalCluster : IDisposable
     /// <summary>Each silo's gRPC address (a gateway to every session of the cluster).</summary>
     public IReadOnlyList<string> Addresses => [.. _silos.Select(s => s?.Address ?? "")];
 
+    /// <summary>Starts one more silo of the cluster; returns its index.</summary>
+    public int AddSilo()
+    {
+        _silos.Add(StartSilo());
+        return _silos.Count - 1;
+    }
+
     /// <summary>Which silo a session's host (the address it reports) is, or -1.</summary>
     public int SiloOf(string? host) => _siloPorts.FindIndex(port => host == $"127.0.0.1:{port}");
 
