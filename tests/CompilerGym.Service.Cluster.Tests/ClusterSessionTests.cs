@@ -109,7 +109,10 @@ public class ClusterSessionTests
             }
         }
 
-        /// <summary>The in-process env, given the same program and actions, observes the same; the server's record holds those actions.</summary>
+        /// <summary>
+        /// The in-process env, given the same program and actions, observes the same; the server's
+        /// record holds those actions, and its replay validates.
+        /// </summary>
         public void CheckAgainstInProcess()
         {
             using var local = new LlvmEnv(observationSpace: Observation);
@@ -118,6 +121,9 @@ public class ClusterSessionTests
             foreach (int action in _actions) expected = local.Step(action).Observation!.AsDouble();
             Assert.Equal(expected, _last);
             Assert.Equal(_actions.Select(a => Env.ActionSpace.Names![a]), Env.State.Actions);
+            // Validated by the gateway, which has the uploaded program only through the cluster's store.
+            var validation = Env.Validate();
+            Assert.True(validation.Ok, string.Join("; ", validation.Errors));
         }
     }
 }

@@ -108,6 +108,8 @@ public sealed class CompilerGymService(ISessions sessions, FileAccessPolicy file
         files.CheckCustomActionsAllowed(request.State.CustomActions);
         var state = request.State;
         await builds.EnsureAsync(state.Benchmark);
+        // On a cluster, the program may have been uploaded through another silo.
+        await user.EnsureLocalAsync(state.Benchmark);
         // Building the program (and its baselines, kept by the worker) is set-up; replaying the
         // client's actions and checking the result is a step of the client's choosing, under the step limit.
         var build = new WorkerRequest
