@@ -14,7 +14,8 @@ namespace CompilerGym.Cli.Tests;
 
 public class TuneCommandTests(TestServer server) : IClassFixture<TestServer>, IDisposable
 {
-    private const string Crc32 = "benchmark://builtin-v0/crc32", Qsort = "benchmark://builtin-v0/qsort", Dijkstra = "benchmark://builtin-v0/dijkstra";
+    private const string Crc32 = "benchmark://builtin-v0/crc32", Qsort = "benchmark://builtin-v0/qsort", Dijkstra = "benchmark://builtin-v0/dijkstra",
+        Sha256 = "benchmark://builtin-v0/sha256";
 
     private readonly string _output = Directory.CreateTempSubdirectory("cgym-tune-").FullName;
 
@@ -167,6 +168,28 @@ public class TuneCommandTests(TestServer server) : IClassFixture<TestServer>, ID
         var third = CgymProcess.Run([.. Tune(Crc32), "--max-length", "5"]);
         Assert.True(third.ExitCode == 0, third.Stdout + third.Stderr);
         Assert.DoesNotContain("skipped", third.Stdout.Split('\n').Single(l => l.StartsWith("crc32: IrInstructionCount")));
+    }
+
+    [Fact]
+    public void Programs_tuned_side_by_side_get_the_results_they_get_one_at_a_time()
+    {
+        // Enough steps that a search beats the floor on sha256, so more than the floor is compared.
+        string[] Run(string output, string jobs) =>
+            ["tune", Crc32, Sha256, Qsort, "--beam-width", "2", "--time", "0", "--max-steps", "60", "-o", output, "--jobs", jobs];
+        string one = Path.Combine(_output, "one"), three = Path.Combine(_output, "three");
+        var alone = CgymProcess.Run(Run(one, "1"));
+        Assert.True(alone.ExitCode == 0, alone.Stdout + alone.Stderr);
+        var together = CgymProcess.Run(Run(three, "3"));
+        Assert.True(together.ExitCode == 0, together.Stdout + together.Stderr);
+
+        var expected = Rows(one);
+        Assert.Equal(3, expected.Count);
+        Assert.Contains(expected, r => r.Actions.Length > 1);
+        Assert.Equal(expected.Select(r => (r.Program, r.Best, string.Join(" ", r.Actions), r.Evaluations, r.Settings)),
+            Rows(three).Select(r => (r.Program, r.Best, string.Join(" ", r.Actions), r.Evaluations, r.Settings)));
+        // The table lists the programs in the order given, whichever finished first.
+        var table = together.Stdout.Split('\n').Select(l => l.Trim().Split(' ')[0]).Where(name => name is "crc32" or "sha256" or "qsort");
+        Assert.Equal(["crc32", "sha256", "qsort"], table);
     }
 
     [Fact]

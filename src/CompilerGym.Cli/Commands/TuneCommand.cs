@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.CommandLine;
 using CompilerGym.Agents.Policies;
 using CompilerGym.Agents.Search;
@@ -17,12 +18,13 @@ namespace CompilerGym.Cli.Commands;
 /// (the cheapest standard pipeline, where the space has them); the best result is validated by
 /// replay, its files are written (bitcode, object file, executable, and a script that remakes them with
 /// stock tools), the user's --test runs on them, and a row with its provenance goes to the SQLite
-/// results store, which also lets an interrupted run resume. Ends with a table and a plot against -Oz.
+/// results store, which also lets an interrupted run resume. With --jobs N, N programs are tuned side by
+/// side, each with envs of its own. Ends with a table and a plot against -Oz.
 /// </summary>
 internal static class TuneCommand
 {
     private sealed record Arguments(string[] Programs, string Cost, string Search, double Seconds, int? MaxSteps, int MaxLength,
-        int BeamWidth, int Seed, string Output, string? ActionSpace, string? Remote, string? Token, string? Policy, UserTest? Test, string? Target, EnvSpec Spec,
+        int BeamWidth, int Seed, int Jobs, string Output, string? ActionSpace, string? Remote, string? Token, string? Policy, UserTest? Test, string? Target, EnvSpec Spec,
         Portfolio? OneShot)
     {
         /// <summary>The search as results are stored under it: a policy-guided search is another search, and one shot none.</summary>
@@ -46,6 +48,12 @@ internal static class TuneCommand
         var maxLength = new Option<int?>("--max-length") { Description = "Most actions a search adds to the floor (default: the environment's, 40 for programs, 8 for mlir-v0 kernels)" };
         var beamWidth = new Option<int>("--beam-width") { Description = "Widest beam: beam search widens 1, 2, 4, ... up to it while the budget lasts", DefaultValueFactory = _ => 8 }.AtLeast(1);
         var seed = new Option<int>("--seed") { Description = "Seed of random search", DefaultValueFactory = _ => 0 };
+        var jobs = new Option<int>("--jobs", "-j")
+        {
+            Description = "Programs tuned side by side, each with envs of its own (with --remote, sessions, which a cluster spreads over its silos); " +
+                "results are the same as one at a time",
+            DefaultValueFactory = _ => 1,
+        }.AtLeast(1);
         var output = new Option<string>("--output", "-o") { Description = "Folder for the results store, the optimized files and the plot", DefaultValueFactory = _ => "cgym-tune" };
         var actionSpace = new Option<string?>("--action-space")
         {
@@ -71,7 +79,7 @@ internal static class TuneCommand
         };
         var portfolio = new Option<string?>("--portfolio") { Description = "With --one-shot, a portfolio file of cgym portfolio (default: the one learned for the cost on the built-in and generated programs)" };
         var command = new Command("tune", "Find the best pass pipeline of each program within a budget; write validated results, optimized files and a report")
-            { programs, cost, search, seconds, maxSteps, maxLength, beamWidth, seed, output, actionSpace, remote, token, tokenFile, policy, test, testTime, target, oneShot, portfolio };
+            { programs, cost, search, seconds, maxSteps, maxLength, beamWidth, seed, jobs, output, actionSpace, remote, token, tokenFile, policy, test, testTime, target, oneShot, portfolio };
         command.SetAction(r => CommonOptions.Run(() =>
         {
             var given = r.GetValue(programs)!;
@@ -85,7 +93,7 @@ internal static class TuneCommand
                 : spec.OneShotPortfolio(costName) ?? throw new ArgumentException($"{spec.Id} has no portfolio for {costName}: learn one with cgym portfolio --cost {costName}");
             if (shots is not null && shots.Cost != costName) throw new ArgumentException($"the portfolio lowers {shots.Cost}, not {costName}");
             return Execute(new Arguments(given, costName, r.GetValue(search) ?? spec.Defaults.Search,
-                r.GetValue(seconds), r.GetValue(maxSteps), r.GetValue(maxLength) ?? spec.Defaults.MaxLength, r.GetValue(beamWidth), r.GetValue(seed), r.GetValue(output)!,
+                r.GetValue(seconds), r.GetValue(maxSteps), r.GetValue(maxLength) ?? spec.Defaults.MaxLength, r.GetValue(beamWidth), r.GetValue(seed), r.GetValue(jobs), r.GetValue(output)!,
                 r.GetValue(actionSpace), r.GetValue(remote), CommonOptions.GivenToken(r, token, tokenFile), r.GetValue(policy),
                 r.GetValue(test) is { } testCommand ? new UserTest(testCommand, TimeSpan.FromSeconds(r.GetValue(testTime))) : null,
                 r.GetValue(target), spec, shots));
@@ -113,26 +121,35 @@ internal static class TuneCommand
         var targets = a.Programs.Select(p => TuneTarget.Resolve(a.Target is null ? p : a.Spec.WithTarget(p, a.Target), a.Spec, env)).ToList();
         Directory.CreateDirectory(a.Output);
         using var store = new ResultsStore(Path.Combine(a.Output, ResultsStore.FileName));
-        // An env per plan where there are cores for them (a server runs each session in a worker of
-        // its own), so that the plans search side by side; see ProgramTuner.
+        // A job's env per plan where there are cores for them (a server runs each session in a worker
+        // of its own), so that the plans search side by side; see ProgramTuner. The first job's first
+        // env is the one above.
+        int jobCount = Math.Max(1, Math.Min(a.Jobs, targets.Count));
         int plans = a.OneShot?.Sequences.Count ?? actionSpaces.Count;
-        int lanes = Math.Min(plans, a.Remote is null ? Environment.ProcessorCount : plans);
-        using var laneEnvs = new EnvLanes([env, .. Enumerable.Range(1, lanes - 1).Select(_ => EnvFactory.Create(envOptions))]);
+        int lanesPerJob = Math.Min(plans, a.Remote is null ? Math.Max(1, Environment.ProcessorCount / jobCount) : plans);
+        using var jobs = new TuneJobs([.. Enumerable.Range(0, jobCount)
+            .Select(job => new EnvLanes(job == 0 ? env : null, lanesPerJob, () => EnvFactory.Create(envOptions)))]);
+        // The same program given twice is tuned once: the second waits for the first and finds its record.
+        var tuning = new ConcurrentDictionary<string, Lock>();
 
-        List<(TuneTarget Target, TuneRecord Record)> TuneAll(ITuneProgress progress) => [.. targets.Select(target =>
+        (TuneTarget Target, TuneRecord Record) TuneOne(EnvLanes lanes, TuneTarget target, ITuneProgress progress)
         {
-            var record = store.Find(target.Program, target.InputHash, a.Cost, a.SearchName, settings.Description, compiler, target.Target);
-            bool skipped = record is not null;
-            if (record is null)
+            lock (tuning.GetOrAdd(target.Program, _ => new Lock()))
             {
-                var report = progress.Start(target);
-                record = a.OneShot is { } shots ? ProgramTuner.TuneOneShot(laneEnvs.Envs, target, settings, shots)
-                    : ProgramTuner.Tune(laneEnvs.Envs, target, settings, report);
-                store.Save(record);
+                var record = store.Find(target.Program, target.InputHash, a.Cost, a.SearchName, settings.Description, compiler, target.Target);
+                bool skipped = record is not null;
+                if (record is null)
+                {
+                    var report = progress.Start(target, () => lanes.Name(target));
+                    record = a.OneShot is { } shots ? ProgramTuner.TuneOneShot(lanes.Envs, target, settings, shots)
+                        : ProgramTuner.Tune(lanes.Envs, target, settings, report);
+                    store.Save(record);
+                }
+                progress.Finish(target, skipped ? target.Name : lanes.Name(target), record, skipped);
+                return (target, record);
             }
-            progress.Finish(target, record, skipped);
-            return (target, record);
-        })];
+        }
+        List<(TuneTarget Target, TuneRecord Record)> TuneAll(ITuneProgress progress) => [.. jobs.Run(targets, (lanes, target) => TuneOne(lanes, target, progress))];
         var results = AnsiConsole.Profile.Capabilities.Interactive
             ? AnsiConsole.Progress().AutoClear(false)
                 .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())

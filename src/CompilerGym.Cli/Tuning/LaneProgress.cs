@@ -34,14 +34,3 @@ internal sealed class LaneProgress(int lanes, TuneBudget budget, Action<SearchPr
         }
     }
 }
-
-/// <summary>The envs of a tuning's lanes, one per plan searched side by side; disposing disposes all but the first, which its creator owns.</summary>
-internal sealed class EnvLanes(IReadOnlyList<Core.Envs.ICompilerEnv> envs) : IDisposable
-{
-    public IReadOnlyList<Core.Envs.ICompilerEnv> Envs { get; } = envs;
-
-    public void Dispose()
-    {
-        foreach (var env in Envs.Skip(1)) env.Dispose();
-    }
-}

@@ -136,7 +136,9 @@ internal static partial class ProgramTuner
             try { Task.WaitAll(tasks); }
             catch (AggregateException e) { System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.Flatten().InnerExceptions[0]); }
 
-            var (best, validation) = Best(envs, target, settings, budget, floorSettled.Task.Result, found);
+            // Lanes end in any order; in the plans' order, a tie goes to the same plan on every run.
+            var byPlan = plans.SelectMany(plan => found.Where(f => ReferenceEquals(f.Plan, plan))).ToList();
+            var (best, validation) = Best(envs, target, settings, budget, floorSettled.Task.Result, byPlan);
             bool valid = best.Validation.Ok;
             var files = best.Files!;
             if (settings.Test is { } test) (valid, validation) = test.Check(files, settings.OutputDirectory, valid, validation);

@@ -10,7 +10,8 @@ namespace CompilerGym.Cli.Tuning;
 /// action space, policy), and a row is written only after the program's files, so an interrupted
 /// run resumes where it stopped. A result is reused only where the same compiler made it for the same
 /// target: a store of an older layout gains their columns, and its rows, made by an unknown compiler,
-/// are tuned again. A file that is not such a store is an IOException saying so.
+/// are tuned again. A file that is not such a store is an IOException saying so. Programs tuned side by
+/// side share one store: a connection serves one thread at a time, so every use of it takes a lock.
 /// </summary>
 internal sealed class ResultsStore : IDisposable
 {
@@ -25,6 +26,8 @@ internal sealed class ResultsStore : IDisposable
     private readonly SqliteConnection _connection;
 
     private readonly string _path;
+
+    private readonly Lock _lock = new();
 
     public ResultsStore(string path)
     {
@@ -115,7 +118,10 @@ internal sealed class ResultsStore : IDisposable
 
     private T Guarded<T>(Func<T> action)
     {
-        try { return action(); }
+        try
+        {
+            lock (_lock) return action();
+        }
         catch (SqliteException e) { throw new IOException($"{_path} is not a cgym tune results store: {e.Message}", e); }
     }
 

@@ -1,15 +1,22 @@
+using System.Collections.Concurrent;
 using CompilerGym.Agents.Search;
 using Spectre.Console;
 
 namespace CompilerGym.Cli.Tuning;
 
-/// <summary>How a run shows its progress: a live display on a terminal, a line per program otherwise.</summary>
+/// <summary>
+/// How a run shows its progress: a live display on a terminal, a line per program otherwise.
+/// Programs tuned side by side report from threads of their own.
+/// </summary>
 internal interface ITuneProgress
 {
-    /// <summary>Announces a program; the callback, if any, follows its search.</summary>
-    Action<SearchProgress>? Start(TuneTarget target);
+    /// <summary>
+    /// Announces a program under its name, which can grow once its sessions start (the silos they
+    /// run on); the callback, if any, follows its search.
+    /// </summary>
+    Action<SearchProgress>? Start(TuneTarget target, Func<string> name);
 
-    void Finish(TuneTarget target, TuneRecord record, bool skipped);
+    void Finish(TuneTarget target, string name, TuneRecord record, bool skipped);
 
     /// <summary>A program's result in a few words.</summary>
     static string Summary(TuneRecord r, bool skipped) => skipped
@@ -18,28 +25,28 @@ internal interface ITuneProgress
           $"{r.Evaluations} steps tried in {r.Seconds:F1} s, {(r.Valid ? "valid" : "INVALID")}";
 }
 
-/// <summary>Status lines, for logs and pipes.</summary>
+/// <summary>Status lines, for logs and pipes; each is written whole, so lines of programs side by side do not mix.</summary>
 internal sealed class LineProgress : ITuneProgress
 {
-    public Action<SearchProgress>? Start(TuneTarget target)
+    public Action<SearchProgress>? Start(TuneTarget target, Func<string> name)
     {
-        Console.WriteLine($"{target.Name}: tuning");
+        Console.WriteLine($"{name()}: tuning");
         return null;
     }
 
-    public void Finish(TuneTarget target, TuneRecord record, bool skipped) =>
-        Console.WriteLine($"{target.Name}: {ITuneProgress.Summary(record, skipped)}");
+    public void Finish(TuneTarget target, string name, TuneRecord record, bool skipped) =>
+        Console.WriteLine($"{name}: {ITuneProgress.Summary(record, skipped)}");
 }
 
 /// <summary>A Spectre.Console progress bar per program, filled by the share of the budget spent.</summary>
 internal sealed class LiveProgress(ProgressContext context, SearchOptions options) : ITuneProgress
 {
-    private ProgressTask? _task;
+    // The bar of each program being tuned.
+    private readonly ConcurrentDictionary<TuneTarget, ProgressTask> _tasks = new();
 
-    public Action<SearchProgress>? Start(TuneTarget target)
+    public Action<SearchProgress>? Start(TuneTarget target, Func<string> name)
     {
-        string name = Markup.Escape(target.Name);
-        var task = _task = context.AddTask(name);
+        var task = _tasks[target] = context.AddTask(Markup.Escape(name()));
         double best = double.NaN;
         return p =>
         {
@@ -48,14 +55,14 @@ internal sealed class LiveProgress(ProgressContext context, SearchOptions option
                 options.MaxEvaluations is { } n ? (double)p.Evaluations / n : 0);
             if (p.BestCost == best) return;
             best = p.BestCost;
-            task.Description = $"{name}: best {best:G}";
+            task.Description = $"{Markup.Escape(name())}: best {best:G}";
         };
     }
 
-    public void Finish(TuneTarget target, TuneRecord record, bool skipped)
+    public void Finish(TuneTarget target, string name, TuneRecord record, bool skipped)
     {
-        var task = skipped ? context.AddTask("") : _task!;
-        task.Description = $"{Markup.Escape(target.Name)}: {Markup.Escape(ITuneProgress.Summary(record, skipped))}";
+        var task = _tasks.TryRemove(target, out var started) ? started : context.AddTask("");
+        task.Description = $"{Markup.Escape(name)}: {Markup.Escape(ITuneProgress.Summary(record, skipped))}";
         task.Value = task.MaxValue;
         task.StopTask();
     }
