@@ -50,6 +50,7 @@ public static class ClusterHost
         builder.Host.UseOrleans(silo =>
         {
             silo.UseRedisClustering(o => o.ConfigurationOptions = redis.Clone());
+            silo.AddPlacementDirector<InTurnPlacement, InTurnPlacementDirector>();
             silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (settings.ClusterId, ServiceId));
             // Clients reach the cluster through the gRPC front ends, not Orleans' own gateways.
             silo.ConfigureEndpoints(advertised, settings.SiloPort, gatewayPort: 0, listenOnAnyHostAddress: !IPAddress.IsLoopback(advertised));

@@ -155,8 +155,8 @@ public abstract class SessionGrainBase(SessionManager local, SessionRecords reco
     }
 }
 
-/// <summary>A session started by a client: placed on the silo with the fewest activations.</summary>
-[ActivationCountBasedPlacement]
+/// <summary>A session started by a client: placed on the silos in turn.</summary>
+[InTurnPlacement]
 public sealed class SessionGrain(SessionManager local, SessionRecords records, UserBenchmarks uploads, SiloActivity activity, ILogger<SessionGrain> logger)
     : SessionGrainBase(local, records, uploads, activity, logger)
 {
