@@ -17,5 +17,10 @@ var root = new RootCommand("CompilerGym for .NET: LLVM 22 pass-ordering environm
     EvalCommand.Create(),
     ValidateCommand.Create(),
     ServeCommand.Create(),
+    ClusterCommand.Create(),
 };
-return root.Parse(args).Invoke();
+// Ctrl+C or SIGTERM cancels a command, which gets a moment to end (System.CommandLine's default);
+// cluster up needs the time to stop its silos.
+var invocation = new InvocationConfiguration();
+if (args is [ClusterCommand.Name, ClusterCommand.Up, ..]) invocation.ProcessTerminationTimeout = ClusterCommand.StopTime;
+return root.Parse(args).Invoke(invocation);

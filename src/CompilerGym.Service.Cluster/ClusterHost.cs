@@ -23,7 +23,8 @@ namespace CompilerGym.Service.Cluster;
 /// </summary>
 public static class ClusterHost
 {
-    private const string ServiceId = "compiler-gym";
+    /// <summary>The Orleans service id of every cluster (a Kubernetes deployment labels its pods with it: orleans/serviceId).</summary>
+    public const string ServiceId = "compiler-gym";
 
     /// <summary>For <see cref="ServiceHost.Build"/>: adds the silo when the configuration names a cluster.</summary>
     public static void Extend(WebApplicationBuilder builder, ServiceOptions service)

@@ -35,18 +35,12 @@ public sealed class SiloStatusPublisher(IConnectionMultiplexer redis, ClusterKey
 
     private async Task PublishAsync(double rate, long nowSteps)
     {
-                var addresses = server.Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses;
-                string key = keys.Silo(activity.Host);
-                var database = redis.GetDatabase();
-                await database.HashSetAsync(key, [
-                    new("silo", activity.Host),
-                    new("gateway", string.Join(",", addresses ?? [])),
-                    new("sessions", sessions.Count),
-                    new("steps_per_second", Math.Round(rate, 1)),
-                    new("steps", nowSteps),
-                    new("worker_mib", workers.ResidentBytes() >> 20),
-                    new("updated", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()),
-                ]);
-                await database.KeyExpireAsync(key, TimeSpan.FromSeconds(settings.StatusIntervalSeconds * 3));
+        var addresses = server.Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses;
+        var status = new SiloFigures(activity.Host, string.Join(",", addresses ?? []), sessions.Count, Math.Round(rate, 1), nowSteps,
+            workers.ResidentBytes() >> 20, DateTimeOffset.UtcNow);
+        string key = keys.Silo(activity.Host);
+        var database = redis.GetDatabase();
+        await database.HashSetAsync(key, status.ToHash());
+        await database.KeyExpireAsync(key, TimeSpan.FromSeconds(settings.StatusIntervalSeconds * 3));
     }
 }
