@@ -50,6 +50,14 @@ public class ClusterCommandTests
     }
 
     [Fact]
+    public void Status_without_Redis_says_so()
+    {
+        var status = CgymProcess.Run("cluster", "status", "--redis", $"127.0.0.1:{RedisServer.FreePort()}");
+        Assert.Equal(1, status.ExitCode);
+        Assert.Contains("cannot read the cluster from Redis", status.Stderr);
+    }
+
+    [Fact]
     public async Task Up_serves_sessions_and_stops_its_silos_and_redis_on_SIGTERM()
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

@@ -20,7 +20,7 @@ internal static class ClusterCommand
 
     private static Option<string> ClusterId() => new("--cluster-id")
     {
-        Description = $"The cluster's id (default {new ClusterSettings().ClusterId})",
+        Description = "The cluster's id (several clusters can share one Redis)",
         DefaultValueFactory = _ => new ClusterSettings().ClusterId,
     };
 

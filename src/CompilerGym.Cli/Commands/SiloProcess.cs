@@ -56,10 +56,14 @@ internal sealed class SiloProcess : IDisposable
         {
             address = await listening.Task.WaitAsync(s_startTime, cancellation);
         }
-        catch (TimeoutException) { }
+        catch (TimeoutException) { } // said below, as for a silo that ended
         finally
         {
-            if (address is null) await KillAsync(process);
+            if (address is null)
+            {
+                await KillAsync(process);
+                process.Dispose();
+            }
         }
         return address is not null ? new SiloProcess(process, siloPort, address)
             : throw new InvalidOperationException($"silo {index} did not start (its log is above, under 'silo {index}:')");
