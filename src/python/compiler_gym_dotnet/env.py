@@ -2,6 +2,7 @@
 
 import copy
 import os
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,6 +77,11 @@ class Spaces:
     default_action_space: str
 
 
+def step_request(**fields):
+    """A StepRequest with a fresh ``request_id``: sent again through another gateway, it is not applied twice."""
+    return pb.StepRequest(request_id=uuid.uuid4().hex, **fields)
+
+
 def observation_value(observation):
     """An observation as a Python value: int, float, str, bytes, or a numpy int64 array; None if unset."""
     kind = observation.WhichOneof("value")
@@ -98,7 +104,10 @@ class _Views:
 
 
 class CompilerEnv(_Base):
-    """A compiler environment (LLVM pass ordering, or MLIR loop nests) served by ``cgym serve`` at ``address`` ("host:port").
+    """A compiler environment (LLVM pass ordering, or MLIR loop nests) served by ``cgym serve`` at ``address``.
+
+    ``address`` is "host:port" (or http://, https://), or several separated by commas: gateways of
+    a cluster, tried in turn when one is gone; None is $CGYM_ADDRESS, else 127.0.0.1:50051.
 
     The arguments are the choices for the first ``reset()``, which starts the session: without a
     benchmark, the environment's default (``DEFAULT_BENCHMARKS``). ``observation_space`` is a
@@ -315,7 +324,7 @@ class CompilerEnv(_Base):
         self.reset(options={"benchmark": state.benchmark, "action_space": state.action_space,
                             "custom_actions": state.custom_actions or None})
         if state.actions:
-            self._finish_step(self._stream.call(pb.CallRequest(step=pb.StepRequest(
+            self._finish_step(self._stream.call(pb.CallRequest(step=step_request(
                 session_id=self._session(), action_names=state.actions, **self._extras())), self.timeout, restores=True))
 
     def observe(self, name):
@@ -405,7 +414,7 @@ class CompilerEnv(_Base):
         """The CallRequest of a step: the actions, and the names the episode observes besides the session's own."""
         actions = [action] if isinstance(action, (int, np.integer)) else list(action)
         extras = self._extras()
-        return pb.CallRequest(step=pb.StepRequest(
+        return pb.CallRequest(step=step_request(
             session_id=self._session(), actions=[int(a) for a in actions],
             observation_spaces=extras["observation_spaces"] + list(observation_spaces), reward_spaces=list(reward_spaces)))
 
@@ -435,7 +444,7 @@ class CompilerEnv(_Base):
 
     def _query(self, observations=(), rewards=()):
         """The StepReply of a step without actions: values of the current program, not a step of the episode."""
-        request = pb.StepRequest(session_id=self._session(), observation_spaces=list(observations), reward_spaces=list(rewards))
+        request = step_request(session_id=self._session(), observation_spaces=list(observations), reward_spaces=list(rewards))
         return self._stream.call(pb.CallRequest(step=request), self.timeout, restores=True)
 
     def _episode_spaces(self):
