@@ -199,14 +199,15 @@ class CompilerEnv(_Base):
 
         observed, rewarded = self._choices["observation_space"], self._choices["reward_space"]
         wanted = (observed if isinstance(observed, str) else None, rewarded)
-        if self._session_id is not None and any(had and not want for had, want in zip(self._session_spaces, wanted)):
-            # A reset keeps what it is not given, so only a new session unsets a space.
-            self._end_session()
         choices = {**self._choices, "observation_space": wanted[0], "reward_space": wanted[1]}
         choices = {key: value for key, value in choices.items() if value}
-        if self._session_id is None:
+        # A reset keeps what it is not given, so only a new session unsets a space.
+        if self._session_id is None or any(had and not want for had, want in zip(self._session_spaces, wanted)):
             reply = self._call("StartSession", pb.StartSessionRequest(**choices), self.setup_timeout)
-            self._session_id = reply.session_id
+            # Ended only once its successor started: a start that fails leaves the episode as it was.
+            previous, self._session_id = self._session_id, reply.session_id
+            if previous is not None:
+                self._end_session(previous)
         else:
             reply = self._call("Reset", pb.ResetRequest(session_id=self._session_id, **choices), self.setup_timeout, restores=True)
         self._session_spaces = wanted
@@ -243,7 +244,8 @@ class CompilerEnv(_Base):
         self._closed = True
         try:
             if self._session_id is not None:
-                self._end_session()
+                session_id, self._session_id = self._session_id, None
+                self._end_session(session_id)
         finally:
             self._stream.close()
             self._connection.release()
@@ -283,7 +285,9 @@ class CompilerEnv(_Base):
 
     @observation_space.setter
     def observation_space(self, value):
-        if isinstance(value, Space):
+        if isinstance(value, Dict):
+            value = list(value.spaces)  # the space of several observations stands for their names
+        elif isinstance(value, Space):
             value = value.name
         for name in [value] if isinstance(value, str) else value or []:
             self._check_name(name, "observation")
@@ -476,8 +480,7 @@ class CompilerEnv(_Base):
         return self._stream.call(pb.CallRequest(get_state=pb.GetStateRequest(session_id=self._session())),
                                  self.timeout, restores=True)
 
-    def _end_session(self):
-        session_id, self._session_id = self._session_id, None
+    def _end_session(self, session_id):
         try:
             self._call("EndSession", pb.EndSessionRequest(session_id=session_id))
         except SessionNotFoundError:
