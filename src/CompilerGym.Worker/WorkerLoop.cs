@@ -51,6 +51,10 @@ internal sealed class WorkerLoop(EnvRegistry registry, string? userBenchmarks)
         {
             return Error(StatusCode.FailedPrecondition, e.Message, InapplicableActionException.Reason);
         }
+        catch (Exception e) when (e is Core.Spaces.UnknownNameException or Core.Benchmarks.UnknownBenchmarkException)
+        {
+            return Error(StatusCode.InvalidArgument, e.Message, Core.Spaces.UnknownNameException.Reason);
+        }
         catch (Exception e) when (e is ArgumentException or FormatException or CompilerException or InvalidDataException)
         {
             return Error(StatusCode.InvalidArgument, e.Message);

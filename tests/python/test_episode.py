@@ -76,6 +76,25 @@ def test_reset_starts_a_new_episode(env):
     assert observation == env.observe("IrInstructionCount") != initial
 
 
+def test_a_reset_that_unsets_a_space_and_fails_keeps_the_episode(env):
+    env.reset(options={"reward_space": "IrInstructionCount"})
+    env.step(env.action_space.names.index("mem2reg"))
+    # Unsetting a space takes a new session; the old one stays while the new one fails to start.
+    with pytest.raises(LookupError, match="no-such-program"):
+        env.reset(options={"reward_space": None, "benchmark": "benchmark://builtin-v0/no-such-program"})
+    assert env.state.actions == ["mem2reg"]
+    env.step(0)
+
+
+def test_a_dict_observation_space_can_be_set_back(env):
+    env.reset(options={"observation_space": ["IrInstructionCount", "Autophase"]})
+    space = env.observation_space
+    env.observation_space = "IrInstructionCount"
+    env.observation_space = space  # as a wrapper restoring it would
+    observation, _ = env.reset()
+    assert set(observation) == {"IrInstructionCount", "Autophase"}
+
+
 def test_helpers(env):
     version = env.version()
     assert version["protocol"] == "compiler_gym.v1"

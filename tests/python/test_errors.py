@@ -4,10 +4,13 @@ from pathlib import Path
 
 import grpc
 import pytest
-from conftest import CRC32, REPO
+from conftest import CRC32, REPO, TOKEN_FILE
 
 from compiler_gym_dotnet import (BenchmarkExistsError, CompilerEnv, EnvironmentClosedError, InvalidArgumentError,
-                                 SessionRestoredError)
+                                 SessionRestoredError, UnknownNameError)
+from compiler_gym_dotnet._proto import pb, pb_grpc
+from compiler_gym_dotnet.errors import from_call_error
+from compiler_gym_dotnet.token_file import read
 
 FIXPOINT_FIXTURE = REPO / "tests/fixtures/instcombine-fixpoint.ll"
 
@@ -89,3 +92,24 @@ def test_llvm_crash_restores_the_session(address):
 def test_unreachable_server():
     with pytest.raises(ConnectionError):
         CompilerEnv("127.0.0.1:1")  # nothing listens on port 1
+
+
+def test_an_unknown_name_is_told_by_the_servers_reason_not_its_words(address):
+    # The server sends the reason on unary calls (its own lookups, and its workers') and on the stream.
+    metadata = (("authorization", f"Bearer {read(TOKEN_FILE)}"),)
+    with grpc.insecure_channel(address) as channel, CompilerEnv(address, benchmark=CRC32) as env:
+        stub = pb_grpc.CompilerGymStub(channel)
+        for method, request in [("GetSpaces", pb.GetSpacesRequest(environment="no-such-env")),
+                                ("StartSession", pb.StartSessionRequest(benchmark="benchmark://builtin-v0/nope"))]:
+            with pytest.raises(grpc.RpcError) as raised:
+                getattr(stub, method)(request, metadata=metadata)
+            assert ("cgym-reason", "UNKNOWN_NAME") in raised.value.trailing_metadata(), method
+        env.reset()
+        calls = stub.Calls(iter([pb.CallRequest(step=pb.StepRequest(session_id=env._session_id, actions=[1000]))]),
+                           metadata=metadata)
+        assert next(calls).error.reason == "UNKNOWN_NAME"
+    # The client goes by it, whatever the wording; without it, only an unknown name's wording counts.
+    unknown = pb.CallError(code=grpc.StatusCode.INVALID_ARGUMENT.value[0], message="no such thing", reason="UNKNOWN_NAME")
+    assert isinstance(from_call_error(unknown), UnknownNameError)
+    malformed = pb.CallError(code=grpc.StatusCode.INVALID_ARGUMENT.value[0], message="invalid LLVM IR")
+    assert not isinstance(from_call_error(malformed), UnknownNameError)

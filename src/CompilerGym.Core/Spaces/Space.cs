@@ -62,5 +62,11 @@ public sealed record Space(
     }
 }
 
-/// <summary>A name (of a space, an action, a benchmark) that the environment does not know.</summary>
-public sealed class UnknownNameException(string message) : ArgumentException(message);
+/// <summary>
+/// A name (of a space, an action, a benchmark) that the environment does not know; remotely it
+/// arrives as INVALID_ARGUMENT with the reason <see cref="Reason"/>, which malformed input lacks.
+/// </summary>
+public sealed class UnknownNameException(string message) : ArgumentException(message)
+{
+    public const string Reason = "UNKNOWN_NAME";
+}

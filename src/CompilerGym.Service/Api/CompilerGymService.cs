@@ -34,7 +34,8 @@ public sealed class CompilerGymService(ISessions sessions, FileAccessPolicy file
     {
         string id = request.Environment.OrNull() ?? registry.Default.Id;
         if (!registry.Contains(id))
-            throw new RpcException(new Status(StatusCode.InvalidArgument, $"unknown environment '{id}' (known: {string.Join(", ", registry.Ids)})"));
+            throw ErrorReason.Exception(StatusCode.InvalidArgument, $"unknown environment '{id}' (known: {string.Join(", ", registry.Ids)})",
+                Core.Spaces.UnknownNameException.Reason);
         var spec = registry.Spec(id);
         var reply = new GetSpacesReply { Environment = spec.Id, DefaultActionSpace = spec.DefaultActionSpace, Environments = { registry.Ids } };
         reply.ActionSpaces.AddRange(spec.ActionSpaces.Select(s => s.ToProto()));
@@ -48,8 +49,8 @@ public sealed class CompilerGymService(ISessions sessions, FileAccessPolicy file
     {
         var datasets = registry.All.SelectMany(spec => spec == registry.Default ? [.. spec.Datasets, Uploads()] : spec.Datasets).ToList();
         if (request.Dataset.Length > 0 && datasets.All(d => d.Name != request.Dataset))
-            throw new RpcException(new Status(StatusCode.InvalidArgument,
-                $"unknown dataset '{request.Dataset}' (known: {string.Join(", ", datasets.Select(d => d.Name))})"));
+            throw ErrorReason.Exception(StatusCode.InvalidArgument,
+                $"unknown dataset '{request.Dataset}' (known: {string.Join(", ", datasets.Select(d => d.Name))})", Core.Spaces.UnknownNameException.Reason);
         var reply = new ListBenchmarksReply();
         foreach (var dataset in datasets.Where(d => request.Dataset.Length == 0 || d.Name == request.Dataset))
         {

@@ -422,9 +422,9 @@ public sealed class SessionManager(WorkerPool pool, WorkerErrors errors, FileAcc
         var names = session.ActionSpace.Names;
         foreach (int id in request.Actions)
             if (id < 0 || id >= names.Count)
-                throw Invalid($"action {id} is out of range for {session.ActionSpace.Name} (0..{names.Count - 1})");
+                throw UnknownName($"action {id} is out of range for {session.ActionSpace.Name} (0..{names.Count - 1})");
         foreach (string name in request.ActionNames)
-            if (!names.Contains(name)) throw Invalid($"unknown action '{name}' in {session.ActionSpace.Name}");
+            if (!names.Contains(name)) throw UnknownName($"unknown action '{name}' in {session.ActionSpace.Name}");
         return request.ActionNames.Count > 0 ? [.. request.ActionNames] : [.. request.Actions.Select(id => names[id])];
     }
 
@@ -438,6 +438,8 @@ public sealed class SessionManager(WorkerPool pool, WorkerErrors errors, FileAcc
     private static string NewId() => Guid.NewGuid().ToString("N");
 
     private static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));
+
+    private static RpcException UnknownName(string message) => ErrorReason.Exception(StatusCode.InvalidArgument, message, Core.Spaces.UnknownNameException.Reason);
 
     private static RpcException UnknownSession(string id) => new(new Status(StatusCode.NotFound,
         $"unknown session '{id}': it has ended, or was reclaimed after idling (start a new one, or restore it from its state)"));

@@ -2,6 +2,7 @@
 
 import copy
 import os
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,6 +77,11 @@ class Spaces:
     default_action_space: str
 
 
+def step_request(**fields):
+    """A StepRequest with a fresh ``request_id``: sent again through another gateway, it is not applied twice."""
+    return pb.StepRequest(request_id=uuid.uuid4().hex, **fields)
+
+
 def observation_value(observation):
     """An observation as a Python value: int, float, str, bytes, or a numpy int64 array; None if unset."""
     kind = observation.WhichOneof("value")
@@ -98,7 +104,10 @@ class _Views:
 
 
 class CompilerEnv(_Base):
-    """A compiler environment (LLVM pass ordering, or MLIR loop nests) served by ``cgym serve`` at ``address`` ("host:port").
+    """A compiler environment (LLVM pass ordering, or MLIR loop nests) served by ``cgym serve`` at ``address``.
+
+    ``address`` is "host:port" (or http://, https://), or several separated by commas: gateways of
+    a cluster, tried in turn when one is gone; None is $CGYM_ADDRESS, else 127.0.0.1:50051.
 
     The arguments are the choices for the first ``reset()``, which starts the session: without a
     benchmark, the environment's default (``DEFAULT_BENCHMARKS``). ``observation_space`` is a
@@ -190,14 +199,15 @@ class CompilerEnv(_Base):
 
         observed, rewarded = self._choices["observation_space"], self._choices["reward_space"]
         wanted = (observed if isinstance(observed, str) else None, rewarded)
-        if self._session_id is not None and any(had and not want for had, want in zip(self._session_spaces, wanted)):
-            # A reset keeps what it is not given, so only a new session unsets a space.
-            self._end_session()
         choices = {**self._choices, "observation_space": wanted[0], "reward_space": wanted[1]}
         choices = {key: value for key, value in choices.items() if value}
-        if self._session_id is None:
+        # A reset keeps what it is not given, so only a new session unsets a space.
+        if self._session_id is None or any(had and not want for had, want in zip(self._session_spaces, wanted)):
             reply = self._call("StartSession", pb.StartSessionRequest(**choices), self.setup_timeout)
-            self._session_id = reply.session_id
+            # Ended only once its successor started: a start that fails leaves the episode as it was.
+            previous, self._session_id = self._session_id, reply.session_id
+            if previous is not None:
+                self._end_session(previous)
         else:
             reply = self._call("Reset", pb.ResetRequest(session_id=self._session_id, **choices), self.setup_timeout, restores=True)
         self._session_spaces = wanted
@@ -234,7 +244,8 @@ class CompilerEnv(_Base):
         self._closed = True
         try:
             if self._session_id is not None:
-                self._end_session()
+                session_id, self._session_id = self._session_id, None
+                self._end_session(session_id)
         finally:
             self._stream.close()
             self._connection.release()
@@ -274,7 +285,9 @@ class CompilerEnv(_Base):
 
     @observation_space.setter
     def observation_space(self, value):
-        if isinstance(value, Space):
+        if isinstance(value, Dict):
+            value = list(value.spaces)  # the space of several observations stands for their names
+        elif isinstance(value, Space):
             value = value.name
         for name in [value] if isinstance(value, str) else value or []:
             self._check_name(name, "observation")
@@ -315,7 +328,7 @@ class CompilerEnv(_Base):
         self.reset(options={"benchmark": state.benchmark, "action_space": state.action_space,
                             "custom_actions": state.custom_actions or None})
         if state.actions:
-            self._finish_step(self._stream.call(pb.CallRequest(step=pb.StepRequest(
+            self._finish_step(self._stream.call(pb.CallRequest(step=step_request(
                 session_id=self._session(), action_names=state.actions, **self._extras())), self.timeout, restores=True))
 
     def observe(self, name):
@@ -405,7 +418,7 @@ class CompilerEnv(_Base):
         """The CallRequest of a step: the actions, and the names the episode observes besides the session's own."""
         actions = [action] if isinstance(action, (int, np.integer)) else list(action)
         extras = self._extras()
-        return pb.CallRequest(step=pb.StepRequest(
+        return pb.CallRequest(step=step_request(
             session_id=self._session(), actions=[int(a) for a in actions],
             observation_spaces=extras["observation_spaces"] + list(observation_spaces), reward_spaces=list(reward_spaces)))
 
@@ -435,7 +448,7 @@ class CompilerEnv(_Base):
 
     def _query(self, observations=(), rewards=()):
         """The StepReply of a step without actions: values of the current program, not a step of the episode."""
-        request = pb.StepRequest(session_id=self._session(), observation_spaces=list(observations), reward_spaces=list(rewards))
+        request = step_request(session_id=self._session(), observation_spaces=list(observations), reward_spaces=list(rewards))
         return self._stream.call(pb.CallRequest(step=request), self.timeout, restores=True)
 
     def _episode_spaces(self):
@@ -467,8 +480,7 @@ class CompilerEnv(_Base):
         return self._stream.call(pb.CallRequest(get_state=pb.GetStateRequest(session_id=self._session())),
                                  self.timeout, restores=True)
 
-    def _end_session(self):
-        session_id, self._session_id = self._session_id, None
+    def _end_session(self, session_id):
         try:
             self._call("EndSession", pb.EndSessionRequest(session_id=session_id))
         except SessionNotFoundError:

@@ -85,7 +85,12 @@ _BY_CODE = {
     grpc.StatusCode.UNAVAILABLE: ServerUnavailableError,
 }
 
-# How the server words an unknown name (INVALID_ARGUMENT also covers malformed programs).
+# The server's machine-readable reasons (the trailer cgym-reason, or CallError.reason), where the code alone does not tell.
+_BY_REASON = {
+    (grpc.StatusCode.FAILED_PRECONDITION, "INAPPLICABLE_ACTION"): InapplicableActionError,
+    (grpc.StatusCode.INVALID_ARGUMENT, "UNKNOWN_NAME"): UnknownNameError,
+}
+# How a server that gives no reason for an unknown name words it (INVALID_ARGUMENT also covers malformed programs).
 _UNKNOWN_NAME = re.compile(r"^(unknown (observation space|reward space|action space|environment|dataset|benchmark)|no benchmark|no dataset"
                            r"|action -?\d+ is out of range)")
 _BY_NUMBER = {code.value[0]: code for code in grpc.StatusCode}
@@ -107,9 +112,9 @@ def from_call_error(error, restores=False):
 
 def _exception(code, message, reason, restores):
     message = message or str(code)
-    if code == grpc.StatusCode.FAILED_PRECONDITION and reason == "INAPPLICABLE_ACTION":
-        return InapplicableActionError(message, code)
-    if code == grpc.StatusCode.INVALID_ARGUMENT and _UNKNOWN_NAME.match(message):
+    if (code, reason) in _BY_REASON:
+        return _BY_REASON[code, reason](message, code)
+    if code == grpc.StatusCode.INVALID_ARGUMENT and not reason and _UNKNOWN_NAME.match(message):
         return UnknownNameError(message, code)
     cls = SessionRestoredError if restores and code in _RESTORED else _BY_CODE.get(code, CompilerGymError)
     return cls(message, code)

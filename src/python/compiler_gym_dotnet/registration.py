@@ -1,14 +1,9 @@
 """Environment ids, as Gymnasium's registry: ``make("llvm-v0")`` is a CompilerEnv with that id's defaults."""
 
-import os
 from dataclasses import dataclass, field, replace
 
 from .env import CompilerEnv
 from .vector import VectorCompilerEnv
-
-# Where make() connects without an address: $CGYM_ADDRESS, else `cgym serve`'s default.
-ADDRESS_VARIABLE = "CGYM_ADDRESS"
-DEFAULT_ADDRESS = "127.0.0.1:50051"
 
 
 @dataclass(frozen=True)
@@ -39,9 +34,9 @@ def _spec(id, max_episode_steps, kwargs):
 
 
 def make(id, address=None, max_episode_steps=None, **kwargs):
-    """A CompilerEnv for ``id`` on the server at ``address``; ``kwargs`` override the id's choices."""
+    """A CompilerEnv for ``id`` on the server at ``address`` (as CompilerEnv takes it); ``kwargs`` override the id's choices."""
     spec = _spec(id, max_episode_steps, kwargs)
-    env = CompilerEnv(address or os.environ.get(ADDRESS_VARIABLE) or DEFAULT_ADDRESS,
+    env = CompilerEnv(address,
                       max_episode_steps=spec.max_episode_steps, **spec.kwargs)
     env.spec = spec
     return env
@@ -50,7 +45,7 @@ def make(id, address=None, max_episode_steps=None, **kwargs):
 def make_vec(id, num_envs, address=None, max_episode_steps=None, **kwargs):
     """A VectorCompilerEnv of ``num_envs`` sessions for ``id`` (Gymnasium's ``make_vec``)."""
     spec = _spec(id, max_episode_steps, kwargs)
-    return VectorCompilerEnv(address or os.environ.get(ADDRESS_VARIABLE) or DEFAULT_ADDRESS, num_envs,
+    return VectorCompilerEnv(address, num_envs,
                              max_episode_steps=spec.max_episode_steps, **spec.kwargs)
 
 

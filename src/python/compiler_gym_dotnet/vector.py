@@ -26,7 +26,7 @@ class VectorStepError(CompilerGymError):
 
 
 class VectorCompilerEnv:
-    """``num_envs`` sessions on one server, each a :class:`CompilerEnv` (``envs``) with the same choices.
+    """``num_envs`` sessions on one server (``address`` as CompilerEnv takes it), each a :class:`CompilerEnv` (``envs``) with the same choices.
 
     As Gymnasium's vector environments: ``reset(seed=)`` and ``step(actions)`` take and return
     batches (numpy arrays with the sub-environments first; a dict of them for a ``Dict``

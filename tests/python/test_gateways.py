@@ -1,0 +1,144 @@
+"""Several gateways in one address: a call whose gateway is gone goes again through the next."""
+
+import socket
+from concurrent import futures
+
+import grpc
+import pytest
+from conftest import CRC32, Server
+
+from compiler_gym_dotnet import CompilerEnv, ServerUnavailableError, SessionNotFoundError, make, make_vec
+from compiler_gym_dotnet._connection import Connection, Stream, gateway_addresses
+from compiler_gym_dotnet._proto import pb, pb_grpc
+from compiler_gym_dotnet.env import step_request
+from compiler_gym_dotnet.errors import InvalidArgumentError
+
+
+def dead_address():
+    """A loopback port nothing listens on."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return f"127.0.0.1:{s.getsockname()[1]}"
+
+
+def test_an_address_list_is_split_on_commas(monkeypatch):
+    assert gateway_addresses(" a:1, http://b:2 ,") == ["a:1", "http://b:2"]
+    monkeypatch.setenv("CGYM_ADDRESS", "c:3,d:4")
+    assert gateway_addresses(None) == ["c:3", "d:4"]
+    monkeypatch.delenv("CGYM_ADDRESS")
+    assert gateway_addresses(None) == ["127.0.0.1:50051"]
+    with pytest.raises(ValueError):
+        gateway_addresses(" , ")
+
+
+def test_a_dead_first_gateway_is_skipped(address):
+    with CompilerEnv(f"{dead_address()}, http://{address}", benchmark=CRC32) as env:
+        env.reset()
+        env.step(0)
+        assert env.state.actions == [env.action_space.names[0]]
+
+
+def test_make_takes_gateways_from_the_environment(address, monkeypatch):
+    monkeypatch.setenv("CGYM_ADDRESS", f"{dead_address()},{address}")
+    with make("llvm-v0") as env:
+        env.reset()
+        env.step(0)
+
+
+def test_a_vector_environment_skips_a_dead_gateway(address):
+    with make_vec("llvm-v0", 2, f"{dead_address()},{address}", max_episode_steps=5) as envs:
+        envs.reset(seed=0)
+        envs.step([0, 1])
+
+
+def test_every_gateway_gone_names_them_all():
+    first, second = dead_address(), dead_address()
+    with pytest.raises(ServerUnavailableError) as raised:
+        CompilerEnv(f"{first},{second}")
+    assert first in str(raised.value) and second in str(raised.value)
+
+
+def test_a_gateway_stopped_mid_episode_hands_the_calls_to_the_next(address):
+    first = Server()
+    try:
+        env = CompilerEnv(f"{first.address},{address}", benchmark=CRC32)
+        env.reset()
+        env.step(0)
+        first.stop()
+        # The single-process server behind the second gateway does not know the session: it answered.
+        with pytest.raises(SessionNotFoundError, match="unknown session"):
+            env.step(0)
+        with pytest.raises(SessionNotFoundError, match="unknown session"):
+            env.fork()  # a unary call goes there too
+        env.close()
+    finally:
+        first.stop()
+
+
+class FakeGateway(pb_grpc.CompilerGymServicer):
+    """A gateway whose Calls stream records each request, and answers it with ``answer(request, context)``."""
+
+    def __init__(self, answer):
+        self.requests = []
+        self._answer = answer
+        self._server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
+        pb_grpc.add_CompilerGymServicer_to_server(self, self._server)
+        self.address = f"127.0.0.1:{self._server.add_insecure_port('127.0.0.1:0')}"
+        self._server.start()
+
+    def Calls(self, requests, context):
+        for request in requests:
+            self.requests.append(request)
+            yield self._answer(request, context)
+
+    def GetVersion(self, request, context):
+        self.requests.append(request)
+        context.abort(grpc.StatusCode.INVALID_ARGUMENT, "refused")
+
+    def stop(self):
+        self._server.stop(None)
+
+
+def gone(request, context):
+    context.abort(grpc.StatusCode.UNAVAILABLE, "going away")
+
+
+def stepped(request, context):
+    return pb.CallReply(step=pb.StepReply(ir_changed=True))
+
+
+def refused(request, context):
+    return pb.CallReply(error=pb.CallError(code=grpc.StatusCode.INVALID_ARGUMENT.value[0], message="refused"))
+
+
+@pytest.fixture
+def gateways(request):
+    made = []
+
+    def make_gateways(*answers):
+        made.extend(FakeGateway(answer) for answer in answers)
+        connection = Connection(",".join(g.address for g in made), "token")
+        request.addfinalizer(connection.release)
+        return made, Stream(connection)
+
+    yield make_gateways
+    for gateway in made:
+        gateway.stop()
+
+
+def test_a_retried_step_carries_the_same_request_id_and_each_step_a_fresh_one(gateways):
+    (first, second), stream = gateways(gone, stepped)
+    assert stream.call(pb.CallRequest(step=step_request(session_id="s", actions=[0])), timeout=30).ir_changed
+    assert stream.call(pb.CallRequest(step=step_request(session_id="s", actions=[1])), timeout=30).ir_changed
+    assert len(first.requests) == 1  # the calls stay with the gateway that answered
+    retried, later = (r.step.request_id for r in second.requests)
+    assert retried == first.requests[0].step.request_id and later != retried and len(later) == 32
+
+
+def test_an_error_the_server_answers_is_not_sent_again(gateways):
+    (first, second), stream = gateways(refused, stepped)
+    with pytest.raises(InvalidArgumentError, match="refused"):
+        stream.call(pb.CallRequest(step=step_request(session_id="s")), timeout=30)
+    with pytest.raises(InvalidArgumentError, match="refused"):
+        stream._connection.call("GetVersion", pb.GetVersionRequest(), timeout=30)
+    assert len(first.requests) == 2 and second.requests == []
