@@ -10,7 +10,7 @@ namespace CompilerGym.Service.Cluster.Tests;
 /// </summary>
 public sealed class LocalCluster : IDisposable
 {
-    private static readonly Dictionary<string, string> s_fastFailureDetection = new()
+    private readonly Dictionary<string, string> _settings = new()
     {
         ["CGYM_Cluster__ProbeTimeoutSeconds"] = "1",
         ["CGYM_Cluster__MissedProbesLimit"] = "2",
@@ -23,9 +23,11 @@ public sealed class LocalCluster : IDisposable
     private readonly List<ServeProcess?> _silos = [];
     private readonly List<int> _siloPorts = [];
 
-    public LocalCluster(int silos)
+    /// <param name="settings">More environment variables for the silos (CGYM_Service__IdleTimeoutSeconds, say).</param>
+    public LocalCluster(int silos, IReadOnlyDictionary<string, string>? settings = null)
     {
         Id = "test-" + Guid.NewGuid().ToString("N")[..12];
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>()) _settings[name] = value;
         try
         {
             // Started one after another: the first creates the cluster's membership table, the others join it.
@@ -58,7 +60,7 @@ public sealed class LocalCluster : IDisposable
     {
         int port = RedisServer.FreePort();
         _siloPorts.Add(port);
-        return new(s_fastFailureDetection, "--cluster", Redis, "--cluster-id", Id, "--silo-port", port.ToString());
+        return new(_settings, "--cluster", Redis, "--cluster-id", Id, "--silo-port", port.ToString());
     }
 
     /// <summary>Every live silo's log, for a failing test's message.</summary>
