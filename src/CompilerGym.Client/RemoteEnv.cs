@@ -1,4 +1,5 @@
 using CompilerGym.Core.Envs;
+using CompilerGym.Core.Spaces;
 using CompilerGym.Protocol;
 using CompilerGym.Protocol.V1;
 using Grpc.Core;
@@ -260,6 +261,7 @@ public sealed class RemoteEnv : ICompilerEnv
 
     private static Exception? Translated(RpcException e) => e.StatusCode switch
     {
+        StatusCode.InvalidArgument when ErrorReason.Of(e) == UnknownNameException.Reason => new UnknownNameException(e.Status.Detail),
         StatusCode.InvalidArgument => new ArgumentException(e.Status.Detail, e),
         StatusCode.FailedPrecondition when ErrorReason.Of(e) == InapplicableActionException.Reason => new InapplicableActionException(e.Status.Detail),
         StatusCode.NotFound or StatusCode.FailedPrecondition => new InvalidOperationException(e.Status.Detail, e),

@@ -69,10 +69,11 @@ public class RemoteEnvTests(TestServer server)
     {
         using var remote = new RemoteEnv(server.Address);
         Assert.Throws<InvalidOperationException>(() => remote.Step(0));
-        Assert.Throws<ArgumentException>(() => remote.Reset("benchmark://builtin-v0/no-such-program"));
+        // Unknown names come with the reason UNKNOWN_NAME, as the in-process env's UnknownNameException.
+        Assert.Throws<Core.Spaces.UnknownNameException>(() => remote.Reset("benchmark://builtin-v0/no-such-program"));
         remote.Reset("benchmark://builtin-v0/crc32");
-        Assert.Throws<ArgumentException>(() => remote.Step(100_000));
-        Assert.Throws<ArgumentException>(() => remote.Observe("NoSuchSpace"));
+        Assert.Throws<Core.Spaces.UnknownNameException>(() => remote.Step(100_000));
+        Assert.Throws<Core.Spaces.UnknownNameException>(() => remote.Observe("NoSuchSpace"));
         Assert.Throws<Core.Spaces.UnknownNameException>(() => new RemoteEnv(server.Address, observationSpace: "NoSuchSpace"));
         Assert.Throws<ArgumentException>(() => new RemoteEnv("not a url"));
     }
