@@ -22,20 +22,14 @@ public class ClusterSessionTests
         using var cluster = new LocalCluster(silos: 3);
         // Uploaded through one silo, used through another: the program must be where every silo reads it.
         var episodes = Start(cluster, count: 12, uploadThrough: cluster.Addresses[1], gateway: cluster.Addresses[0]);
-        try
+        CarryOn(cluster, episodes, steps: 4, () =>
         {
-            foreach (var episode in episodes) episode.Step(4);
             var hosts = episodes.Select(e => cluster.SiloOf(e.Env.Host)).ToList();
             Assert.DoesNotContain(-1, hosts);
             Assert.True(hosts.Distinct().Count() >= 2, $"12 sessions all on silo {hosts[0]}");
             // The client's gateway survives; the busiest other silo dies with its workers.
-            int victim = hosts.Where(h => h != 0).GroupBy(h => h).OrderByDescending(g => g.Count()).Select(g => g.Key).FirstOrDefault(1);
-            cluster.Kill(victim);
-            try { foreach (var episode in episodes) episode.Step(4); }
-            catch (Grpc.Core.RpcException e) { throw new Xunit.Sdk.XunitException($"{e.Status}\n{cluster.Logs}"); }
-            foreach (var episode in episodes) episode.CheckAgainstInProcess();
-        }
-        finally { Close(episodes); }
+            cluster.Kill(hosts.Where(h => h != 0).GroupBy(h => h).OrderByDescending(g => g.Count()).Select(g => g.Key).FirstOrDefault(1));
+        });
     }
 
     [Fact]
@@ -43,15 +37,11 @@ public class ClusterSessionTests
     {
         using var cluster = new LocalCluster(silos: 2);
         var episodes = Start(cluster, count: 6, uploadThrough: cluster.Addresses[0], gateway: cluster.Addresses[0]);
-        try
+        CarryOn(cluster, episodes, steps: 3, () =>
         {
-            foreach (var episode in episodes) episode.Step(3);
             Assert.Contains(episodes, e => cluster.SiloOf(e.Env.Host) == 1);
             cluster.Stop(1);
-            foreach (var episode in episodes) episode.Step(3);
-            foreach (var episode in episodes) episode.CheckAgainstInProcess();
-        }
-        finally { Close(episodes); }
+        });
     }
 
     [Fact]
@@ -59,15 +49,25 @@ public class ClusterSessionTests
     {
         using var cluster = new LocalCluster(silos: 2);
         var episodes = Start(cluster, count: 4, uploadThrough: cluster.Addresses[1], gateway: string.Join(",", cluster.Addresses));
+        CarryOn(cluster, episodes, steps: 3, () => cluster.Kill(0));
+    }
+
+    // Steps every episode, upsets the cluster, steps again: each episode must carry on, with the
+    // state the in-process env reaches by the same actions.
+    private static void CarryOn(LocalCluster cluster, List<Episode> episodes, int steps, Action upset)
+    {
         try
         {
-            foreach (var episode in episodes) episode.Step(3);
-            cluster.Kill(0);
-            try { foreach (var episode in episodes) episode.Step(3); }
+            foreach (var episode in episodes) episode.Step(steps);
+            upset();
+            try { foreach (var episode in episodes) episode.Step(steps); }
             catch (Grpc.Core.RpcException e) { throw new Xunit.Sdk.XunitException($"{e.Status}\n{cluster.Logs}"); }
             foreach (var episode in episodes) episode.CheckAgainstInProcess();
         }
-        finally { Close(episodes); }
+        finally
+        {
+            foreach (var episode in episodes) episode.Env.Dispose();
+        }
     }
 
     private static List<Episode> Start(LocalCluster cluster, int count, string uploadThrough, string gateway)
@@ -84,11 +84,6 @@ public class ClusterSessionTests
             episodes.Add(new Episode(env, benchmark == uploaded ? Uploaded : benchmark, new Random(i)));
         }
         return episodes;
-    }
-
-    private static void Close(List<Episode> episodes)
-    {
-        foreach (var episode in episodes) episode.Env.Dispose();
     }
 
     /// <summary>One client's session, its actions so far and its last observation.</summary>
