@@ -36,8 +36,8 @@ def main():
     with CompilerEnv(args.address, benchmark=BENCHMARK) as env:
         env.reset()
         action = env.action_space.names.index(args.action)
-        connection = env._connection
-        stub, metadata = connection.stub, connection.metadata
+        gateway = env._connection.gateway
+        stub, metadata = gateway.stub, gateway.metadata
         version = pb.GetVersionRequest()
         step = pb.StepRequest(session_id=env._session_id, actions=[action])
         requests = queue.SimpleQueue()
