@@ -20,6 +20,20 @@ public sealed class RedisUploads(IConnectionMultiplexer redis, ClusterKeys keys)
         return kept is not null && kept.AsSpan().SequenceEqual(value);
     }
 
+    public async Task<IReadOnlyList<string>> FileNamesAsync()
+    {
+        var names = new List<string>();
+        foreach (var server in redis.GetServers())
+            await foreach (var key in server.KeysAsync(pattern: keys.UploadPattern))
+            {
+                // The file's name heads the value; the program after it is not read.
+                byte[]? head = await Database.StringGetRangeAsync(key, 0, 255);
+                int end = head is null ? -1 : Array.IndexOf(head, (byte)'\n');
+                if (end > 0) names.Add(System.Text.Encoding.UTF8.GetString(head!, 0, end));
+            }
+        return names;
+    }
+
     public async Task<bool> FetchAsync(string name, string directory)
     {
         byte[]? value = await Database.StringGetAsync(keys.Upload(name));
@@ -48,6 +62,8 @@ public sealed class RedisUploads(IConnectionMultiplexer redis, ClusterKeys keys)
 public sealed class ClusterKeys(string clusterId)
 {
     public string Upload(string name) => $"cgym:{clusterId}:upload:{name}";
+
+    public string UploadPattern => $"cgym:{clusterId}:upload:*";
 
     public string Silo(string host) => $"cgym:{clusterId}:silo:{host}";
 

@@ -75,6 +75,8 @@ public class ClusterSessionTests
         string uploaded;
         using (var uploader = new RemoteEnv(uploadThrough))
             uploaded = uploader.AddBenchmark("cluster-upload", File.ReadAllBytes(BenchmarkStore.Default.Get(Uploaded).BitcodePath));
+        // Listed by every gateway, wherever it was uploaded.
+        Assert.Contains(uploaded, ListedUploads(gateway.Split(',')[0]));
         var episodes = new List<Episode>();
         for (int i = 0; i < count; i++)
         {
@@ -84,6 +86,14 @@ public class ClusterSessionTests
             episodes.Add(new Episode(env, benchmark == uploaded ? Uploaded : benchmark, new Random(i)));
         }
         return episodes;
+    }
+
+    private static List<string> ListedUploads(string address)
+    {
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(address);
+        var client = new Protocol.V1.CompilerGym.CompilerGymClient(channel);
+        var headers = new Grpc.Core.Metadata { { "authorization", $"Bearer {Protocol.TokenFile.DefaultTokenFor(new Uri(address))}" } };
+        return [.. client.ListBenchmarks(new Protocol.V1.ListBenchmarksRequest { Dataset = "user-v0" }, headers).Datasets.Single().Benchmarks];
     }
 
     /// <summary>One client's session, its actions so far and its last observation.</summary>

@@ -21,7 +21,11 @@ public sealed class UserDataset(string directory) : IDataset
         [.. System.IO.Directory.EnumerateFiles(Directory)
             .Where(f => Extensions.Contains(Path.GetExtension(f)))
             .Order(StringComparer.Ordinal)
-            .Select(f => new BenchmarkInfo($"benchmark://{DatasetName}/{Path.GetFileNameWithoutExtension(f)}", $"uploaded {Path.GetExtension(f)} file"))];
+            .Select(Describe)];
+
+    /// <summary>The benchmark an uploaded file (NAME.EXT) is.</summary>
+    public static BenchmarkInfo Describe(string file) =>
+        new($"benchmark://{DatasetName}/{Path.GetFileNameWithoutExtension(file)}", $"uploaded {Path.GetExtension(file)} file");
 
     /// <summary>Letters, digits, '-', '_' and '.', not leading: safe as a file name and in a URI.</summary>
     public static bool IsValidName(string name) =>

@@ -45,9 +45,10 @@ public sealed class CompilerGymService(ISessions sessions, FileAccessPolicy file
     }
 
     /// <summary>Every environment's datasets, with this server's uploads after the default environment's own.</summary>
-    public Task<ListBenchmarksReply> ListBenchmarks(ListBenchmarksRequest request, ServerCallContext context)
+    public async Task<ListBenchmarksReply> ListBenchmarks(ListBenchmarksRequest request, ServerCallContext context)
     {
-        var datasets = registry.All.SelectMany(spec => spec == registry.Default ? [.. spec.Datasets, Uploads()] : spec.Datasets).ToList();
+        var uploads = await UploadsAsync();
+        var datasets = registry.All.SelectMany(spec => spec == registry.Default ? [.. spec.Datasets, uploads] : spec.Datasets).ToList();
         if (request.Dataset.Length > 0 && datasets.All(d => d.Name != request.Dataset))
             throw ErrorReason.Exception(StatusCode.InvalidArgument,
                 $"unknown dataset '{request.Dataset}' (known: {string.Join(", ", datasets.Select(d => d.Name))})", Core.Spaces.UnknownNameException.Reason);
@@ -59,7 +60,7 @@ public sealed class CompilerGymService(ISessions sessions, FileAccessPolicy file
             reply.Datasets.Add(entry);
         }
         reply.Generators.AddRange(registry.All.SelectMany(spec => spec.Generators).Select(g => new Dataset { Name = g.Name, Description = g.Description }));
-        return Task.FromResult(reply);
+        return reply;
     }
 
     public Task<AddBenchmarkReply> AddBenchmark(AddBenchmarkRequest request, ServerCallContext context) =>
@@ -175,10 +176,10 @@ public sealed class CompilerGymService(ISessions sessions, FileAccessPolicy file
     private static CallReply Failed(RpcException e) =>
         new() { Error = new CallError { Code = (int)e.StatusCode, Message = e.Status.Detail, Reason = ErrorReason.Of(e) ?? "" } };
 
-    private DatasetInfo Uploads()
+    private async Task<DatasetInfo> UploadsAsync()
     {
         var dataset = user.Dataset;
-        return new DatasetInfo(dataset.Name, dataset.Description, dataset.Benchmarks);
+        return new DatasetInfo(dataset.Name, dataset.Description, await user.ListAsync());
     }
 
     private static string Connection(ServerCallContext context) => context.GetHttpContext().Connection.Id;

@@ -9,6 +9,9 @@ public interface IUploadReplica
     /// <summary>Keeps a published program (<paramref name="fileName"/> is NAME.EXT); false if another program holds that name.</summary>
     Task<bool> PublishAsync(string fileName, ReadOnlyMemory<byte> program);
 
+    /// <summary>The file names (NAME.EXT) of every program the store keeps.</summary>
+    Task<IReadOnlyList<string>> FileNamesAsync();
+
     /// <summary>Writes the program of that name into <paramref name="directory"/> if the store has it; false if not.</summary>
     Task<bool> FetchAsync(string name, string directory);
 }
