@@ -105,8 +105,9 @@ internal static class ClusterCost
             using var env = new RemoteEnv(string.Join(",", cluster.Addresses.Where(a => a.Length > 0)), observationSpace: "IrInstructionCount");
             env.Reset(benchmark);
             int silo = cluster.SiloOf(env.Host);
-            // Placement chooses the silo; only a session away from the gateway measures the cluster's recovery alone.
-            if (silo == 0) { cluster.AddSilo(); continue; }
+            // Only a session away from the gateway measures the cluster's recovery alone; placement,
+            // which takes the silos in turn, puts the next one elsewhere.
+            if (silo == 0) continue;
             for (int i = 0; i < actions; i++) env.Step(random.Next(space.Actions.Count));
             cluster.Kill(silo);
             long start = Stopwatch.GetTimestamp();

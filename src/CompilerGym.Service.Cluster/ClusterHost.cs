@@ -34,7 +34,12 @@ public static class ClusterHost
         var errors = new List<ValidationResult>();
         if (!Validator.TryValidateObject(settings, new ValidationContext(settings), errors, validateAllProperties: true))
             throw new InvalidOperationException(string.Join("; ", errors.Select(e => e.ErrorMessage)));
-        var redis = ConfigurationOptions.Parse(settings.Redis!);
+        ConfigurationOptions redis;
+        try { redis = ConfigurationOptions.Parse(settings.Redis!); }
+        catch (ArgumentException e)
+        {
+            throw new InvalidOperationException($"{ClusterSettings.Section}:{nameof(ClusterSettings.Redis)} '{settings.Redis}' is not a Redis configuration (HOST:PORT[,option=value...]): {e.Message}");
+        }
         var advertised = AdvertisedAddress(settings, service);
 
         // Orleans tells of every membership change at Information; its warnings are what an operator needs.

@@ -1,3 +1,4 @@
+using CompilerGym.Llvm.Datasets;
 using CompilerGym.Service.Benchmarks;
 using StackExchange.Redis;
 
@@ -28,8 +29,7 @@ public sealed class RedisUploads(IConnectionMultiplexer redis, ClusterKeys keys)
             {
                 // The file's name heads the value; the program after it is not read.
                 byte[]? head = await Database.StringGetRangeAsync(key, 0, 255);
-                int end = head is null ? -1 : Array.IndexOf(head, (byte)'\n');
-                if (end > 0) names.Add(System.Text.Encoding.UTF8.GetString(head!, 0, end));
+                if (FileNameOf(head) is { } fileName) names.Add(fileName);
             }
         return names;
     }
@@ -37,14 +37,24 @@ public sealed class RedisUploads(IConnectionMultiplexer redis, ClusterKeys keys)
     public async Task<bool> FetchAsync(string name, string directory)
     {
         byte[]? value = await Database.StringGetAsync(keys.Upload(name));
-        if (value is null) return false;
-        int end = Array.IndexOf(value, (byte)'\n');
-        string fileName = System.Text.Encoding.UTF8.GetString(value, 0, end);
+        if (FileNameOf(value) is not { } fileName || Path.GetFileNameWithoutExtension(fileName) != name) return false;
+        int end = fileName.Length; // the name is ASCII: its bytes are its characters
         // Written aside and moved, so no worker reads half a program.
         string staged = Path.Combine(directory, $".{fileName}.{Guid.NewGuid():N}");
         await File.WriteAllBytesAsync(staged, value.AsMemory(end + 1));
         File.Move(staged, Path.Combine(directory, fileName), overwrite: true);
         return true;
+    }
+
+    // The file name heading a stored value, if it is one an upload can have (NAME.EXT, a valid
+    // name, a known extension): nothing read from Redis names a file outside the uploads folder.
+    private static string? FileNameOf(byte[]? value)
+    {
+        int end = value is null ? -1 : Array.IndexOf(value, (byte)'\n');
+        if (end <= 0) return null;
+        string fileName = System.Text.Encoding.UTF8.GetString(value!, 0, end);
+        return UserDataset.IsValidName(Path.GetFileNameWithoutExtension(fileName)) && UserDataset.Extensions.Contains(Path.GetExtension(fileName))
+            ? fileName : null;
     }
 
     // The file's name, a newline, then the program.
@@ -56,20 +66,4 @@ public sealed class RedisUploads(IConnectionMultiplexer redis, ClusterKeys keys)
         program.Span.CopyTo(value.AsSpan(head.Length));
         return value;
     }
-}
-
-/// <summary>The names of the cluster's own keys in Redis, under its cluster id.</summary>
-public sealed class ClusterKeys(string clusterId)
-{
-    public string Upload(string name) => $"cgym:{clusterId}:upload:{name}";
-
-    public string UploadPattern => $"cgym:{clusterId}:upload:*";
-
-    public string Silo(string host) => $"cgym:{clusterId}:silo:{host}";
-
-    public string Session(string id) => $"cgym:{clusterId}:session:{id}";
-
-    public string SessionActions(string id) => $"cgym:{clusterId}:session:{id}:actions";
-
-    public string SiloPattern => $"cgym:{clusterId}:silo:*";
 }

@@ -40,6 +40,18 @@ public class ClusterCommandTests
         Assert.True(int.Parse(total[3]) >= 1, status.Stdout);
     }
 
+    [Theory]
+    [InlineData("127.0.0.1:1", "It was not possible to connect")] // nothing listens on port 1
+    [InlineData("==,garbage=x", "Cluster:Redis '==,garbage=x' is not a Redis configuration")]
+    public void Serve_with_a_Redis_it_cannot_use_says_so(string redis, string expected)
+    {
+        var serve = CgymProcess.Run("serve", "--port", "0", "--cluster", redis);
+        Assert.Equal(1, serve.ExitCode);
+        Assert.Contains("cgym: error:", serve.Stderr);
+        Assert.Contains(expected, serve.Stderr);
+        Assert.DoesNotContain("Unhandled exception", serve.Stderr);
+    }
+
     [Fact]
     public void Status_without_live_silos_says_so()
     {

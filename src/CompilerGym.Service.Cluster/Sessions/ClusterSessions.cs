@@ -25,7 +25,7 @@ public sealed class ClusterSessions(IGrainFactory grains, ILogger<ClusterSession
 
     public async Task<StartSessionReply> StartAsync(StartSessionRequest request, string connectionId, CancellationToken cancellation = default)
     {
-        string id = StartedPrefix + Guid.NewGuid().ToString("N");
+        string id = NewId(StartedPrefix);
         var reply = StartSessionReply.Parser.ParseFrom(await CallAsync(id, g => g.Start(request.ToByteArray())));
         reply.SessionId = id;
         return reply;
@@ -47,7 +47,7 @@ public sealed class ClusterSessions(IGrainFactory grains, ILogger<ClusterSession
 
     public async Task<ForkReply> ForkAsync(ForkRequest request, string connectionId, CancellationToken cancellation = default)
     {
-        string id = ForkPrefix + Guid.NewGuid().ToString("N");
+        string id = NewId(ForkPrefix);
         return ForkReply.Parser.ParseFrom(await CallAsync(request.SessionId, g => g.Fork(id)));
     }
 
@@ -80,8 +80,14 @@ public sealed class ClusterSessions(IGrainFactory grains, ILogger<ClusterSession
     private static bool IsSiloLoss(Exception e) => e is SiloUnavailableException or OrleansMessageRejectionException
         or Orleans.Runtime.Messaging.ConnectionFailedException;
 
+    // An id this cluster could not have made reaches no grain (a grain would be made for any id).
     private ISessionGrain Grain(string sessionId) =>
-        sessionId.StartsWith(StartedPrefix, StringComparison.Ordinal) ? grains.GetGrain<ISessionGrain>(sessionId, SessionGrain.ClassName)
-        : sessionId.StartsWith(ForkPrefix, StringComparison.Ordinal) ? grains.GetGrain<ISessionGrain>(sessionId, ForkedSessionGrain.ClassName)
-        : throw new RpcException(new Status(StatusCode.NotFound, $"unknown session '{sessionId}': no session of this cluster has such an id"));
+        !IsSessionId(sessionId) ? throw new RpcException(new Status(StatusCode.NotFound, $"unknown session '{sessionId}': no session of this cluster has such an id"))
+        : sessionId.StartsWith(StartedPrefix, StringComparison.Ordinal) ? grains.GetGrain<ISessionGrain>(sessionId, SessionGrain.ClassName)
+        : grains.GetGrain<ISessionGrain>(sessionId, ForkedSessionGrain.ClassName);
+
+    private static string NewId(string prefix) => prefix + Guid.NewGuid().ToString("N");
+
+    private static bool IsSessionId(string id) =>
+        id.Length == 33 && (id[0] == StartedPrefix[0] || id[0] == ForkPrefix[0]) && !id.AsSpan(1).ContainsAnyExcept("0123456789abcdef");
 }

@@ -36,27 +36,28 @@ public abstract class SessionGrainBase(SessionManager local, SessionRecords reco
         await uploads.EnsureLocalAsync(start.Benchmark);
         var reply = await local.StartAsync(start, Connection, Id);
         reply.Host = activity.Host;
-        await records.WriteAsync(Id, local.RecordOf(Id));
+        await RecordAsync(Id, records.WriteAsync(Id, local.RecordOf(Id)));
         return reply;
     });
 
+    // Answered in bytes: a step's reply, serialized once, is also what a repeated step gets.
     public Task<SessionAnswer> Step(byte[] request) => Answer(async () =>
     {
         var step = StepRequest.Parser.ParseFrom(request);
         await EnsureLocalAsync();
         if (step.RequestId.Length > 0 && step.RequestId == _lastRequestId)
         {
-            if (_lastReply is { } last) return StepReply.Parser.ParseFrom(last);
+            if (_lastReply is { } last) return last;
             // Applied, but its reply was lost with the silo that made it: the observations it asked
             // for, as they are now (its reward, which compared the program with its state before, is lost).
             var observe = step.Clone();
             observe.Actions.Clear();
             observe.ActionNames.Clear();
-            return await local.StepAsync(observe, Connection);
+            return (await local.StepAsync(observe, Connection)).ToByteArray();
         }
         var actions = local.ActionNamesOf(step);
         // A step that asks only for observations changes nothing to keep.
-        if (actions.Count == 0) return await local.StepAsync(step, Connection);
+        if (actions.Count == 0) return (await local.StepAsync(step, Connection)).ToByteArray();
         // Recorded while the worker computes, so a step costs one of the two, not both; answered
         // once both are done. A step that fails takes its record back.
         int before = local.ActionCount(Id);
@@ -65,22 +66,16 @@ public abstract class SessionGrainBase(SessionManager local, SessionRecords reco
         try { reply = await local.StepAsync(step, Connection); }
         catch (RpcException)
         {
-            await recording;
-            await records.TruncateAsync(Id, before, _lastRequestId);
+            await RecordAsync(Id, TakeBackAsync(recording, before));
             throw;
         }
-        try { await recording; }
-        catch (RedisException e)
-        {
-            // Served but not recorded: the session here goes back to its record at its next request.
-            await local.EndAsync(Id, "its step could not be recorded");
-            throw new RpcException(new Status(StatusCode.Unavailable, $"the step could not be recorded ({e.Message}), so it was undone; try it again"));
-        }
+        await RecordAsync(Id, recording);
         activity.Stepped();
-        (_lastRequestId, _lastReply) = (step.RequestId, step.RequestId.Length > 0 ? reply.ToByteArray() : null);
+        byte[] bytes = reply.ToByteArray();
+        (_lastRequestId, _lastReply) = (step.RequestId, step.RequestId.Length > 0 ? bytes : null);
         // Needed only if this silo dies before the client has the reply: not waited for.
-        if (_lastReply is { } bytes) _ = records.KeepReplyAsync(Id, bytes);
-        return reply;
+        if (_lastReply is not null) _ = records.KeepReplyAsync(Id, bytes);
+        return bytes;
     });
 
     public Task<SessionAnswer> Reset(byte[] request) => Answer(async () =>
@@ -90,7 +85,7 @@ public abstract class SessionGrainBase(SessionManager local, SessionRecords reco
         await uploads.EnsureLocalAsync(reset.Benchmark);
         var reply = await local.ResetAsync(reset, Connection);
         (_lastRequestId, _lastReply) = ("", null);
-        await records.WriteAsync(Id, local.RecordOf(Id));
+        await RecordAsync(Id, records.WriteAsync(Id, local.RecordOf(Id)));
         return reply;
     });
 
@@ -104,7 +99,7 @@ public abstract class SessionGrainBase(SessionManager local, SessionRecords reco
     {
         await EnsureLocalAsync();
         var reply = await local.ForkAsync(new ForkRequest { SessionId = Id }, Connection, forkId);
-        await records.WriteAsync(forkId, local.RecordOf(forkId));
+        await RecordAsync(forkId, records.WriteAsync(forkId, local.RecordOf(forkId)));
         // Called from here, the fork's grain is placed on this silo, where its session now is.
         await GrainFactory.GetGrain<ISessionGrain>(forkId, ForkedSessionGrain.ClassName).Adopt();
         return reply;
@@ -138,7 +133,12 @@ public abstract class SessionGrainBase(SessionManager local, SessionRecords reco
     {
         if (local.Contains(Id)) return;
         var (record, lastRequestId, lastReply) = await records.ReadAsync(Id);
-        if (record is null) throw UnknownSession();
+        if (record is null)
+        {
+            // No session of this id: its grain, made by the asking, need not stay.
+            DeactivateOnIdle();
+            throw UnknownSession();
+        }
         logger.LogInformation("session {Id} moves to silo {Host}: replaying {Count} actions", Id, activity.Host, record.Actions.Count);
         await uploads.EnsureLocalAsync(record.Benchmark);
         await local.RestoreAsync(Id, record, Connection);
@@ -148,10 +148,35 @@ public abstract class SessionGrainBase(SessionManager local, SessionRecords reco
     private RpcException UnknownSession() => new(new Status(StatusCode.NotFound,
         $"unknown session '{Id}': it has ended, or was reclaimed after idling (start a new one, or restore it from its state)"));
 
-    private static async Task<SessionAnswer> Answer(Func<Task<IMessage>> call)
+    // What a session here became, Redis must hold: a change it could not record is undone here, so
+    // that the next request rebuilds the session from the record as it is.
+    private async Task RecordAsync(string sessionId, Task writing)
     {
-        try { return SessionAnswer.Of((await call()).ToByteArray()); }
+        try { await writing; }
+        catch (RedisException e)
+        {
+            if (local.Contains(sessionId)) await local.EndAsync(sessionId, "a change to it could not be recorded");
+            throw new RpcException(new Status(StatusCode.Unavailable, $"the cluster's Redis did not record the change ({e.Message}), so it was undone; try again"));
+        }
+    }
+
+    // A failed step's actions leave the record once their append is done.
+    private async Task TakeBackAsync(Task appending, int actions)
+    {
+        await appending;
+        await records.TruncateAsync(Id, actions, _lastRequestId);
+    }
+
+    private static Task<SessionAnswer> Answer(Func<Task<IMessage>> call) => Answer(async () => (await call()).ToByteArray());
+
+    private static async Task<SessionAnswer> Answer(Func<Task<byte[]>> call)
+    {
+        try { return SessionAnswer.Of(await call()); }
         catch (RpcException e) { return new SessionAnswer(null, (int)e.StatusCode, e.Status.Detail, ErrorReason.Of(e) ?? ""); }
+        catch (RedisException e)
+        {
+            return new SessionAnswer(null, (int)StatusCode.Unavailable, $"the cluster's Redis did not answer ({e.Message}); try again", "");
+        }
     }
 }
 
