@@ -58,7 +58,7 @@ internal sealed class RemoteConnection
     public async Task<T> CallAsync<T>(Func<Gateway, Task<T>> call)
     {
         int index = Volatile.Read(ref _current);
-        var tried = new List<string>();
+        List<string>? tried = null; // made only when a gateway is gone: calls go through here at every step
         while (true)
         {
             try
@@ -68,7 +68,7 @@ internal sealed class RemoteConnection
             catch (Exception e) when (IsGone(e))
             {
                 if (_gateways.Length == 1) throw;
-                tried.Add(_gateways[index].Address);
+                (tried ??= []).Add(_gateways[index].Address);
                 if (tried.Count == _gateways.Length)
                     throw new RpcException(new Status(StatusCode.Unavailable, $"no server answered at {string.Join(", ", tried)}: {Detail(e)}", e));
                 int next = (index + 1) % _gateways.Length;
