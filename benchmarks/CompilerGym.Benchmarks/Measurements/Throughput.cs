@@ -12,6 +12,8 @@ namespace CompilerGym.Benchmarks.Measurements;
 /// ways side by side: in process with a thread per env (each its own LLVM context); remote with a
 /// thread per env, one call per step (each env its own worker process behind a loopback server);
 /// and remote through a <see cref="RemoteVectorEnv"/>, one batched call per step for all N.
+/// Each way also reports the CPU time it used per step (this process, which is client and server,
+/// plus the workers): on a machine with few cores that, not latency, bounds throughput.
 /// </summary>
 internal static class Throughput
 {
@@ -20,31 +22,46 @@ internal static class Throughput
     public static void Run(string benchmark, IReadOnlyList<int> sessionCounts, double seconds, int episodeLength)
     {
         var table = new Table().Border(TableBorder.Simple);
-        foreach (var c in new[] { "sessions", "env", "steps", "seconds", "steps/s", "steps/s per session", "ratio to in process" }) table.AddColumn(c);
+        foreach (var c in new[] { "sessions", "env", "steps", "seconds", "steps/s", "steps/s per session", "ratio to in process", "CPU µs per step", "of which workers" }) table.AddColumn(c);
         using var server = new LocalServer();
         foreach (int n in sessionCounts)
         {
             // Each way runs twice, in the order A B C C B A, half the time each: a load on the
             // machine that rises or falls during the measurement weighs on every way alike.
-            var totals = Enum.GetValues<Way>().ToDictionary(w => w, _ => (Steps: 0L, Seconds: 0.0));
+            var totals = Enum.GetValues<Way>().ToDictionary(w => w, _ => new Figures(0, 0, 0, 0));
             foreach (var way in Enum.GetValues<Way>().Concat(Enum.GetValues<Way>().Reverse()))
             {
-                var (steps, elapsed) = Measure(way, n, server.Address, benchmark, seconds / 2, episodeLength);
-                totals[way] = (totals[way].Steps + steps, totals[way].Seconds + elapsed);
+                totals[way] += Measure(way, n, server.Address, benchmark, seconds / 2, episodeLength);
             }
             double inProcess = totals[Way.InProcess].Steps / totals[Way.InProcess].Seconds;
-            foreach (var (way, (steps, elapsed)) in totals)
+            foreach (var (way, (steps, elapsed, cpu, workerCpu)) in totals)
             {
                 double rate = steps / elapsed;
                 string name = way switch { Way.InProcess => "in process, a thread each", Way.RemotePerStep => "remote, a call per step", _ => "remote, a batched call per vector step" };
-                table.AddRow(n.ToString(), name, steps.ToString(), elapsed.ToString("F1"), rate.ToString("F0"), (rate / n).ToString("F0"), (rate / inProcess).ToString("F2"));
+                table.AddRow(n.ToString(), name, steps.ToString(), elapsed.ToString("F1"), rate.ToString("F0"), (rate / n).ToString("F0"), (rate / inProcess).ToString("F2"),
+                    (cpu / steps * 1e6).ToString("F0"), (workerCpu / steps * 1e6).ToString("F0"));
             }
         }
         Console.WriteLine($"{benchmark}: random {LlvmActionSpace.Passes} actions, episodes of {episodeLength} steps, {Environment.ProcessorCount} cores");
         AnsiConsole.Write(table);
     }
 
-    private static (long Steps, double Seconds) Measure(Way way, int n, string address, string benchmark, double seconds, int episodeLength) => way switch
+    private sealed record Figures(long Steps, double Seconds, double CpuSeconds, double WorkerCpuSeconds)
+    {
+        public static Figures operator +(Figures a, Figures b) =>
+            new(a.Steps + b.Steps, a.Seconds + b.Seconds, a.CpuSeconds + b.CpuSeconds, a.WorkerCpuSeconds + b.WorkerCpuSeconds);
+
+        /// <summary>The figures of a measurement that began at <paramref name="cpuBefore"/> and ends now.</summary>
+        public static Figures Ending(long steps, double seconds, Dictionary<int, double> cpuBefore)
+        {
+            var cpuAfter = TreeCpu.Read();
+            double all = TreeCpu.Between(cpuBefore, cpuAfter);
+            double self = cpuAfter[Environment.ProcessId] - cpuBefore[Environment.ProcessId];
+            return new(steps, seconds, all, all - self);
+        }
+    }
+
+    private static Figures Measure(Way way, int n, string address, string benchmark, double seconds, int episodeLength) => way switch
     {
         Way.InProcess => Threaded(n, () => new LlvmEnv(observationSpace: "IrInstructionCount"), benchmark, seconds, episodeLength),
         Way.RemotePerStep => Threaded(n, () => new RemoteEnv(address, observationSpace: "IrInstructionCount"), benchmark, seconds, episodeLength),
@@ -52,11 +69,12 @@ internal static class Throughput
     };
 
     // Sessions start, and take an episode, before the clock: a remote session's start includes a worker process's.
-    private static (long Steps, double Seconds) Threaded(int n, Func<ICompilerEnv> create, string benchmark, double seconds, int episodeLength)
+    private static Figures Threaded(int n, Func<ICompilerEnv> create, string benchmark, double seconds, int episodeLength)
     {
         var envs = Enumerable.Range(0, n).Select(_ => create()).ToList();
         Parallel.ForEach(envs, env => Warm(env, benchmark, episodeLength));
         long steps = 0;
+        var cpu = TreeCpu.Read();
         var clock = Stopwatch.StartNew();
         var threads = envs.Select((env, i) => new Thread(() =>
         {
@@ -73,9 +91,9 @@ internal static class Throughput
         })).ToList();
         threads.ForEach(t => t.Start());
         threads.ForEach(t => t.Join());
-        double elapsed = clock.Elapsed.TotalSeconds;
+        var run = Figures.Ending(steps, clock.Elapsed.TotalSeconds, cpu);
         envs.ForEach(e => e.Dispose());
-        return (steps, elapsed);
+        return run;
     }
 
     // An episode before the clock: a new worker compiles its code at its first steps, once per process.
@@ -86,7 +104,7 @@ internal static class Throughput
         for (int s = 0; s < episodeLength; s++) env.Step(random.Next(env.ActionSpace.N));
     }
 
-    private static (long Steps, double Seconds) Batched(RemoteVectorEnv vector, string benchmark, double seconds, int episodeLength)
+    private static Figures Batched(RemoteVectorEnv vector, string benchmark, double seconds, int episodeLength)
     {
         using (vector)
         {
@@ -96,6 +114,7 @@ internal static class Throughput
             for (int s = 0; s < episodeLength; s++) vector.TryStep([.. Enumerable.Range(0, vector.Count).Select(_ => random.Next(count))]);
             var nulls = new string?[vector.Count];
             long steps = 0;
+            var cpu = TreeCpu.Read();
             var clock = Stopwatch.StartNew();
             while (clock.Elapsed.TotalSeconds < seconds)
             {
@@ -103,7 +122,7 @@ internal static class Throughput
                 for (int s = 0; s < episodeLength; s++) vector.TryStep([.. Enumerable.Range(0, vector.Count).Select(_ => random.Next(count))]);
                 steps += (long)episodeLength * vector.Count;
             }
-            return (steps, clock.Elapsed.TotalSeconds);
+            return Figures.Ending(steps, clock.Elapsed.TotalSeconds, cpu);
         }
     }
 }
