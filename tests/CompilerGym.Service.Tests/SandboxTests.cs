@@ -35,15 +35,21 @@ public sealed class Outside : IDisposable
     public string Secret { get; }
     public string SecretText { get; } = $"secret{Guid.NewGuid():N}";
 
-    /// <summary>A fresh folder for a program, readable by the sandbox's user when it is bound.</summary>
-    public static string ProgramFolder()
+    private readonly List<string> _programFolders = [];
+
+    /// <summary>A fresh folder for a program, readable by the sandbox's user when it is bound; deleted with this, whatever the test's outcome.</summary>
+    public string ProgramFolder()
     {
         string folder = Directory.CreateTempSubdirectory("cgym-sandbox-").FullName;
         File.SetUnixFileMode(folder, (UnixFileMode)0b111_101_101);
+        lock (_programFolders) _programFolders.Add(folder);
         return folder;
     }
 
-    public void Dispose() => Directory.Delete(Folder, recursive: true);
+    public void Dispose()
+    {
+        foreach (string folder in _programFolders.Append(Folder)) Directory.Delete(folder, recursive: true);
+    }
 }
 
 public sealed class SandboxServer() : TestServer(new() { ["Service:WarmWorkers"] = "0" });
@@ -57,7 +63,7 @@ public class SandboxTests(SandboxServer server, Outside _outside) : IClassFixtur
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        string folder = Outside.ProgramFolder();
+        string folder = _outside.ProgramFolder();
         string written = Path.Combine(_outside.Folder, "written"), beside = Path.Combine(folder, "written");
         // The cache's entries from the server user's own files are hidden too, though the cache is shown.
         string cached = Path.Combine(Cache.Root, Cache.PrivateFolder, $"probe-{Guid.NewGuid():N}.txt");
@@ -107,7 +113,6 @@ public class SandboxTests(SandboxServer server, Outside _outside) : IClassFixtur
         Assert.Equal(31, ProcessRunner.Run(executable, [], TimeSpan.FromMinutes(1)).ExitCode);
         File.Delete(cached);
         Assert.True(listener.Pending());
-        Directory.Delete(folder, recursive: true);
     }
 
     [Fact]
@@ -115,7 +120,7 @@ public class SandboxTests(SandboxServer server, Outside _outside) : IClassFixtur
     {
         // The include is of a file beside the program, so the check of what a program reads lets it
         // through: only the sandbox, where the link leads nowhere, stops it.
-        string folder = Outside.ProgramFolder();
+        string folder = _outside.ProgramFolder();
         string program = Path.Combine(folder, "leak.c");
         File.WriteAllText(program, "#include \"secret-link.h\"\nint main(void) { return 0; }\n");
         File.CreateSymbolicLink(Path.Combine(folder, "secret-link.h"), _outside.Secret);
@@ -128,13 +133,12 @@ public class SandboxTests(SandboxServer server, Outside _outside) : IClassFixtur
         // Unconfined, clang reads the secret and quotes it in its error.
         var unconfined = Assert.ThrowsAny<Exception>(() => LlvmTools.CompileC(program, Path.Combine(folder, "leak.bc"), null));
         Assert.Contains(_outside.SecretText, unconfined.Message);
-        Directory.Delete(folder, recursive: true);
     }
 
     [Fact]
     public async Task A_worker_cannot_assemble_a_secret_into_a_program_or_write_files_named_by_its_functions()
     {
-        string folder = Outside.ProgramFolder();
+        string folder = _outside.ProgramFolder();
         string module = Path.Combine(folder, "incbin.ll");
         // The assembler reads .incbin files when the worker emits object code; the dot-cfg pass
         // writes .<function>.dot into the working folder, and a function's name can lead out of it.
@@ -173,7 +177,6 @@ public class SandboxTests(SandboxServer server, Outside _outside) : IClassFixtur
         var observed = env.Step([], new Core.Envs.StepOptions(["ObjectTextSizeBytes"], [])).Info.Observations["ObjectTextSizeBytes"];
         long unconfined = Assert.IsType<Core.Spaces.Observation.Int64Scalar>(observed).Value;
         Assert.True(confined is null || confined <= unconfined - _outside.SecretText.Length, $"text: {confined} confined, {unconfined} not");
-        Directory.Delete(folder, recursive: true);
     }
 }
 
@@ -214,7 +217,7 @@ public class SandboxedUploadTests(ClosedFilesServer server, Outside _outside) : 
     [Fact]
     public void The_check_of_what_a_program_reads_refuses_files_outside_its_folder_even_unconfined()
     {
-        string folder = Outside.ProgramFolder();
+        string folder = _outside.ProgramFolder();
         string program = Path.Combine(folder, "embed.c");
         File.WriteAllText(program, $"const unsigned char d[] = {{\n#embed \"{_outside.Secret}\"\n, 0}};\nint main(void) {{ return d[0]; }}\n");
         var error = Assert.Throws<Llvm.LlvmException>(() => LlvmTools.CheckReads(program, null, folder));
@@ -223,7 +226,6 @@ public class SandboxedUploadTests(ClosedFilesServer server, Outside _outside) : 
         File.WriteAllText(Path.Combine(folder, "own.h"), "#define ANSWER 0\n");
         LlvmTools.CheckReads(program, null, folder);
         Assert.Throws<Llvm.LlvmException>(() => LlvmTools.CheckReads(program, null, null));
-        Directory.Delete(folder, recursive: true);
     }
 
     [Fact]

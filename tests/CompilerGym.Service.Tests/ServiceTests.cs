@@ -333,7 +333,9 @@ public static class TlsCertificate
         names.AddIpAddress(System.Net.IPAddress.Loopback);
         request.CertificateExtensions.Add(names.Build());
         using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
-        string path = System.IO.Path.Combine(Directory.CreateTempSubdirectory("cgym-tls-").FullName, "server.pfx");
+        string folder = Directory.CreateTempSubdirectory("cgym-tls-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(folder, recursive: true);
+        string path = System.IO.Path.Combine(folder, "server.pfx");
         File.WriteAllBytes(path, certificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx, Password));
         return path;
     }
