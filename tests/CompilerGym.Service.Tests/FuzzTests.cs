@@ -136,7 +136,8 @@ public class FuzzTests(FuzzTests.Server server, ITestOutputHelper output) : ICla
                 < 170 => Unary("StartSession", o => _client.StartSessionAsync(StartSession(), o), r => Made(r.SessionId), makes: true),
                 < 580 => Unary("Step", o => _client.StepAsync(Step(), o)),
                 < 640 => Unary("StepBatch", o => _client.StepBatchAsync(StepBatch(), o), CheckOutcomes),
-                < 720 => Unary("Reset", o => _client.ResetAsync(Reset(), o)),
+                < 700 => Unary("Reset", o => _client.ResetAsync(Reset(), o)),
+                < 720 => Unary("ResetBatch", o => _client.ResetBatchAsync(ResetBatch(), o), CheckOutcomes),
                 < 780 => Unary("Fork", o => _client.ForkAsync(new Proto.ForkRequest { SessionId = SessionId() }, o), r => Made(r.SessionId), makes: true),
                 < 920 => Unary("GetState", o => _client.GetStateAsync(new Proto.GetStateRequest { SessionId = SessionId() }, o)),
                 < 995 => EndSessionAsync(),
@@ -169,7 +170,8 @@ public class FuzzTests(FuzzTests.Server server, ITestOutputHelper output) : ICla
                 < 36 => ("StartSession", StartSession()),
                 < 52 => ("Step", Step()),
                 < 58 => ("StepBatch", StepBatch()),
-                < 66 => ("Reset", Reset()),
+                < 64 => ("Reset", Reset()),
+                < 66 => ("ResetBatch", ResetBatch()),
                 < 74 => ("Fork", new Proto.ForkRequest { SessionId = SessionId() }),
                 < 84 => ("GetState", new Proto.GetStateRequest { SessionId = SessionId() }),
                 < 98 => ("EndSession", new Proto.EndSessionRequest { SessionId = SessionId() }),
@@ -194,9 +196,10 @@ public class FuzzTests(FuzzTests.Server server, ITestOutputHelper output) : ICla
             using var calls = _invoker.AsyncDuplexStreamingCall(method, null, new CallOptions());
             for (int i = 0; i < count; i++)
             {
-                var request = random.Next(7) switch
+                var request = random.Next(8) switch
                 {
                     5 => new Proto.CallRequest { StepBatch = StepBatch() },
+                    6 => new Proto.CallRequest { ResetBatch = ResetBatch() },
                     0 => new Proto.CallRequest { Reset = Reset() },
                     1 => new Proto.CallRequest { GetState = new Proto.GetStateRequest { SessionId = SessionId() } },
                     2 => new Proto.CallRequest { Fork = new Proto.ForkRequest { SessionId = SessionId() } },
@@ -215,6 +218,7 @@ public class FuzzTests(FuzzTests.Server server, ITestOutputHelper output) : ICla
                 bool failed = reply.KindCase == Proto.CallReply.KindOneofCase.Error;
                 Check($"Calls {request.KindCase}", failed ? new Status((StatusCode)reply.Error.Code, reply.Error.Message) : Status.DefaultSuccess);
                 if (reply.KindCase == Proto.CallReply.KindOneofCase.StepBatch) CheckOutcomes(reply.StepBatch);
+                if (reply.KindCase == Proto.CallReply.KindOneofCase.ResetBatch) CheckOutcomes(reply.ResetBatch);
                 if (reply.KindCase == Proto.CallReply.KindOneofCase.Fork) Made(reply.Fork.SessionId);
                 if (reply.KindCase == Proto.CallReply.KindOneofCase.EndSession && request.EndSession is { } ended) _live.Remove(ended.SessionId);
             }
@@ -295,21 +299,27 @@ public class FuzzTests(FuzzTests.Server server, ITestOutputHelper output) : ICla
                 r => r.RewardSpaces.Add(RewardSpace()));
         }
 
-        // Steps of live, ended and made-up sessions, the same session now and then more than once.
-        private Proto.StepBatchRequest StepBatch()
+        private Proto.StepBatchRequest StepBatch() => new() { Steps = { Batch(Step) } };
+
+        private Proto.ResetBatchRequest ResetBatch() => new() { Resets = { Batch(Reset) } };
+
+        // Requests for live, ended and made-up sessions, the same session now and then more than once.
+        private List<T> Batch<T>(Func<T> request)
         {
-            var request = new Proto.StepBatchRequest();
-            request.Steps.AddRange(Enumerable.Range(0, random.Next(5)).Select(_ => Step()));
-            if (request.Steps.Count > 0 && random.Next(4) == 0) request.Steps.Add(request.Steps[0]);
-            return request;
+            var batch = Enumerable.Range(0, random.Next(5)).Select(_ => request()).ToList();
+            if (batch.Count > 0 && random.Next(4) == 0) batch.Add(batch[0]);
+            return batch;
         }
 
-        // Each step of a batch is answered in its place, by the same rules as a call of its own.
-        private void CheckOutcomes(Proto.StepBatchReply reply)
+        private void CheckOutcomes(Proto.StepBatchReply reply) => CheckOutcomes("StepBatch step", reply.Outcomes.Select(o => o.Error));
+
+        private void CheckOutcomes(Proto.ResetBatchReply reply) => CheckOutcomes("ResetBatch reset", reply.Outcomes.Select(o => o.Error));
+
+        // Each call of a batch is answered in its place (an error, or none), by the same rules as a call of its own.
+        private void CheckOutcomes(string name, IEnumerable<Proto.CallError?> errors)
         {
-            foreach (var outcome in reply.Outcomes)
-                Check("StepBatch step", outcome.KindCase == Proto.StepOutcome.KindOneofCase.Error
-                    ? new Status((StatusCode)outcome.Error.Code, outcome.Error.Message) : Status.DefaultSuccess);
+            foreach (var error in errors)
+                Check(name, error is null ? Status.DefaultSuccess : new Status((StatusCode)error.Code, error.Message));
         }
 
         private Proto.ResetRequest Reset()

@@ -76,19 +76,38 @@ public sealed class CompilerGymService(ISessions sessions, FileAccessPolicy file
     public Task<StepBatchReply> StepBatch(StepBatchRequest request, ServerCallContext context) =>
         StepBatchAsync(request, Connection(context), context);
 
-    // Each step in its own session's worker, side by side; a failed one answers in its place.
-    private async Task<StepBatchReply> StepBatchAsync(StepBatchRequest request, string connection, ServerCallContext context)
+    private async Task<StepBatchReply> StepBatchAsync(StepBatchRequest request, string connection, ServerCallContext context) => new()
     {
-        var outcomes = await Task.WhenAll(request.Steps.Select(async step =>
+        Outcomes =
         {
-            try { return new StepOutcome { Step = await sessions.StepAsync(step, connection, context.CancellationToken) }; }
-            catch (RpcException e) { return new StepOutcome { Error = Failed(statuses.Answer(e, $"{context.Method} step")).Error }; }
-        }));
-        return new StepBatchReply { Outcomes = { outcomes } };
-    }
+            await FanOutAsync(request.Steps, async step => new StepOutcome { Step = await sessions.StepAsync(step, connection, context.CancellationToken) },
+                error => new StepOutcome { Error = error }, "step", context),
+        },
+    };
 
     public Task<ResetReply> Reset(ResetRequest request, ServerCallContext context) =>
         sessions.ResetAsync(request, Connection(context), context.CancellationToken);
+
+    public Task<ResetBatchReply> ResetBatch(ResetBatchRequest request, ServerCallContext context) =>
+        ResetBatchAsync(request, Connection(context), context);
+
+    private async Task<ResetBatchReply> ResetBatchAsync(ResetBatchRequest request, string connection, ServerCallContext context) => new()
+    {
+        Outcomes =
+        {
+            await FanOutAsync(request.Resets, async reset => new ResetOutcome { Reset = await sessions.ResetAsync(reset, connection, context.CancellationToken) },
+                error => new ResetOutcome { Error = error }, "reset", context),
+        },
+    };
+
+    // Each call of a batch in its own session's worker, side by side; a failed one answers in its place.
+    private Task<TOutcome[]> FanOutAsync<TRequest, TOutcome>(IEnumerable<TRequest> requests, Func<TRequest, Task<TOutcome>> call,
+        Func<CallError, TOutcome> failed, string what, ServerCallContext context) =>
+        Task.WhenAll(requests.Select(async request =>
+        {
+            try { return await call(request); }
+            catch (RpcException e) { return failed(Failed(statuses.Answer(e, $"{context.Method} {what}")).Error); }
+        }));
 
     public Task<ForkReply> Fork(ForkRequest request, ServerCallContext context) =>
         sessions.ForkAsync(request, Connection(context), context.CancellationToken);
@@ -170,6 +189,7 @@ public sealed class CompilerGymService(ISessions sessions, FileAccessPolicy file
         CallRequest.KindOneofCase.Fork => new CallReply { Fork = await sessions.ForkAsync(request.Fork, connection, context.CancellationToken) },
         CallRequest.KindOneofCase.EndSession => new CallReply { EndSession = await EndSession(request.EndSession, context) },
         CallRequest.KindOneofCase.StepBatch => new CallReply { StepBatch = await StepBatchAsync(request.StepBatch, connection, context) },
+        CallRequest.KindOneofCase.ResetBatch => new CallReply { ResetBatch = await ResetBatchAsync(request.ResetBatch, connection, context) },
         _ => throw new RpcException(new Status(StatusCode.InvalidArgument, "empty call")),
     };
 
