@@ -124,16 +124,29 @@ public sealed class RemoteEnv : ICompilerEnv
             Adopt(started.Benchmark, started.ActionSpace, start.ObservationSpace, start.RewardSpace, [.. start.CustomActions]);
             return new ResetResult(started.Observation?.ToCore(), new ResetInfo(started.Benchmark, started.ActionSpace.Name, started.Seconds));
         }
+        var request = ResetRequest(benchmark, options);
+        return Adopt(request, options, (await CallAsync(() => Stream.CallAsync(new CallRequest { Reset = request }))).Reset);
+    }
+
+    /// <summary>The request <see cref="Reset(string?, ResetOptions?)"/> sends once the session has started: the env's next reset.</summary>
+    internal ResetRequest ResetRequest(string? benchmark, ResetOptions? options)
+    {
         var request = new ResetRequest
         {
-            SessionId = _sessionId,
+            SessionId = Session(),
             Benchmark = benchmark ?? "",
             ActionSpace = options?.ActionSpace ?? "",
             ObservationSpace = options?.ObservationSpace ?? "",
             RewardSpace = options?.RewardSpace ?? "",
         };
         request.CustomActions.AddRange(options?.CustomActions ?? []);
-        var reply = (await CallAsync(() => Stream.CallAsync(new CallRequest { Reset = request }))).Reset;
+        return request;
+    }
+
+    /// <summary>Takes on the choices of a reset the server applied, and gives its result.</summary>
+    internal ResetResult Adopt(ResetRequest request, ResetOptions? options, ResetReply reply)
+    {
+        bool respace = options?.ActionSpace is not null || options?.CustomActions is { Count: > 0 };
         Adopt(reply.Benchmark, reply.ActionSpace, request.ObservationSpace.OrNull() ?? _observationSpace, request.RewardSpace.OrNull() ?? _rewardSpace,
             respace ? options!.CustomActions : _customActions);
         return new ResetResult(reply.Observation?.ToCore(), new ResetInfo(reply.Benchmark, reply.ActionSpace.Name, reply.Seconds));
@@ -247,7 +260,7 @@ public sealed class RemoteEnv : ICompilerEnv
         }
     }
 
-    private static async Task<T> CallAsync<T>(Func<Task<T>> call)
+    internal static async Task<T> CallAsync<T>(Func<Task<T>> call)
     {
         try
         {
@@ -257,6 +270,13 @@ public sealed class RemoteEnv : ICompilerEnv
         {
             throw translated;
         }
+    }
+
+    /// <summary>What a call that failed with <paramref name="error"/> on its own throws.</summary>
+    internal static Exception Failure(CallError error)
+    {
+        var e = ErrorReason.Exception((StatusCode)error.Code, error.Message, error.Reason);
+        return Translated(e) ?? e;
     }
 
     private static Exception? Translated(RpcException e) => e.StatusCode switch

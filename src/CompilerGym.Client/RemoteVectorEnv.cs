@@ -1,16 +1,15 @@
 using CompilerGym.Core.Envs;
-using CompilerGym.Protocol;
 using CompilerGym.Protocol.V1;
-using Grpc.Core;
+using Google.Protobuf.Collections;
 
 namespace CompilerGym.Client;
 
 /// <summary>
 /// N sessions of a <c>cgym serve</c> server stepped together: a vector step is one <c>StepBatch</c>
 /// call on a stream of its own, which the server fans out to the sessions' workers (one each) in
-/// parallel, so N sessions cost one round trip rather than N. Each of <see cref="Envs"/> is a
-/// <see cref="RemoteEnv"/> on the same connection, for resets, observations and states. A step's
-/// results, and its errors, are those each env's own step would give.
+/// parallel, so N sessions cost one round trip rather than N; a vector reset is one <c>ResetBatch</c>
+/// the same way. Each of <see cref="Envs"/> is a <see cref="RemoteEnv"/> on the same connection, for
+/// observations and states. A step's or reset's results, and its errors, are those each env's own would give.
 /// </summary>
 public sealed class RemoteVectorEnv : IEnvBatch
 {
@@ -51,11 +50,36 @@ public sealed class RemoteVectorEnv : IEnvBatch
 
     public int Count => _envs.Length;
 
-    /// <summary>Resets env i to benchmarks[i] (null: its current one), side by side.</summary>
+    /// <summary>
+    /// Resets env i to benchmarks[i] (null: its current one): the envs whose session has started by one
+    /// <c>ResetBatch</c> call, the others by starting theirs, side by side. A reset that failed throws
+    /// as the env's own reset would (the first in env order), the other envs having reset.
+    /// </summary>
     public ResetResult[] Reset(IReadOnlyList<string?> benchmarks, ResetOptions? options = null)
     {
         if (benchmarks.Count != _envs.Length) throw new ArgumentException($"{benchmarks.Count} benchmarks for {_envs.Length} environments: give one per environment");
-        return Task.WhenAll(_envs.Select((env, i) => env.ResetAsync(benchmarks[i], options))).GetAwaiter().GetResult();
+        var requests = new ResetRequest?[_envs.Length];
+        var batch = new ResetBatchRequest();
+        for (int i = 0; i < _envs.Length; i++)
+            if (_envs[i].SessionId is not null) batch.Resets.Add(requests[i] = _envs[i].ResetRequest(benchmarks[i], options));
+        var sent = batch.Resets.Count == 0 ? null : ResetBatchAsync(batch);
+        var results = new Task<ResetResult>[_envs.Length];
+        for (int i = 0, next = 0; i < _envs.Length; i++)
+            results[i] = requests[i] is { } request ? AdoptAsync(_envs[i], request, options, sent!, next++) : _envs[i].ResetAsync(benchmarks[i], options);
+        return Task.WhenAll(results).GetAwaiter().GetResult();
+    }
+
+    private async Task<RepeatedField<ResetOutcome>> ResetBatchAsync(ResetBatchRequest batch)
+    {
+        var outcomes = (await RemoteEnv.CallAsync(() => _stream.CallAsync(new CallRequest { ResetBatch = batch }))).ResetBatch.Outcomes;
+        return outcomes.Count == batch.Resets.Count ? outcomes : throw new InvalidDataException($"the server answered {outcomes.Count} resets of {batch.Resets.Count}");
+    }
+
+    // An env's reset in the batch: adopted by the env, or thrown as the env's own reset would.
+    private static async Task<ResetResult> AdoptAsync(RemoteEnv env, ResetRequest request, ResetOptions? options, Task<RepeatedField<ResetOutcome>> sent, int index)
+    {
+        var outcome = (await sent)[index];
+        return outcome.KindCase == ResetOutcome.KindOneofCase.Reset ? env.Adopt(request, options, outcome.Reset) : throw RemoteEnv.Failure(outcome.Error);
     }
 
     /// <summary>
@@ -77,8 +101,7 @@ public sealed class RemoteVectorEnv : IEnvBatch
     {
         if (outcome.KindCase == StepOutcome.KindOneofCase.Step) return RemoteEnv.ToResult(outcome.Step);
         var error = outcome.Error;
-        if (error.Reason == InapplicableActionException.Reason) return null;
-        return RemoteEnv.Call<StepResult>(() => throw ErrorReason.Exception((StatusCode)error.Code, error.Message, error.Reason));
+        return error.Reason == InapplicableActionException.Reason ? null : throw RemoteEnv.Failure(error);
     }
 
     public void Dispose()
