@@ -8,7 +8,8 @@ from conftest import CRC32
 import compiler_gym_dotnet as cgym
 from compiler_gym_dotnet import CallTimeoutError, UnknownNameError, VectorCompilerEnv, VectorStepError
 
-BENCHMARKS = [CRC32, "benchmark://builtin-v0/qsort", CRC32]
+QSORT = "benchmark://builtin-v0/qsort"
+BENCHMARKS = [CRC32, QSORT, CRC32]
 STEPS = 6
 
 
@@ -31,6 +32,45 @@ def test_a_vector_of_n_gives_what_n_separate_environments_give(address):
                 np.testing.assert_array_equal(observation, batch[0][i])
                 assert reward == batch[1][i] and terminated == batch[2][i] and truncated == batch[3][i]
             assert env.state == states[i]
+
+
+def test_a_vector_reset_of_started_sessions_gives_what_separate_resets_give(address):
+    # The first reset starts the sessions; the next resets them all by one ResetBatch call.
+    others = [QSORT, CRC32, CRC32]
+    options = {"observation_space": "IrInstructionCount"}
+    with cgym.make_vec("llvm-v0", len(BENCHMARKS), address, benchmark=BENCHMARKS) as vector:
+        vector.reset(seed=1)
+        vector.step([0, 1, 2])
+        for env, benchmark in zip(vector.envs, others):
+            env.benchmark = benchmark
+        observations, infos = vector.reset(seed=7, options=options)
+        assert list(infos["benchmark"]) == others
+        assert [env.state.actions for env in vector.envs] == [[], [], []]
+        assert observations.shape == (3,) and observations[0] != observations[1]
+
+    for i, benchmark in enumerate(BENCHMARKS):
+        with cgym.make("llvm-v0", address, benchmark=benchmark) as env:
+            env.reset(seed=1 + i)
+            env.step(i)
+            env.benchmark = others[i]
+            observation, info = env.reset(seed=7 + i, options=options)
+            assert observation == observations[i] and info["benchmark"] == others[i]
+
+
+def test_a_failed_sub_reset_raises_with_the_others_reset(address):
+    with VectorCompilerEnv(address, 2, benchmark=CRC32, observation_space="IrInstructionCount") as vector:
+        vector.reset()
+        mem2reg = vector.single_action_space.names.index("mem2reg")
+        vector.step([mem2reg, mem2reg])
+        vector.envs[1].benchmark = "benchmark://builtin-v0/no-such-program"
+        with pytest.raises(UnknownNameError, match="no-such-program"):
+            vector.reset(options={"reward_space": "IrInstructionCountOz"})
+        assert [env.state.actions for env in vector.envs] == [[], ["mem2reg"]]
+        # The failed reset took none of its options; the other took them.
+        assert vector.envs[0].reward_space.name == "IrInstructionCountOz" and vector.envs[1].reward_space is None
+        vector.envs[1].benchmark = QSORT
+        observations, infos = vector.reset()
+        assert list(infos["benchmark"]) == [CRC32, QSORT] and observations[0] != observations[1]
 
 
 def test_step_async_and_step_wait_split_a_step(address):

@@ -176,19 +176,22 @@ class CompilerEnv(_Base):
         ``observation_space`` and ``reward_space``; what it leaves out stays as it was. Returns
         ``(observation, info)``.
         """
+        previous = dict(self._choices)
+        try:
+            request = self._reset_request(seed, options)
+            reply = self._start_session() if request is None else self._call("Reset", request, self.setup_timeout, restores=True)
+            return self._finish_reset(reply, seed)
+        except Exception:
+            self._choices = previous  # a reset that failed changes none of the choices
+            raise
+
+    def _reset_request(self, seed, options):
+        """Takes on a reset's choices: the ResetRequest that applies them, None when a new session must start instead."""
         options = dict(options or {})
         unknown = set(options) - set(_RESET_OPTIONS)
         if unknown:
             raise TypeError(f"unknown reset options {sorted(unknown)}; known: {', '.join(_RESET_OPTIONS)}")
         self._check_open()
-        previous = dict(self._choices)
-        try:
-            return self._reset(seed, options)
-        except Exception:
-            self._choices = previous  # a reset that failed changes none of the choices
-            raise
-
-    def _reset(self, seed, options):
         for key in ("observation_space", "reward_space"):
             if key in options:
                 setattr(self, key, options.pop(key))
@@ -196,22 +199,33 @@ class CompilerEnv(_Base):
         self._choices.update({key: value for key, value in options.items() if value or key == "custom_actions"})
         if seed is not None:
             self._np_random = np.random.default_rng(seed)
-
-        observed, rewarded = self._choices["observation_space"], self._choices["reward_space"]
-        wanted = (observed if isinstance(observed, str) else None, rewarded)
-        choices = {**self._choices, "observation_space": wanted[0], "reward_space": wanted[1]}
-        choices = {key: value for key, value in choices.items() if value}
         # A reset keeps what it is not given, so only a new session unsets a space.
-        if self._session_id is None or any(had and not want for had, want in zip(self._session_spaces, wanted)):
-            reply = self._call("StartSession", pb.StartSessionRequest(**choices), self.setup_timeout)
-            # Ended only once its successor started: a start that fails leaves the episode as it was.
-            previous, self._session_id = self._session_id, reply.session_id
-            if previous is not None:
-                self._end_session(previous)
-        else:
-            reply = self._call("Reset", pb.ResetRequest(session_id=self._session_id, **choices), self.setup_timeout, restores=True)
-        self._session_spaces = wanted
+        if self._session_id is None or any(had and not want for had, want in zip(self._session_spaces, self._wanted_spaces())):
+            return None
+        return pb.ResetRequest(session_id=self._session_id, **self._session_choices())
 
+    def _wanted_spaces(self):
+        """The observation space (one name; a Dict's values come with a step) and reward space the session returns."""
+        observed = self._choices["observation_space"]
+        return observed if isinstance(observed, str) else None, self._choices["reward_space"]
+
+    def _session_choices(self):
+        """The fields of a start or reset request: the choices set, with the spaces the session returns."""
+        wanted = self._wanted_spaces()
+        choices = {**self._choices, "observation_space": wanted[0], "reward_space": wanted[1]}
+        return {key: value for key, value in choices.items() if value}
+
+    def _start_session(self):
+        reply = self._call("StartSession", pb.StartSessionRequest(**self._session_choices()), self.setup_timeout)
+        # Ended only once its successor started: a start that fails leaves the episode as it was.
+        previous, self._session_id = self._session_id, reply.session_id
+        if previous is not None:
+            self._end_session(previous)
+        return reply
+
+    def _finish_reset(self, reply, seed):
+        """Takes on a reset (or start) the server applied: ``(observation, info)`` of the new episode."""
+        self._session_spaces = self._wanted_spaces()
         rng = self._action_space.np_random if self._action_space is not None else None
         self._action_space = from_proto(reply.action_space)
         if seed is not None:
@@ -222,9 +236,10 @@ class CompilerEnv(_Base):
         self._benchmark = reply.benchmark
         self._elapsed_steps = 0
         self.episode_reward = 0.0
-        if isinstance(observed, (list, tuple)):  # a Dict: its values come with a step
-            return self._observe_all(), {"benchmark": reply.benchmark, "seconds": reply.seconds}
-        return self._observation(reply.observation, None), {"benchmark": reply.benchmark, "seconds": reply.seconds}
+        info = {"benchmark": reply.benchmark, "seconds": reply.seconds}
+        if isinstance(self._choices["observation_space"], (list, tuple)):  # a Dict: its values come with a step
+            return self._observe_all(), info
+        return self._observation(reply.observation, None), info
 
     def step(self, action, observation_spaces=(), reward_spaces=()):
         """Applies an action (an index), or a list of them as one step.

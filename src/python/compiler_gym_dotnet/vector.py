@@ -1,4 +1,4 @@
-"""N environments stepped together, with Gymnasium's vector semantics, by one StepBatch call per step."""
+"""N environments stepped together, with Gymnasium's vector semantics, by one StepBatch call per step (one ResetBatch per reset)."""
 
 import numpy as np
 
@@ -87,11 +87,15 @@ class VectorCompilerEnv:
         return self._observation_space[1]
 
     def reset(self, *, seed=None, options=None):
-        """Resets every sub-environment; ``seed`` an int (sub-environment i gets seed + i) or a list."""
+        """Resets every sub-environment; ``seed`` an int (sub-environment i gets seed + i) or a list.
+
+        The sessions started reset by one ResetBatch call. A reset that fails raises (the first in
+        order) as the sub-environment's own would, the others having reset.
+        """
         seeds = seed if isinstance(seed, (list, tuple)) else [None if seed is None else seed + i for i in range(self.num_envs)]
         if len(seeds) != self.num_envs:
             raise ValueError(f"{len(seeds)} seeds for {self.num_envs} sub-environments")
-        results = [env.reset(seed=s, options=options) for env, s in zip(self.envs, seeds)]
+        results = self._reset(range(self.num_envs), seeds, options)
         self._needs_reset[:] = False
         self._observations = [o for o, _ in results]
         if seed is not None or not np.array_equal(self.action_space.nvec, [env.action_space.n for env in self.envs]):
@@ -125,8 +129,8 @@ class VectorCompilerEnv:
                     env._session_id = None  # ended on the server: the next step starts it again
             else:
                 results[i] = env._finish_step(outcome.step)
-        for i in set(range(self.num_envs)) - set(stepped):
-            observation, info = self.envs[i].reset()
+        due = [i for i in range(self.num_envs) if i not in stepped]
+        for i, (observation, info) in zip(due, self._reset(due, [None] * len(due))):
             results[i] = (observation, 0.0, False, False, info)
         for i, (observation, _, terminated, truncated, _) in enumerate(results):
             self._observations[i] = observation
@@ -141,6 +145,33 @@ class VectorCompilerEnv:
     def step(self, actions):
         self.step_async(actions)
         return self.step_wait()
+
+    def _reset(self, indices, seeds, options=None):
+        """Resets the sub-environments ``indices`` (the k-th with ``seeds[k]``): those with a session by one
+        ResetBatch call, the others by starting theirs. Returns their ``(observation, info)``; once all are
+        done, raises the first failure, the failed ones' choices left as they were."""
+        envs = [self.envs[i] for i in indices]
+        previous = [dict(env._choices) for env in envs]
+        try:
+            requests = [env._reset_request(seed, options) for env, seed in zip(envs, seeds)]
+            batch = pb.ResetBatchRequest(resets=[request for request in requests if request is not None])
+            outcomes = iter(self._stream.call(pb.CallRequest(reset_batch=batch), max(env.setup_timeout for env in envs),
+                                              restores=True).outcomes if batch.resets else ())
+        except Exception:
+            for env, choices in zip(envs, previous):
+                env._choices = choices
+            raise
+        results, failures = [], []
+        for env, request, seed, choices in zip(envs, requests, seeds, previous):
+            try:
+                reply = env._start_session() if request is None else _reset_reply(next(outcomes))
+                results.append(env._finish_reset(reply, seed))
+            except Exception as error:
+                env._choices = choices  # a reset that failed changes none of the choices
+                failures.append(error)
+        if failures:
+            raise failures[0]
+        return results
 
     def close(self):
         """Ends every session (idempotent)."""
@@ -170,6 +201,13 @@ class VectorCompilerEnv:
         batch = np.empty(len(values), dtype=object)  # text, bytes, sequences
         batch[:] = values
         return batch
+
+
+def _reset_reply(outcome):
+    """A ResetOutcome's reply; its error raised as the sub-environment's own reset would raise it."""
+    if outcome.WhichOneof("kind") == "error":
+        raise from_call_error(outcome.error, restores=True)
+    return outcome.reset
 
 
 def _batch_infos(infos):
