@@ -52,6 +52,25 @@ public class ClusterSessionTests
         CarryOn(cluster, episodes, steps: 3, () => cluster.Kill(0));
     }
 
+    [Fact]
+    public void AVectorEnvStepsAndResetsItsSessionsByOneCallEach()
+    {
+        using var cluster = new LocalCluster(silos: 2);
+        using var vector = new RemoteVectorEnv(cluster.Addresses[0], 4, observationSpace: Observation);
+        vector.Reset([.. Enumerable.Range(0, 4).Select(i => s_builtins[i % 2])]);
+        int mem2reg = vector.Envs[0].ActionSpace.IndexOf("mem2reg");
+        Assert.All(vector.TryStep([mem2reg, mem2reg, mem2reg, mem2reg]), Assert.NotNull);
+        // Started, the sessions reset by one ResetBatch, wherever they live: each as the in-process env resets.
+        string[] next = [s_builtins[1], s_builtins[0], s_builtins[1], s_builtins[1]];
+        var resets = vector.Reset(next);
+        for (int i = 0; i < next.Length; i++)
+        {
+            using var local = new LlvmEnv(observationSpace: Observation);
+            Assert.Equal(local.Reset(next[i]).Observation, resets[i].Observation);
+            Assert.Equal((next[i], 0), (vector.Envs[i].Benchmark, vector.Envs[i].State.Actions.Count));
+        }
+    }
+
     // Steps every episode, upsets the cluster, steps again: each episode must carry on, with the
     // state the in-process env reaches by the same actions.
     private static void CarryOn(LocalCluster cluster, List<Episode> episodes, int steps, Action upset)
