@@ -90,7 +90,7 @@ internal sealed class RemoteConnection
     }
 
     // Whether a call failed because its gateway is gone (stopped, unreachable, or its stream broke), not because the server refused it.
-    private static bool IsGone(Exception e) =>
+    public static bool IsGone(Exception e) =>
         e is RpcException { StatusCode: StatusCode.Unavailable } or IOException or HttpRequestException or SocketException;
 
     private static string Detail(Exception e) => e is RpcException rpc ? rpc.Status.Detail : e.Message;

@@ -219,7 +219,7 @@ public sealed class RemoteEnv : ICompilerEnv
             _sessionId = null;
             // The server reclaims the session anyway if this fails (it idles, or the connection closes).
             try { Stream.Call(new CallRequest { EndSession = new EndSessionRequest { SessionId = id } }); }
-            catch (RpcException) { }
+            catch (Exception e) when (e is RpcException || RemoteConnection.IsGone(e)) { }
         }
         _stream?.Dispose();
         _connection.Release();

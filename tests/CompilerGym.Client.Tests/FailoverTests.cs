@@ -60,6 +60,18 @@ public class FailoverTests(TestServer server)
         Assert.StartsWith("22.", env.ServerLlvmVersion);
     }
 
+    [Fact]
+    public async Task An_env_whose_server_is_gone_is_disposed_without_an_error()
+    {
+        var gone = new QuickToStopServer();
+        await gone.InitializeAsync();
+        var env = new RemoteEnv(gone.Address);
+        env.Reset(Crc32);
+        env.Step(0);
+        await gone.DisposeAsync();
+        env.Dispose();
+    }
+
     // Stops in a second, rather than waiting the default 30 for the client's open stream to end.
     private sealed class QuickToStopServer() : TestServer(new() { ["shutdownTimeoutSeconds"] = "1" });
 
