@@ -78,6 +78,7 @@ public static class ClusterHost
             });
             if (settings.Kubernetes) silo.UseKubernetesHosting();
         });
+        PromptSiloStop.Replace(builder.Services);
     }
 
     private static IPAddress AdvertisedAddress(ClusterSettings settings, ServiceOptions service)

@@ -26,7 +26,8 @@ public sealed class SiloStatusPublisher(IConnectionMultiplexer redis, ClusterKey
                 long nowSteps = activity.Steps;
                 double rate = (nowSteps - steps) / Stopwatch.GetElapsedTime(at).TotalSeconds;
                 (steps, at) = (nowSteps, Stopwatch.GetTimestamp());
-                try { await PublishAsync(rate, nowSteps); }
+                // Not waited for past the stop: without Redis, a write waits seconds for a connection.
+                try { await PublishAsync(rate, nowSteps).WaitAsync(stopping); }
                 catch (RedisException) { } // Redis away for a moment: the next tick tries again
             }
         }

@@ -63,6 +63,13 @@ public sealed class LocalCluster : IDisposable
         return new(_settings, "--cluster", Redis, "--cluster-id", Id, "--silo-port", port.ToString());
     }
 
+    /// <summary>A gRPC client of a gateway, for calls the remote env does not make as they are made here, with the headers they need.</summary>
+    public static Protocol.V1.CompilerGym.CompilerGymClient Client(string address, out Grpc.Core.Metadata headers)
+    {
+        headers = new Grpc.Core.Metadata { { "authorization", $"Bearer {Protocol.TokenFile.DefaultTokenFor(new Uri(address))}" } };
+        return new Protocol.V1.CompilerGym.CompilerGymClient(Grpc.Net.Client.GrpcChannel.ForAddress(address));
+    }
+
     /// <summary>Every live silo's log, for a failing test's message.</summary>
     public string Logs => string.Join("\n", _silos.Select((s, i) => s is null ? "" : $"--- silo {i}:\n{s.Log}"));
 
@@ -73,14 +80,25 @@ public sealed class LocalCluster : IDisposable
         _silos[silo] = null;
     }
 
-    /// <summary>SIGTERM: the silo shuts down as an operator's stop would, and waits for it.</summary>
-    public void Stop(int silo)
+    /// <summary>SIGTERM: the silo shuts down as an operator's stop would; returns how long it took to exit.</summary>
+    public TimeSpan Stop(int silo)
     {
         var process = Process.GetProcessById(_silos[silo]!.Id);
+        var clock = Stopwatch.StartNew();
         using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString()])) kill.WaitForExit();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(60))) throw new TimeoutException($"silo {silo} did not stop within a minute of SIGTERM");
+        if (!process.WaitForExit(TimeSpan.FromSeconds(60))) throw new TimeoutException($"silo {silo} did not stop within a minute of SIGTERM:\n{_silos[silo]!.Log}");
+        var took = clock.Elapsed;
         _silos[silo]!.Dispose();
         _silos[silo] = null;
+        return took;
+    }
+
+    /// <summary>kill -9 of the cluster's Redis: membership, records and uploads are gone for every silo.</summary>
+    public void KillRedis()
+    {
+        using var redis = Process.GetProcessById(_redis.Id);
+        redis.Kill();
+        redis.WaitForExit();
     }
 
     public void Dispose()

@@ -42,16 +42,10 @@ public class SessionRecordTests
         // Ids the cluster could not have made, long or well formed, reach no session and leave no record.
         foreach (string forged in (string[])[new string('s', 100_000), "s" + Guid.NewGuid().ToString("N"), "f" + Guid.NewGuid().ToString("N")])
         {
-            var call = Assert.Throws<Grpc.Core.RpcException>(() => Client(cluster.Addresses[0], out var headers)
+            var call = Assert.Throws<Grpc.Core.RpcException>(() => LocalCluster.Client(cluster.Addresses[0], out var headers)
                 .GetState(new Protocol.V1.GetStateRequest { SessionId = forged }, headers));
             Assert.Equal(Grpc.Core.StatusCode.NotFound, call.StatusCode);
             Assert.False(database.KeyExists(keys.Session(forged)));
         }
-    }
-
-    private static Protocol.V1.CompilerGym.CompilerGymClient Client(string address, out Grpc.Core.Metadata headers)
-    {
-        headers = new Grpc.Core.Metadata { { "authorization", $"Bearer {Protocol.TokenFile.DefaultTokenFor(new Uri(address))}" } };
-        return new Protocol.V1.CompilerGym.CompilerGymClient(Grpc.Net.Client.GrpcChannel.ForAddress(address));
     }
 }
