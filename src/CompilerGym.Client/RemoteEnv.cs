@@ -110,8 +110,10 @@ public sealed class RemoteEnv : ICompilerEnv
         bool respace = options?.ActionSpace is not null || options?.CustomActions is { Count: > 0 };
         if (_sessionId is null)
         {
+            // With an id of its own: sent again after a failover, it is the same start, which a cluster makes one session of.
             var start = new StartSessionRequest
             {
+                RequestId = Guid.NewGuid().ToString("N"),
                 Benchmark = benchmark ?? throw new InvalidOperationException("Reset needs a benchmark the first time"),
                 ActionSpace = (respace ? options!.ActionSpace : _customActions is null ? _actionSpaceName : null) ?? "",
                 ObservationSpace = options?.ObservationSpace ?? _observationSpace ?? "",

@@ -14,21 +14,30 @@ namespace CompilerGym.Client.Tests;
 /// <summary>
 /// The sessions of a toy cluster, shared by its gateways as a cluster's are through Redis: a
 /// session counts the actions applied to it, and keeps its last step's request id and reply, so
-/// that a step sent again with that id is answered without being applied twice.
+/// that a step sent again with that id is answered without being applied twice; a start sent again
+/// with its request id gets the session it made.
 /// </summary>
 public sealed class ToyCluster
 {
     public static readonly Proto.Space ActionSpace = new() { Name = "toy", Kind = SpaceKind.Discrete, Names = { "add-one", "add-two" } };
 
     private readonly Dictionary<string, Session> _sessions = [];
+    private readonly Dictionary<string, string> _starts = [];
     private int _nextId;
 
-    public string Start()
+    public int Sessions
+    {
+        get { lock (_sessions) return _sessions.Count; }
+    }
+
+    public string Start(string requestId)
     {
         lock (_sessions)
         {
+            if (requestId.Length > 0 && _starts.TryGetValue(requestId, out var started)) return started;
             string id = $"s{++_nextId}";
             _sessions[id] = new Session();
+            if (requestId.Length > 0) _starts[requestId] = id;
             return id;
         }
     }
@@ -81,13 +90,14 @@ public sealed class ToyCluster
 
 /// <summary>
 /// One gateway of a <see cref="ToyCluster"/>: the contract's calls a remote env makes, on a free
-/// loopback port. It records the step request ids it receives, and can be told to drop the
-/// connection after applying the next step, as a gateway that stops just then would.
+/// loopback port. It records the step and start request ids it receives, and can be told to drop
+/// the connection after applying the next step or start, as a gateway that stops just then would.
 /// </summary>
 public sealed class ClusterGateway : Proto.CompilerGym.CompilerGymBase, IAsyncDisposable
 {
     private readonly ToyCluster _cluster;
     private readonly List<string> _stepIds = [];
+    private readonly List<string> _startIds = [];
     private WebApplication? _app;
 
     private ClusterGateway(ToyCluster cluster) => _cluster = cluster;
@@ -100,8 +110,17 @@ public sealed class ClusterGateway : Proto.CompilerGym.CompilerGymBase, IAsyncDi
         get { lock (_stepIds) return [.. _stepIds]; }
     }
 
+    /// <summary>The request ids of the starts this gateway received, in order.</summary>
+    public IReadOnlyList<string> StartIds
+    {
+        get { lock (_startIds) return [.. _startIds]; }
+    }
+
     /// <summary>Set, the next step is applied and its connection then dropped instead of answered.</summary>
     public bool DropAfterNextStep { get; set; }
+
+    /// <summary>Set, the next start is made and its connection then dropped instead of answered.</summary>
+    public bool DropAfterNextStart { get; set; }
 
     public static async Task<ClusterGateway> StartAsync(ToyCluster cluster)
     {
@@ -121,8 +140,19 @@ public sealed class ClusterGateway : Proto.CompilerGym.CompilerGymBase, IAsyncDi
     public override Task<GetSpacesReply> GetSpaces(GetSpacesRequest request, ServerCallContext context) =>
         Task.FromResult(new GetSpacesReply { DefaultActionSpace = ToyCluster.ActionSpace.Name, ActionSpaces = { ToyCluster.ActionSpace } });
 
-    public override Task<StartSessionReply> StartSession(StartSessionRequest request, ServerCallContext context) =>
-        Task.FromResult(new StartSessionReply { SessionId = _cluster.Start(), ActionSpace = ToyCluster.ActionSpace, Benchmark = request.Benchmark });
+    public override async Task<StartSessionReply> StartSession(StartSessionRequest request, ServerCallContext context)
+    {
+        lock (_startIds) _startIds.Add(request.RequestId);
+        var reply = new StartSessionReply { SessionId = _cluster.Start(request.RequestId), ActionSpace = ToyCluster.ActionSpace, Benchmark = request.Benchmark };
+        if (DropAfterNextStart)
+        {
+            DropAfterNextStart = false;
+            context.GetHttpContext().Features.Get<IConnectionLifetimeFeature>()!.Abort();
+            // The call ends with its connection, unanswered.
+            await Task.Delay(Timeout.Infinite, context.CancellationToken);
+        }
+        return reply;
+    }
 
     public override async Task Calls(IAsyncStreamReader<CallRequest> requests, IServerStreamWriter<CallReply> replies, ServerCallContext context)
     {

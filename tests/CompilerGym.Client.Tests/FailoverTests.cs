@@ -128,6 +128,24 @@ public sealed class ClusterFailoverTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_start_whose_gateway_dropped_it_is_sent_again_with_its_id_and_makes_one_session()
+    {
+        _first.DropAfterNextStart = true;
+        using var env = new RemoteEnv(Addresses, token: "toy");
+        env.Reset("benchmark://toy/one");
+        Assert.Equal(1, _cluster.Sessions);
+        string sent = Assert.Single(_first.StartIds);
+        Assert.Equal([sent], _second.StartIds);
+        Assert.Equal(32, sent.Length);
+
+        // Another env's start (through the first gateway, as its connection is its own) has an id of its own.
+        using var other = new RemoteEnv(Addresses, token: "toy");
+        other.Reset("benchmark://toy/two");
+        Assert.Equal(2, _cluster.Sessions);
+        Assert.Equal(2, _first.StartIds.Distinct().Count());
+    }
+
+    [Fact]
     public void A_batch_of_steps_is_sent_again_with_the_same_ids()
     {
         using var envs = new RemoteVectorEnv(Addresses, 2, token: "toy");

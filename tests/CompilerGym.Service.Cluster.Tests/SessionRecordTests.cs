@@ -4,7 +4,10 @@ using StackExchange.Redis;
 
 namespace CompilerGym.Service.Cluster.Tests;
 
-/// <summary>A session's record in Redis lives as long as the session: ended by its client, or left idle, it goes.</summary>
+/// <summary>
+/// A session's record in Redis lives as long as the session: ended by its client, or left idle, it
+/// goes. A start sent again, with its request id, makes no second one.
+/// </summary>
 public class SessionRecordTests
 {
     private const string Benchmark = "benchmark://builtin-v0/crc32";
@@ -46,6 +49,67 @@ public class SessionRecordTests
                 .GetState(new Protocol.V1.GetStateRequest { SessionId = forged }, headers));
             Assert.Equal(Grpc.Core.StatusCode.NotFound, call.StatusCode);
             Assert.False(database.KeyExists(keys.Session(forged)));
+        }
+    }
+
+    [Fact]
+    public async Task AStartSentAgainThroughAnotherGatewayGetsTheSessionTheFirstMade()
+    {
+        using var cluster = new LocalCluster(silos: 2);
+        using var redis = await ConnectionMultiplexer.ConnectAsync(cluster.Redis);
+        var keys = new ClusterKeys(cluster.Id);
+        var start = new Protocol.V1.StartSessionRequest { Benchmark = Benchmark, ObservationSpace = "IrInstructionCount", RequestId = Guid.NewGuid().ToString("N") };
+        Protocol.V1.StartSessionReply StartThrough(int silo)
+        {
+            var client = LocalCluster.Client(cluster.Addresses[silo], out var headers);
+            return client.StartSession(start, headers);
+        }
+
+        // As if the first reply was lost with its gateway: the client sends the start again through the other.
+        var first = StartThrough(0);
+        var again = StartThrough(1);
+        Assert.Equal(first.SessionId, again.SessionId);
+        Assert.Equal(first.Observation, again.Observation);
+        Assert.Equal(first.Host, again.Host);
+        Assert.Equal([first.SessionId], await SessionsInRedisAsync(redis, keys));
+        Assert.Equal(1, await SessionsPublishedAsync(redis, keys, silos: 2));
+
+        // Its silo killed before the reply came: the start sent again finds the session moved to the other silo, still one.
+        int host = cluster.SiloOf(first.Host), other = 1 - host;
+        cluster.Kill(host);
+        var moved = StartThrough(other);
+        Assert.Equal(first.SessionId, moved.SessionId);
+        Assert.Equal(other, cluster.SiloOf(moved.Host));
+        Assert.Equal(first.Observation, moved.Observation);
+        Assert.Equal([first.SessionId], await SessionsInRedisAsync(redis, keys));
+
+        // Another start, another session.
+        start.RequestId = Guid.NewGuid().ToString("N");
+        Assert.NotEqual(first.SessionId, StartThrough(other).SessionId);
+        Assert.Equal(2, (await SessionsInRedisAsync(redis, keys)).Count);
+    }
+
+    // The ids of the sessions recorded in Redis.
+    private static async Task<List<string>> SessionsInRedisAsync(ConnectionMultiplexer redis, ClusterKeys keys)
+    {
+        string prefix = keys.Session("");
+        var ids = new List<string>();
+        await foreach (var key in redis.GetServers().Single().KeysAsync(pattern: prefix + "*"))
+            if (!key.ToString().EndsWith(":actions", StringComparison.Ordinal)) ids.Add(key.ToString()[prefix.Length..]);
+        return ids;
+    }
+
+    // The sessions the silos say they host, once all of them have published since they were asked.
+    private static async Task<long> SessionsPublishedAsync(ConnectionMultiplexer redis, ClusterKeys keys, int silos)
+    {
+        var asked = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var figures = await SiloFigures.ReadAllAsync(redis, keys);
+            if (figures.Count == silos && figures.All(f => f.Updated > asked)) return figures.Sum(f => f.Sessions);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"the silos did not publish their figures: {string.Join("; ", figures)}");
+            await Task.Delay(200);
         }
     }
 }

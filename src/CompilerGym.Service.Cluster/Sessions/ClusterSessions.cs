@@ -5,6 +5,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
+using StackExchange.Redis;
 
 namespace CompilerGym.Service.Cluster.Sessions;
 
@@ -13,9 +14,11 @@ namespace CompilerGym.Service.Cluster.Sessions;
 /// to the session's grain, wherever it lives. A request whose grain's silo died is sent again until
 /// the cluster has declared that silo dead: the grain is then activated on a surviving silo, which
 /// restores the session from its record. A step goes with a request id, its client's or a new one,
-/// so that a step the dead silo had already applied is not applied twice.
+/// so that a step the dead silo had already applied is not applied twice. A start with its
+/// client's request id goes to the session that id started, if any, so that a client sending it
+/// again through another gateway, after the first died, gets the session the first made.
 /// </summary>
-public sealed class ClusterSessions(IGrainFactory grains, ILogger<ClusterSessions> logger) : ISessions
+public sealed class ClusterSessions(IGrainFactory grains, SessionRecords records, ILogger<ClusterSessions> logger) : ISessions
 {
     // How long a request keeps trying to reach its session while the cluster finds out that a silo died.
     private static readonly TimeSpan s_recoveryLimit = TimeSpan.FromMinutes(1);
@@ -23,9 +26,12 @@ public sealed class ClusterSessions(IGrainFactory grains, ILogger<ClusterSession
     // Ids say which kind of grain holds the session, as a fork's grain is placed differently.
     private const string StartedPrefix = "s", ForkPrefix = "f";
 
+    // Longer request ids are refused rather than kept in Redis.
+    private const int MaxRequestId = 128;
+
     public async Task<StartSessionReply> StartAsync(StartSessionRequest request, string connectionId, CancellationToken cancellation = default)
     {
-        string id = NewId(StartedPrefix);
+        string id = request.RequestId.Length == 0 ? NewId(StartedPrefix) : await SessionOfStartAsync(request.RequestId);
         var reply = StartSessionReply.Parser.ParseFrom(await CallAsync(id, g => g.Start(request.ToByteArray())));
         reply.SessionId = id;
         return reply;
@@ -55,6 +61,17 @@ public sealed class ClusterSessions(IGrainFactory grains, ILogger<ClusterSession
         GetStateReply.Parser.ParseFrom(await CallAsync(request.SessionId, g => g.GetState(request.ToByteArray())));
 
     public async Task EndAsync(string sessionId, string reason) => await CallAsync(sessionId, g => g.End(reason));
+
+    private async Task<string> SessionOfStartAsync(string requestId)
+    {
+        if (requestId.Length > MaxRequestId)
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"a start's request_id has at most {MaxRequestId} characters"));
+        try { return await records.SessionOfStartAsync(requestId, NewId(StartedPrefix)); }
+        catch (RedisException e)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, $"the cluster's Redis did not answer ({e.Message}); try again"));
+        }
+    }
 
     private async Task<byte[]> CallAsync(string sessionId, Func<ISessionGrain, Task<SessionAnswer>> call)
     {

@@ -24,7 +24,8 @@ public abstract class SessionGrainBase(SessionManager local, SessionRecords reco
     // Sessions of the cluster are not tied to one connection: a client may come back through any silo.
     private const string Connection = "cluster";
 
-    // The last step's request id and reply: a step sent again after its reply was lost gets this reply.
+    // The last request's id and reply (a step's, or the start's): a request sent again after its
+    // reply was lost gets this reply.
     private string _lastRequestId = "";
     private byte[]? _lastReply;
 
@@ -33,12 +34,27 @@ public abstract class SessionGrainBase(SessionManager local, SessionRecords reco
     public Task<SessionAnswer> Start(byte[] request) => Answer(async () =>
     {
         var start = StartSessionRequest.Parser.ParseFrom(request);
+        if (await RepeatedStartAsync(start.RequestId) is { } again) return again;
         await uploads.EnsureLocalAsync(start.Benchmark);
         var reply = await local.StartAsync(start, Connection, Id);
         reply.Host = activity.Host;
-        await RecordAsync(Id, records.WriteAsync(Id, local.RecordOf(Id)));
+        byte[] bytes = reply.ToByteArray();
+        await RecordAsync(Id, records.WriteAsync(Id, local.RecordOf(Id), start.RequestId, bytes));
+        if (start.RequestId.Length > 0) (_lastRequestId, _lastReply) = (start.RequestId, bytes);
         return reply;
     });
+
+    // The reply to a start sent again with its request id, which made this session: the first
+    // reply, from where the session is now. Null for a start not made yet (or whose first try failed).
+    private async Task<StartSessionReply?> RepeatedStartAsync(string requestId)
+    {
+        if (requestId.Length == 0 || !await TryEnsureLocalAsync()) return null;
+        if (requestId != _lastRequestId || _lastReply is null)
+            throw new RpcException(new Status(StatusCode.AlreadyExists, $"session '{Id}', which the start '{requestId}' made, has moved on since"));
+        var reply = StartSessionReply.Parser.ParseFrom(_lastReply);
+        reply.Host = activity.Host;
+        return reply;
+    }
 
     // Answered in bytes: a step's reply, serialized once, is also what a repeated step gets.
     public Task<SessionAnswer> Step(byte[] request) => Answer(async () =>
@@ -128,21 +144,26 @@ public abstract class SessionGrainBase(SessionManager local, SessionRecords reco
         }
     }
 
-    // A session this silo does not host (yet) is rebuilt from its record: its silo stopped, or it idled out here.
     private async Task EnsureLocalAsync()
     {
-        if (local.Contains(Id)) return;
+        if (await TryEnsureLocalAsync()) return;
+        // No session of this id: its grain, made by the asking, need not stay.
+        DeactivateOnIdle();
+        throw UnknownSession();
+    }
+
+    // A session this silo does not host (yet) is rebuilt from its record: its silo stopped, or it
+    // idled out here. False if there is no session of this id.
+    private async Task<bool> TryEnsureLocalAsync()
+    {
+        if (local.Contains(Id)) return true;
         var (record, lastRequestId, lastReply) = await records.ReadAsync(Id);
-        if (record is null)
-        {
-            // No session of this id: its grain, made by the asking, need not stay.
-            DeactivateOnIdle();
-            throw UnknownSession();
-        }
+        if (record is null) return false;
         logger.LogInformation("session {Id} moves to silo {Host}: replaying {Count} actions", Id, activity.Host, record.Actions.Count);
         await uploads.EnsureLocalAsync(record.Benchmark);
         await local.RestoreAsync(Id, record, Connection);
         (_lastRequestId, _lastReply) = (lastRequestId, lastReply);
+        return true;
     }
 
     private RpcException UnknownSession() => new(new Status(StatusCode.NotFound,

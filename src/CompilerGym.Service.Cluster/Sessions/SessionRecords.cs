@@ -6,18 +6,20 @@ namespace CompilerGym.Service.Cluster.Sessions;
 
 /// <summary>
 /// The cluster's records of its sessions, in Redis: how each started (a StartSession request
-/// without actions) in a hash, with its last step's request id and reply, and its actions in a
-/// list beside it, which a step appends to (one round trip, whatever the episode's length). Both
-/// expire when unused for twice the idle time-out, so a cluster that died whole leaves nothing behind.
+/// without actions) in a hash, with its last request's id and reply (its last step's, or its
+/// start's), and its actions in a list beside it, which a step appends to (one round trip,
+/// whatever the episode's length). Both expire when unused for twice the idle time-out, so a
+/// cluster that died whole leaves nothing behind. Beside them, which session each recent start
+/// (by its request id) made, kept for <paramref name="startsKept"/>.
 /// </summary>
-public sealed class SessionRecords(IConnectionMultiplexer redis, ClusterKeys keys, TimeSpan idleTimeout)
+public sealed class SessionRecords(IConnectionMultiplexer redis, ClusterKeys keys, TimeSpan idleTimeout, TimeSpan startsKept)
 {
     private const string StartField = "start", RequestField = "request", ReplyField = "reply";
 
     private IDatabase Database => redis.GetDatabase();
     private TimeSpan Expiry => idleTimeout * 2;
 
-    /// <summary>A session's record (null if it has none) and its last step's request id and reply.</summary>
+    /// <summary>A session's record (null if it has none) and its last request's id and reply.</summary>
     public async Task<(StartSessionRequest? Record, string LastRequestId, byte[]? LastReply)> ReadAsync(string id)
     {
         var database = Database;
@@ -30,14 +32,18 @@ public sealed class SessionRecords(IConnectionMultiplexer redis, ClusterKeys key
         return (record, values[1].IsNull ? "" : (string)values[1]!, values[2].IsNullOrEmpty ? null : (byte[])values[2]!);
     }
 
-    /// <summary>Replaces the whole record: at a start, a reset, a fork.</summary>
-    public Task WriteAsync(string id, StartSessionRequest record)
+    /// <summary>
+    /// Replaces the whole record: at a start (with its request id and reply, if it has an id), a
+    /// reset, a fork.
+    /// </summary>
+    public Task WriteAsync(string id, StartSessionRequest record, string requestId = "", byte[]? reply = null)
     {
         var start = record.Clone();
         start.Actions.Clear();
         var transaction = Database.CreateTransaction();
         _ = transaction.KeyDeleteAsync([keys.Session(id), keys.SessionActions(id)]);
         _ = transaction.HashSetAsync(keys.Session(id), StartField, start.ToByteArray());
+        if (requestId.Length > 0) _ = transaction.HashSetAsync(keys.Session(id), [new(RequestField, requestId), new(ReplyField, reply ?? [])]);
         if (record.Actions.Count > 0) _ = transaction.ListRightPushAsync(keys.SessionActions(id), [.. record.Actions.Select(a => (RedisValue)a)]);
         Touch(transaction, id);
         return transaction.ExecuteAsync();
@@ -69,6 +75,16 @@ public sealed class SessionRecords(IConnectionMultiplexer redis, ClusterKeys key
 
     /// <summary>Keeps the reply of the step with that request id, for a client that sends it again after losing it.</summary>
     public Task KeepReplyAsync(string id, byte[] reply) => Database.HashSetAsync(keys.Session(id), ReplyField, reply);
+
+    // KEYS = the start's key; ARGV = the id of the session it would make, the time kept in ms.
+    private const string ClaimScript = """
+        if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return ARGV[1] end
+        return redis.call('GET', KEYS[1])
+        """;
+
+    /// <summary>The id of the session the start <paramref name="requestId"/> makes: <paramref name="newId"/>, unless it was sent before.</summary>
+    public async Task<string> SessionOfStartAsync(string requestId, string newId) =>
+        (string)(await Database.ScriptEvaluateAsync(ClaimScript, [keys.Start(requestId)], [newId, (long)startsKept.TotalMilliseconds]))!;
 
     public Task DeleteAsync(string id) => Database.KeyDeleteAsync([keys.Session(id), keys.SessionActions(id)]);
 

@@ -46,6 +46,7 @@ public sealed class SessionManager(WorkerPool pool, WorkerErrors errors, FileAcc
         await builds.EnsureAsync(request.Benchmark);
         if (_sessions.ContainsKey(id)) throw new RpcException(new Status(StatusCode.AlreadyExists, $"session '{id}' exists"));
         var record = request.Clone();
+        record.RequestId = ""; // what the session is, not which request made it
         // The set-up limit covers building the program; the actions a client gives are a step of
         // its own choosing, under the step limit as any step: else a client could run anything for
         // as long as the set-up limit by asking for it here.

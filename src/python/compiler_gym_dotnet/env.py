@@ -216,7 +216,9 @@ class CompilerEnv(_Base):
         return {key: value for key, value in choices.items() if value}
 
     def _start_session(self):
-        reply = self._call("StartSession", pb.StartSessionRequest(**self._session_choices()), self.setup_timeout)
+        # With an id of its own: sent again through another gateway, it makes no second session.
+        request = pb.StartSessionRequest(request_id=uuid.uuid4().hex, **self._session_choices())
+        reply = self._call("StartSession", request, self.setup_timeout)
         # Ended only once its successor started: a start that fails leaves the episode as it was.
         previous, self._session_id = self._session_id, reply.session_id
         if previous is not None:
