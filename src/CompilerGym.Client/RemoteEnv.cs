@@ -93,6 +93,9 @@ public sealed class RemoteEnv : ICompilerEnv
     /// <summary>On a cluster, the silo the session started on (null elsewhere, and before the first reset).</summary>
     public string? Host { get; private set; }
 
+    /// <summary>The silos a cluster started these envs' sessions on, each once, in order of first use (none for envs elsewhere).</summary>
+    public static IReadOnlyList<string> Hosts(IEnumerable<ICompilerEnv> envs) => [.. envs.OfType<RemoteEnv>().Select(e => e.Host).OfType<string>().Distinct()];
+
     /// <summary>
     /// Uploads a program (bitcode, IR text or C source, told apart by the server) under a name of
     /// letters, digits, '-', '_' and '.'; returns its URI, <c>benchmark://user-v0/NAME</c>. A server

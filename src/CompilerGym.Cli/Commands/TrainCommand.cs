@@ -1,5 +1,7 @@
 using System.CommandLine;
 using CompilerGym.Agents.Policies;
+using CompilerGym.Client;
+using CompilerGym.Core.Envs;
 using CompilerGym.Core.Environments;
 using CompilerGym.Environments;
 using Spectre.Console;
@@ -110,6 +112,7 @@ internal static class TrainCommand
 
         string csv = Path.Combine(output, CurveCsv), checkpointFolder = Path.Combine(output, CheckpointFolder);
         PpoCheckpoint final;
+        IEnvBatch? envs = null;
         using (var curve = new LearningCurve(csv, resumedAt))
         {
             final = AnsiConsole.Progress()
@@ -118,7 +121,7 @@ internal static class TrainCommand
                 {
                     var task = context.AddTask("training", maxValue: options.Updates);
                     task.Value = resumedAt;
-                    return Ppo.Train(options, count => EnvFactory.CreateBatch(env, count), benchmarks, checkpointFolder, resumeFrom, checkpointEvery, update =>
+                    return Ppo.Train(options, count => envs = EnvFactory.CreateBatch(env, count), benchmarks, checkpointFolder, resumeFrom, checkpointEvery, update =>
                     {
                         curve.Add(update);
                         task.Description = Markup.Escape($"update {update.Update}/{update.Updates}: reward {update.MeanEpisodeReward:F3}, entropy {update.Entropy:F2}, {update.StepsPerSecond:F0} steps/s");
@@ -128,6 +131,8 @@ internal static class TrainCommand
         }
         LearningCurve.Plot(csv, Path.Combine(output, CurvePng));
         Console.WriteLine($"{final.Update} updates, {final.Steps} steps in {final.Seconds:F0} s; checkpoint: {checkpointFolder}; learning curve: {csv}");
+        // On a cluster, where its sessions were placed.
+        if (RemoteEnv.Hosts(envs?.Envs ?? []) is { Count: > 0 } silos) Console.WriteLine($"{options.Envs} envs on {string.Join(", ", silos)}");
         return 0;
     }
 }

@@ -15,7 +15,7 @@ internal sealed class EnvLanes(ICompilerEnv? given, int lanes, Func<ICompilerEnv
     /// <summary>A program's name, with the silos its sessions run on once a cluster has placed them.</summary>
     public string Name(TuneTarget target)
     {
-        var hosts = Envs.OfType<RemoteEnv>().Select(e => e.Host).OfType<string>().Distinct().ToList();
+        var hosts = RemoteEnv.Hosts(Envs);
         return hosts.Count == 0 ? target.Name : $"{target.Name} on {string.Join(", ", hosts)}";
     }
 
