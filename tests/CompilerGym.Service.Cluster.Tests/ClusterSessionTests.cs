@@ -15,6 +15,8 @@ public class ClusterSessionTests
     private const string Observation = "IrInstructionCount";
     private static readonly string[] s_builtins = ["benchmark://builtin-v0/crc32", "benchmark://builtin-v0/sha256"];
     private const string Uploaded = "benchmark://builtin-v0/qsort";
+    // A program on which 20,000 gvn passes take longer than a test waits.
+    private const string SlowBenchmark = "benchmark://builtin-v0/interp";
 
     [Fact]
     public void SessionsSpreadOverSilosAndCarryOnWhenASiloIsKilled()
@@ -57,6 +59,30 @@ public class ClusterSessionTests
         // leaves room for a loaded machine.
         var took = cluster.Stop(0);
         Assert.True(took < TimeSpan.FromSeconds(30), $"the silo took {took.TotalSeconds:F1} s to stop");
+    }
+
+    [Fact]
+    public async Task AStepAbandonedThroughOneSiloStopsOnTheSiloServingItsSession()
+    {
+        using var cluster = new LocalCluster(silos: 2);
+        var start = LocalCluster.Client(cluster.Addresses[0], out var headers)
+            .StartSession(new Protocol.V1.StartSessionRequest { Benchmark = SlowBenchmark, ObservationSpace = Observation }, headers);
+        // Through the gateway of the silo that does not host the session.
+        var gateway = LocalCluster.Client(cluster.Addresses[1 - cluster.SiloOf(start.Host)], out headers);
+        var before = gateway.Step(new Protocol.V1.StepRequest { SessionId = start.SessionId, ActionNames = { "mem2reg", "instcombine" } }, headers);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var slow = new Protocol.V1.StepRequest { SessionId = start.SessionId, ActionNames = { Enumerable.Repeat("gvn", 20_000) } };
+        var error = await Assert.ThrowsAsync<Grpc.Core.RpcException>(async () => await gateway.StepAsync(slow, headers, DateTime.UtcNow.AddSeconds(2)));
+        Assert.Equal(Grpc.Core.StatusCode.DeadlineExceeded, error.StatusCode);
+
+        // The state waits for the session to be free again: stopped, not run to its end (or to the
+        // step limit of 60 s), and restored without the step.
+        var state = gateway.GetState(new Protocol.V1.GetStateRequest { SessionId = start.SessionId }, headers);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the session was busy for {clock.Elapsed.TotalSeconds:F0} s");
+        Assert.Equal(["mem2reg", "instcombine"], state.State.Actions);
+        var observed = gateway.Step(new Protocol.V1.StepRequest { SessionId = start.SessionId }, headers);
+        Assert.Equal(before.Observation.Int64Scalar, observed.Observation.Int64Scalar);
     }
 
     [Fact]

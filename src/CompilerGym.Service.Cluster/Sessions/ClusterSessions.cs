@@ -32,7 +32,7 @@ public sealed class ClusterSessions(IGrainFactory grains, SessionRecords records
     public async Task<StartSessionReply> StartAsync(StartSessionRequest request, string connectionId, CancellationToken cancellation = default)
     {
         string id = request.RequestId.Length == 0 ? NewId(StartedPrefix) : await SessionOfStartAsync(request.RequestId);
-        var reply = StartSessionReply.Parser.ParseFrom(await CallAsync(id, g => g.Start(request.ToByteArray())));
+        var reply = StartSessionReply.Parser.ParseFrom(await CallAsync(id, g => g.Start(request.ToByteArray(), cancellation), cancellation));
         reply.SessionId = id;
         return reply;
     }
@@ -45,16 +45,16 @@ public sealed class ClusterSessions(IGrainFactory grains, SessionRecords records
             request.RequestId = Guid.NewGuid().ToString("N");
         }
         byte[] bytes = request.ToByteArray();
-        return StepReply.Parser.ParseFrom(await CallAsync(request.SessionId, g => g.Step(bytes)));
+        return StepReply.Parser.ParseFrom(await CallAsync(request.SessionId, g => g.Step(bytes, cancellation), cancellation));
     }
 
     public async Task<ResetReply> ResetAsync(ResetRequest request, string connectionId, CancellationToken cancellation = default) =>
-        ResetReply.Parser.ParseFrom(await CallAsync(request.SessionId, g => g.Reset(request.ToByteArray())));
+        ResetReply.Parser.ParseFrom(await CallAsync(request.SessionId, g => g.Reset(request.ToByteArray(), cancellation), cancellation));
 
     public async Task<ForkReply> ForkAsync(ForkRequest request, string connectionId, CancellationToken cancellation = default)
     {
         string id = NewId(ForkPrefix);
-        return ForkReply.Parser.ParseFrom(await CallAsync(request.SessionId, g => g.Fork(id)));
+        return ForkReply.Parser.ParseFrom(await CallAsync(request.SessionId, g => g.Fork(id, cancellation), cancellation));
     }
 
     public async Task<GetStateReply> GetStateAsync(GetStateRequest request, string connectionId) =>
@@ -73,7 +73,7 @@ public sealed class ClusterSessions(IGrainFactory grains, SessionRecords records
         }
     }
 
-    private async Task<byte[]> CallAsync(string sessionId, Func<ISessionGrain, Task<SessionAnswer>> call)
+    private async Task<byte[]> CallAsync(string sessionId, Func<ISessionGrain, Task<SessionAnswer>> call, CancellationToken cancellation = default)
     {
         var grain = Grain(sessionId);
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -85,7 +85,7 @@ public sealed class ClusterSessions(IGrainFactory grains, SessionRecords records
             {
                 // Until the cluster declares the silo dead, the grain is still said to live there.
                 logger.LogWarning("session {Id}: its silo is unreachable ({Error}); sending the request again", sessionId, e.Message);
-                await Task.Delay(pause);
+                await Task.Delay(pause, cancellation);
                 continue;
             }
             return answer.Reply ?? throw ErrorReason.Exception((StatusCode)answer.Code, answer.Message, answer.Reason);

@@ -3,15 +3,17 @@ namespace CompilerGym.Service.Cluster.Sessions;
 /// <summary>
 /// One session of the cluster, keyed by its id. Requests and replies are the contract's messages,
 /// serialized: the grain forwards them to its silo's <see cref="Service.Sessions.SessionManager"/>.
+/// A request's cancellation (its client cancelled, or its deadline passed) reaches the silo that
+/// serves it, which stops the request as a single server does.
 /// </summary>
 public interface ISessionGrain : IGrainWithStringKey
 {
-    Task<SessionAnswer> Start(byte[] request);
-    Task<SessionAnswer> Step(byte[] request);
-    Task<SessionAnswer> Reset(byte[] request);
+    Task<SessionAnswer> Start(byte[] request, CancellationToken cancellation);
+    Task<SessionAnswer> Step(byte[] request, CancellationToken cancellation);
+    Task<SessionAnswer> Reset(byte[] request, CancellationToken cancellation);
     Task<SessionAnswer> GetState(byte[] request);
     /// <summary>Forks the session into the session <paramref name="forkId"/>, on this silo.</summary>
-    Task<SessionAnswer> Fork(string forkId);
+    Task<SessionAnswer> Fork(string forkId, CancellationToken cancellation);
     /// <summary>Activates a fork's grain beside the session it was forked from (the call places it).</summary>
     Task Adopt();
     Task<SessionAnswer> End(string reason);

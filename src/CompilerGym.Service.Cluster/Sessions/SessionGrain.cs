@@ -31,12 +31,12 @@ public abstract class SessionGrainBase(SessionManager local, SessionRecords reco
 
     private string Id => this.GetPrimaryKeyString();
 
-    public Task<SessionAnswer> Start(byte[] request) => Answer(async () =>
+    public Task<SessionAnswer> Start(byte[] request, CancellationToken cancellation) => Answer(async () =>
     {
         var start = StartSessionRequest.Parser.ParseFrom(request);
         if (await RepeatedStartAsync(start.RequestId) is { } again) return again;
         await uploads.EnsureLocalAsync(start.Benchmark);
-        var reply = await local.StartAsync(start, Connection, Id);
+        var reply = await local.StartAsync(start, Connection, Id, cancellation);
         reply.Host = activity.Host;
         byte[] bytes = reply.ToByteArray();
         await RecordAsync(Id, records.WriteAsync(Id, local.RecordOf(Id), start.RequestId, bytes));
@@ -57,7 +57,7 @@ public abstract class SessionGrainBase(SessionManager local, SessionRecords reco
     }
 
     // Answered in bytes: a step's reply, serialized once, is also what a repeated step gets.
-    public Task<SessionAnswer> Step(byte[] request) => Answer(async () =>
+    public Task<SessionAnswer> Step(byte[] request, CancellationToken cancellation) => Answer(async () =>
     {
         var step = StepRequest.Parser.ParseFrom(request);
         await EnsureLocalAsync();
@@ -69,17 +69,17 @@ public abstract class SessionGrainBase(SessionManager local, SessionRecords reco
             var observe = step.Clone();
             observe.Actions.Clear();
             observe.ActionNames.Clear();
-            return (await local.StepAsync(observe, Connection)).ToByteArray();
+            return (await local.StepAsync(observe, Connection, cancellation)).ToByteArray();
         }
         var actions = local.ActionNamesOf(step);
         // A step that asks only for observations changes nothing to keep.
-        if (actions.Count == 0) return (await local.StepAsync(step, Connection)).ToByteArray();
+        if (actions.Count == 0) return (await local.StepAsync(step, Connection, cancellation)).ToByteArray();
         // Recorded while the worker computes, so a step costs one of the two, not both; answered
         // once both are done. A step that fails takes its record back.
         int before = local.ActionCount(Id);
         var recording = records.AppendAsync(Id, actions, step.RequestId);
         StepReply reply;
-        try { reply = await local.StepAsync(step, Connection); }
+        try { reply = await local.StepAsync(step, Connection, cancellation); }
         catch (RpcException)
         {
             await RecordAsync(Id, TakeBackAsync(recording, before));
@@ -94,12 +94,12 @@ public abstract class SessionGrainBase(SessionManager local, SessionRecords reco
         return bytes;
     });
 
-    public Task<SessionAnswer> Reset(byte[] request) => Answer(async () =>
+    public Task<SessionAnswer> Reset(byte[] request, CancellationToken cancellation) => Answer(async () =>
     {
         var reset = ResetRequest.Parser.ParseFrom(request);
         await EnsureLocalAsync();
         await uploads.EnsureLocalAsync(reset.Benchmark);
-        var reply = await local.ResetAsync(reset, Connection);
+        var reply = await local.ResetAsync(reset, Connection, cancellation);
         (_lastRequestId, _lastReply) = ("", null);
         await RecordAsync(Id, records.WriteAsync(Id, local.RecordOf(Id)));
         return reply;
@@ -111,10 +111,10 @@ public abstract class SessionGrainBase(SessionManager local, SessionRecords reco
         return await local.GetStateAsync(GetStateRequest.Parser.ParseFrom(request), Connection);
     });
 
-    public Task<SessionAnswer> Fork(string forkId) => Answer(async () =>
+    public Task<SessionAnswer> Fork(string forkId, CancellationToken cancellation) => Answer(async () =>
     {
         await EnsureLocalAsync();
-        var reply = await local.ForkAsync(new ForkRequest { SessionId = Id }, Connection, forkId);
+        var reply = await local.ForkAsync(new ForkRequest { SessionId = Id }, Connection, forkId, cancellation);
         await RecordAsync(forkId, records.WriteAsync(forkId, local.RecordOf(forkId)));
         // Called from here, the fork's grain is placed on this silo, where its session now is.
         await GrainFactory.GetGrain<ISessionGrain>(forkId, ForkedSessionGrain.ClassName).Adopt();
