@@ -8,7 +8,8 @@ namespace CompilerGym.Service.Cluster.Tests;
 /// <summary>
 /// Sessions on a cluster of silos, each a process: spread by placement, and carried on, with the
 /// same state, when the silo hosting them is killed or shut down. Every episode is checked against
-/// the in-process environment replaying the same actions.
+/// the in-process environment replaying the same actions. A silo whose Redis is gone still stops
+/// promptly, and a request abandoned through one silo stops on the silo serving it.
 /// </summary>
 public class ClusterSessionTests
 {
