@@ -8,8 +8,9 @@ namespace CompilerGym.Service.Cluster.Sessions;
 /// The cluster's records of its sessions, in Redis: how each started (a StartSession request
 /// without actions) in a hash, with its last request's id and reply (its last step's, or its
 /// start's), and its actions in a list beside it, which a step appends to (one round trip,
-/// whatever the episode's length). Both expire when unused for twice the idle time-out, so a
-/// cluster that died whole leaves nothing behind. Beside them, which session each recent start
+/// whatever the episode's length). Both expire when unused for twice the idle time-out and two
+/// minutes, so a cluster that died whole leaves nothing behind; the margin lets a live session's
+/// grain, whose idle collection runs late on a loaded silo, delete the record first. Beside them, which session each recent start
 /// (by its request id) made, kept for <paramref name="startsKept"/>.
 /// </summary>
 public sealed class SessionRecords(IConnectionMultiplexer redis, ClusterKeys keys, TimeSpan idleTimeout, TimeSpan startsKept)
@@ -17,7 +18,7 @@ public sealed class SessionRecords(IConnectionMultiplexer redis, ClusterKeys key
     private const string StartField = "start", RequestField = "request", ReplyField = "reply";
 
     private IDatabase Database => redis.GetDatabase();
-    private TimeSpan Expiry => idleTimeout * 2;
+    private TimeSpan Expiry => idleTimeout * 2 + TimeSpan.FromMinutes(2);
 
     /// <summary>A session's record (null if it has none) and its last request's id and reply.</summary>
     public async Task<(StartSessionRequest? Record, string LastRequestId, byte[]? LastReply)> ReadAsync(string id)
