@@ -310,6 +310,34 @@ public class OrphanTests(OrphanServer server) : IClassFixture<OrphanServer>
     }
 }
 
+public class StoppingTests
+{
+    [Fact]
+    public async Task A_stopping_server_ends_an_idle_call_stream_rather_than_wait_for_it()
+    {
+        var server = new TestServer();
+        await server.InitializeAsync();
+        try
+        {
+            var session = await server.Client.StartSessionAsync(new Proto.StartSessionRequest { Benchmark = "benchmark://builtin-v0/crc32" });
+            using var calls = server.Client.Calls();
+            await calls.RequestStream.WriteAsync(new() { GetState = new Proto.GetStateRequest { SessionId = session.SessionId } });
+            Assert.True(await calls.ResponseStream.MoveNext(CancellationToken.None));
+            Assert.Equal("benchmark://builtin-v0/crc32", calls.ResponseStream.Current.GetState.State.Benchmark);
+
+            // The host's shutdown time-out is 30 s: a stream the server waited for would hold the stop that long.
+            var clock = Stopwatch.StartNew();
+            var stopping = server.StopAsync();
+            var ended = await Assert.ThrowsAsync<RpcException>(() => calls.ResponseStream.MoveNext(CancellationToken.None));
+            Assert.Equal(StatusCode.Unavailable, ended.StatusCode);
+            Assert.Contains("stopping", ended.Status.Detail);
+            await stopping;
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"the server took {clock.Elapsed.TotalSeconds:F1} s to stop");
+        }
+        finally { await server.DisposeAsync(); }
+    }
+}
+
 /// <summary>A server given a certificate speaks TLS (here a self-signed one made for the test).</summary>
 public sealed class TlsServer() : TestServer(new()
 {

@@ -70,6 +70,9 @@ public class TestServer : IAsyncLifetime
     public GrpcChannel OpenChannel() => GrpcChannel.ForAddress(Address,
         new GrpcChannelOptions { MaxReceiveMessageSize = null, HttpHandler = new TokenHandler(Token), DisposeHttpClient = true });
 
+    /// <summary>Stops the server as its host stops it, leaving the test's channel open.</summary>
+    public Task StopAsync() => _app!.StopAsync();
+
     public async Task DisposeAsync()
     {
         _channel?.Dispose();

@@ -8,6 +8,7 @@ using CompilerGym.Service.Hosting;
 using CompilerGym.Service.Sessions;
 using CompilerGym.Service.Workers;
 using Grpc.Core;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace CompilerGym.Service.Api;
@@ -19,7 +20,7 @@ namespace CompilerGym.Service.Api;
 /// </summary>
 public sealed class CompilerGymService(ISessions sessions, FileAccessPolicy files, OneOffJobs jobs, TrustedBuilds builds,
     BenchmarkUploads uploads, UserBenchmarks user, WorkerPool workers, EnvRegistry registry, ErrorStatuses statuses,
-    IOptions<ServiceOptions> options)
+    IOptions<ServiceOptions> options, IHostApplicationLifetime lifetime)
 {
     public const string ProtocolName = "compiler_gym.v1";
 
@@ -158,13 +159,14 @@ public sealed class CompilerGymService(ISessions sessions, FileAccessPolicy file
 
     private async Task ServeCallsAsync(IAsyncStreamReader<CallRequest> requests, IServerStreamWriter<CallReply> replies, string connection, ServerCallContext context)
     {
+        using var ending = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
         while (true)
         {
             CallRequest? request = null;
             CallReply reply;
             try
             {
-                if (!await requests.MoveNext(context.CancellationToken)) return;
+                if (!await NextAsync(requests, ending.Token)) return;
                 request = requests.Current;
                 reply = await CallAsync(request, connection, context);
             }
@@ -178,6 +180,17 @@ public sealed class CompilerGymService(ISessions sessions, FileAccessPolicy file
                 reply = Failed(statuses.Answer(e, $"{context.Method} {request.KindCase}"));
             }
             await replies.WriteAsync(reply);
+        }
+    }
+
+    // A stopping server ends its streams between calls rather than wait out its shutdown time-out
+    // for them; a call being served finishes first. The client sends its next call elsewhere.
+    private async Task<bool> NextAsync(IAsyncStreamReader<CallRequest> requests, CancellationToken ending)
+    {
+        try { return await requests.MoveNext(ending); }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, "the server is stopping; send the call to another"));
         }
     }
 
