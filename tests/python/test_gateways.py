@@ -147,29 +147,18 @@ def test_an_error_the_server_answers_is_not_sent_again(gateways):
 TOY_SPACE = pb.Space(name="toy", kind=pb.SPACE_KIND_DISCRETE, names=["add-one", "add-two"])
 
 
-class StartingGateway(pb_grpc.CompilerGymServicer):
+class StartingGateway(FakeGateway):
     """A gateway offering one action space, whose StartSession records each request and answers it with ``answer(request, context)``."""
-
-    def __init__(self, answer):
-        self.starts = []
-        self._answer = answer
-        self._server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
-        pb_grpc.add_CompilerGymServicer_to_server(self, self._server)
-        self.address = f"127.0.0.1:{self._server.add_insecure_port('127.0.0.1:0')}"
-        self._server.start()
 
     def GetSpaces(self, request, context):
         return pb.GetSpacesReply(environment="toy", default_action_space="toy", action_spaces=[TOY_SPACE])
 
     def StartSession(self, request, context):
-        self.starts.append(request)
+        self.requests.append(request)
         return self._answer(request, context)
 
     def EndSession(self, request, context):
         return pb.EndSessionReply()
-
-    def stop(self):
-        self._server.stop(None)
 
 
 def started(request, context):
@@ -182,7 +171,7 @@ def test_a_retried_start_carries_the_same_request_id_and_each_start_a_fresh_one(
         for _ in range(2):
             with CompilerEnv(f"{first.address},{second.address}", token="token", benchmark="benchmark://toy/one") as env:
                 env.reset()
-        sent, retried = [r.request_id for r in first.starts], [r.request_id for r in second.starts]
+        sent, retried = [r.request_id for r in first.requests], [r.request_id for r in second.requests]
         assert sent == retried and len(set(sent)) == 2 and all(len(i) == 32 for i in sent)
     finally:
         first.stop()
