@@ -7,7 +7,7 @@ namespace CompilerGym.Benchmarks.Measurements;
 /// </summary>
 internal static class TreeCpu
 {
-    private static readonly double s_ticksPerSecond = 100; // USER_HZ, 100 on every Linux this runs on
+    private const double TicksPerSecond = 100; // USER_HZ, 100 on every Linux this runs on
 
     /// <summary>CPU seconds so far, per process of the tree (by pid), user plus system.</summary>
     public static Dictionary<int, double> Read()
@@ -23,7 +23,7 @@ internal static class TreeCpu
             // Fields after the command name, which may hold spaces: state ppid ... utime(14) stime(15).
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
             parents[pid] = int.Parse(fields[1]);
-            seconds[pid] = (long.Parse(fields[11]) + long.Parse(fields[12])) / s_ticksPerSecond;
+            seconds[pid] = (long.Parse(fields[11]) + long.Parse(fields[12])) / TicksPerSecond;
         }
         int self = Environment.ProcessId;
         bool InTree(int pid)
