@@ -48,11 +48,11 @@ public static class ClusterHost
         builder.Services.AddSingleton(new ClusterKeys(settings.ClusterId));
         builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redis));
         builder.Services.AddSingleton<IUploadReplica, RedisUploads>();
-        // A start's request id is kept for as long as the start may take, and a minute or two for
-        // its client to send it again when the reply was lost.
-        var startsKept = service.SetupTimeLimit + service.StepTimeLimit + TimeSpan.FromMinutes(2);
+        // A start's or a fork's request id is kept for as long as a start may take, and a minute or
+        // two for its client to send it again when the reply was lost.
+        var requestsKept = service.SetupTimeLimit + service.StepTimeLimit + TimeSpan.FromMinutes(2);
         builder.Services.AddSingleton(services => new SessionRecords(services.GetRequiredService<IConnectionMultiplexer>(),
-            services.GetRequiredService<ClusterKeys>(), TimeSpan.FromSeconds(service.IdleTimeoutSeconds), startsKept));
+            services.GetRequiredService<ClusterKeys>(), TimeSpan.FromSeconds(service.IdleTimeoutSeconds), requestsKept));
         builder.Services.AddSingleton<SiloActivity>();
         builder.Services.AddSingleton<ISessions, ClusterSessions>();
         builder.Services.AddHostedService<SiloStatusPublisher>();

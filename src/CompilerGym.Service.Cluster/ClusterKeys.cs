@@ -13,7 +13,7 @@ public sealed class ClusterKeys(string clusterId)
 
     public string SessionActions(string id) => $"cgym:{clusterId}:session:{id}:actions";
 
-    public string Start(string requestId) => $"cgym:{clusterId}:start:{requestId}";
+    public string SessionMadeBy(string requestId) => $"cgym:{clusterId}:made-by:{requestId}";
 
     public string SiloPattern => $"cgym:{clusterId}:silo:*";
 }

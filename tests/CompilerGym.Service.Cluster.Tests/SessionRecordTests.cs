@@ -6,7 +6,7 @@ namespace CompilerGym.Service.Cluster.Tests;
 
 /// <summary>
 /// A session's record in Redis lives as long as the session: ended by its client, or left idle, it
-/// goes. A start sent again, with its request id, makes no second one.
+/// goes. A start or a fork sent again, with its request id, makes no second one.
 /// </summary>
 public class SessionRecordTests
 {
@@ -87,6 +87,47 @@ public class SessionRecordTests
         start.RequestId = Guid.NewGuid().ToString("N");
         Assert.NotEqual(first.SessionId, StartThrough(other).SessionId);
         Assert.Equal(2, (await SessionsInRedisAsync(redis, keys)).Count);
+    }
+
+    [Fact]
+    public async Task AForkSentAgainThroughAnotherGatewayGetsTheForkTheFirstMade()
+    {
+        using var cluster = new LocalCluster(silos: 2);
+        using var redis = await ConnectionMultiplexer.ConnectAsync(cluster.Redis);
+        var keys = new ClusterKeys(cluster.Id);
+        Protocol.V1.CompilerGym.CompilerGymClient Through(int silo, out Grpc.Core.Metadata headers) => LocalCluster.Client(cluster.Addresses[silo], out headers);
+        var start = new Protocol.V1.StartSessionRequest { Benchmark = Benchmark, Actions = { "mem2reg" }, RequestId = Guid.NewGuid().ToString("N") };
+        var source = Through(0, out var headers).StartSession(start, headers);
+        var fork = new Protocol.V1.ForkRequest { SessionId = source.SessionId, RequestId = Guid.NewGuid().ToString("N") };
+        string ForkThrough(int silo) => Through(silo, out var headers).Fork(fork, headers).SessionId;
+        List<string> ActionsOf(string session, int silo) =>
+            [.. Through(silo, out var headers).GetState(new Protocol.V1.GetStateRequest { SessionId = session }, headers).State.Actions];
+
+        // As if the first reply was lost with its gateway: the client sends the fork again through the other.
+        string first = ForkThrough(0);
+        // The source moves on (another thread of the client, say): a fork made again would have its step.
+        Through(0, out headers).Step(new Protocol.V1.StepRequest { SessionId = source.SessionId, ActionNames = { "instcombine" } }, headers);
+        Assert.Equal(first, ForkThrough(1));
+        Assert.Equal([first, source.SessionId], (await SessionsInRedisAsync(redis, keys)).Order());
+        Assert.Equal(2, await SessionsPublishedAsync(redis, keys, silos: 2));
+
+        // The silo hosting the source and its fork killed before the reply came: the fork sent again
+        // reaches the source restored on the other silo, and gets the fork as it was made, still one.
+        int host = cluster.SiloOf(source.Host), other = 1 - host;
+        cluster.Kill(host);
+        Assert.Equal(first, ForkThrough(other));
+        Assert.Equal(["mem2reg"], ActionsOf(first, other));
+        Assert.Equal(["mem2reg", "instcombine"], ActionsOf(source.SessionId, other));
+        Assert.Equal([first, source.SessionId], (await SessionsInRedisAsync(redis, keys)).Order());
+
+        // Another fork, another session; a start's id names no fork; an id past the limit is refused.
+        fork.RequestId = Guid.NewGuid().ToString("N");
+        Assert.NotEqual(first, ForkThrough(other));
+        Assert.Equal(3, (await SessionsInRedisAsync(redis, keys)).Count);
+        fork.RequestId = start.RequestId;
+        Assert.Equal(Grpc.Core.StatusCode.AlreadyExists, Assert.Throws<Grpc.Core.RpcException>(() => ForkThrough(other)).StatusCode);
+        fork.RequestId = new string('x', 129);
+        Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, Assert.Throws<Grpc.Core.RpcException>(() => ForkThrough(other)).StatusCode);
     }
 
     // The ids of the sessions recorded in Redis.

@@ -14,9 +14,9 @@ namespace CompilerGym.Service.Cluster.Sessions;
 /// to the session's grain, wherever it lives. A request whose grain's silo died is sent again until
 /// the cluster has declared that silo dead: the grain is then activated on a surviving silo, which
 /// restores the session from its record. A step goes with a request id, its client's or a new one,
-/// so that a step the dead silo had already applied is not applied twice. A start with its
-/// client's request id goes to the session that id started, if any, so that a client sending it
-/// again through another gateway, after the first died, gets the session the first made.
+/// so that a step the dead silo had already applied is not applied twice. A start or a fork with
+/// its client's request id makes no second session: a client sending it again through another
+/// gateway, after the first died, gets the session the first made.
 /// </summary>
 public sealed class ClusterSessions(IGrainFactory grains, SessionRecords records, ILogger<ClusterSessions> logger) : ISessions
 {
@@ -31,7 +31,7 @@ public sealed class ClusterSessions(IGrainFactory grains, SessionRecords records
 
     public async Task<StartSessionReply> StartAsync(StartSessionRequest request, string connectionId, CancellationToken cancellation = default)
     {
-        string id = request.RequestId.Length == 0 ? NewId(StartedPrefix) : await SessionOfStartAsync(request.RequestId);
+        string id = await SessionMadeByAsync(request.RequestId, StartedPrefix);
         var reply = StartSessionReply.Parser.ParseFrom(await CallAsync(id, g => g.Start(request.ToByteArray(), cancellation), cancellation));
         reply.SessionId = id;
         return reply;
@@ -53,7 +53,7 @@ public sealed class ClusterSessions(IGrainFactory grains, SessionRecords records
 
     public async Task<ForkReply> ForkAsync(ForkRequest request, string connectionId, CancellationToken cancellation = default)
     {
-        string id = NewId(ForkPrefix);
+        string id = await SessionMadeByAsync(request.RequestId, ForkPrefix);
         return ForkReply.Parser.ParseFrom(await CallAsync(request.SessionId, g => g.Fork(id, cancellation), cancellation));
     }
 
@@ -62,15 +62,22 @@ public sealed class ClusterSessions(IGrainFactory grains, SessionRecords records
 
     public async Task EndAsync(string sessionId, string reason) => await CallAsync(sessionId, g => g.End(reason));
 
-    private async Task<string> SessionOfStartAsync(string requestId)
+    // The id of the session a start or a fork (by the prefix of its kind) makes: a new one, unless
+    // its request id made one before.
+    private async Task<string> SessionMadeByAsync(string requestId, string prefix)
     {
+        if (requestId.Length == 0) return NewId(prefix);
         if (requestId.Length > MaxRequestId)
-            throw new RpcException(new Status(StatusCode.InvalidArgument, $"a start's request_id has at most {MaxRequestId} characters"));
-        try { return await records.SessionOfStartAsync(requestId, NewId(StartedPrefix)); }
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"a request_id has at most {MaxRequestId} characters"));
+        string id;
+        try { id = await records.SessionMadeByAsync(requestId, NewId(prefix)); }
         catch (RedisException e)
         {
             throw new RpcException(new Status(StatusCode.Unavailable, $"the cluster's Redis did not answer ({e.Message}); try again"));
         }
+        // A start's id sent with a fork (or the reverse) would name a session the request did not make.
+        return id.StartsWith(prefix, StringComparison.Ordinal) ? id
+            : throw new RpcException(new Status(StatusCode.AlreadyExists, $"the request_id '{requestId}' made session '{id}', by another kind of request"));
     }
 
     private async Task<byte[]> CallAsync(string sessionId, Func<ISessionGrain, Task<SessionAnswer>> call, CancellationToken cancellation = default)

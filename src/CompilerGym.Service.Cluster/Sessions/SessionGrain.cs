@@ -113,6 +113,9 @@ public abstract class SessionGrainBase(SessionManager local, SessionRecords reco
 
     public Task<SessionAnswer> Fork(string forkId, CancellationToken cancellation) => Answer(async () =>
     {
+        // A fork sent again with its request id gets the fork the first made: here, or only in its
+        // record if the silo that made it died (its grain restores it at its first request).
+        if (local.Contains(forkId) || await records.ExistsAsync(forkId)) return new ForkReply { SessionId = forkId };
         await EnsureLocalAsync();
         var reply = await local.ForkAsync(new ForkRequest { SessionId = Id }, Connection, forkId, cancellation);
         await RecordAsync(forkId, records.WriteAsync(forkId, local.RecordOf(forkId)));
@@ -126,7 +129,7 @@ public abstract class SessionGrainBase(SessionManager local, SessionRecords reco
     public Task<SessionAnswer> End(string reason) => Answer(async () =>
     {
         if (local.Contains(Id)) await local.EndAsync(Id, reason);
-        else if ((await records.ReadAsync(Id)).Record is null) throw UnknownSession();
+        else if (!await records.ExistsAsync(Id)) throw UnknownSession();
         await records.DeleteAsync(Id);
         DeactivateOnIdle();
         return new EndSessionReply();

@@ -11,9 +11,9 @@ namespace CompilerGym.Service.Cluster.Sessions;
 /// whatever the episode's length). Both expire when unused for twice the idle time-out and two
 /// minutes, so a cluster that died whole leaves nothing behind; the margin lets a live session's
 /// grain, whose idle collection runs late on a loaded silo, delete the record first. Beside them, which session each recent start
-/// (by its request id) made, kept for <paramref name="startsKept"/>.
+/// or fork (by its request id) made, kept for <paramref name="requestsKept"/>.
 /// </summary>
-public sealed class SessionRecords(IConnectionMultiplexer redis, ClusterKeys keys, TimeSpan idleTimeout, TimeSpan startsKept)
+public sealed class SessionRecords(IConnectionMultiplexer redis, ClusterKeys keys, TimeSpan idleTimeout, TimeSpan requestsKept)
 {
     private const string StartField = "start", RequestField = "request", ReplyField = "reply";
 
@@ -77,15 +77,21 @@ public sealed class SessionRecords(IConnectionMultiplexer redis, ClusterKeys key
     /// <summary>Keeps the reply of the step with that request id, for a client that sends it again after losing it.</summary>
     public Task KeepReplyAsync(string id, byte[] reply) => Database.HashSetAsync(keys.Session(id), ReplyField, reply);
 
-    // KEYS = the start's key; ARGV = the id of the session it would make, the time kept in ms.
+    // KEYS = the request's key; ARGV = the id of the session it would make, the time kept in ms.
     private const string ClaimScript = """
         if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return ARGV[1] end
         return redis.call('GET', KEYS[1])
         """;
 
-    /// <summary>The id of the session the start <paramref name="requestId"/> makes: <paramref name="newId"/>, unless it was sent before.</summary>
-    public async Task<string> SessionOfStartAsync(string requestId, string newId) =>
-        (string)(await Database.ScriptEvaluateAsync(ClaimScript, [keys.Start(requestId)], [newId, (long)startsKept.TotalMilliseconds]))!;
+    /// <summary>
+    /// The id of the session the request <paramref name="requestId"/> (a start or a fork) makes:
+    /// <paramref name="newId"/>, unless it was sent before.
+    /// </summary>
+    public async Task<string> SessionMadeByAsync(string requestId, string newId) =>
+        (string)(await Database.ScriptEvaluateAsync(ClaimScript, [keys.SessionMadeBy(requestId)], [newId, (long)requestsKept.TotalMilliseconds]))!;
+
+    /// <summary>Whether the session has a record: it was made, and has not ended.</summary>
+    public Task<bool> ExistsAsync(string id) => Database.HashExistsAsync(keys.Session(id), StartField);
 
     public Task DeleteAsync(string id) => Database.KeyDeleteAsync([keys.Session(id), keys.SessionActions(id)]);
 
