@@ -17,8 +17,8 @@ namespace CompilerGym.Client;
 /// DeadlineExceeded, ResourceExhausted), and the session is then as it was before that step.
 /// Session calls go over one stream per environment (see <see cref="CallStream"/>).
 /// Given several addresses (the gateways of a cluster, any of which serves every session), a call
-/// whose gateway is gone goes again through the next; a step goes with the same request id, so
-/// that a server which applied it already answers it without applying it twice.
+/// whose gateway is gone goes again through the next; a step, a start or a fork goes with the same
+/// request id, so that a server which applied it already answers it without applying it twice.
 /// </summary>
 public sealed class RemoteEnv : ICompilerEnv
 {
@@ -193,7 +193,9 @@ public sealed class RemoteEnv : ICompilerEnv
 
     public ICompilerEnv Fork()
     {
-        var reply = Call(() => Stream.Call(new CallRequest { Fork = new ForkRequest { SessionId = Session() } }).Fork);
+        // With an id of its own: sent again after a failover, it is the same fork, which a cluster makes once.
+        var fork = new ForkRequest { SessionId = Session(), RequestId = Guid.NewGuid().ToString("N") };
+        var reply = Call(() => Stream.Call(new CallRequest { Fork = fork }).Fork);
         _connection.AddRef();
         // The action space is copied, not looked up: a custom one is not among the server's spaces.
         return new RemoteEnv(_connection, _spaces, null, _observationSpace, _rewardSpace)

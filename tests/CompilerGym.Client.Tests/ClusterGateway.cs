@@ -14,15 +14,15 @@ namespace CompilerGym.Client.Tests;
 /// <summary>
 /// The sessions of a toy cluster, shared by its gateways as a cluster's are through Redis: a
 /// session counts the actions applied to it, and keeps its last step's request id and reply, so
-/// that a step sent again with that id is answered without being applied twice; a start sent again
-/// with its request id gets the session it made.
+/// that a step sent again with that id is answered without being applied twice; a start or a fork
+/// sent again with its request id gets the session it made.
 /// </summary>
 public sealed class ToyCluster
 {
     public static readonly Proto.Space ActionSpace = new() { Name = "toy", Kind = SpaceKind.Discrete, Names = { "add-one", "add-two" } };
 
     private readonly Dictionary<string, Session> _sessions = [];
-    private readonly Dictionary<string, string> _starts = [];
+    private readonly Dictionary<string, string> _made = [];
     private int _nextId;
 
     public int Sessions
@@ -30,25 +30,20 @@ public sealed class ToyCluster
         get { lock (_sessions) return _sessions.Count; }
     }
 
-    public string Start(string requestId)
-    {
-        lock (_sessions)
-        {
-            if (requestId.Length > 0 && _starts.TryGetValue(requestId, out var started)) return started;
-            string id = $"s{++_nextId}";
-            _sessions[id] = new Session();
-            if (requestId.Length > 0) _starts[requestId] = id;
-            return id;
-        }
-    }
+    public string Start(string requestId) => Make(requestId, () => new Session());
 
-    public string Fork(string id)
+    public string Fork(string id, string requestId) => Make(requestId, () => new Session { Applied = Find(id).Applied });
+
+    // The id of a new session, unless the request id made one before.
+    private string Make(string requestId, Func<Session> session)
     {
         lock (_sessions)
         {
-            string fork = $"s{++_nextId}";
-            _sessions[fork] = new Session { Applied = Find(id).Applied };
-            return fork;
+            if (requestId.Length > 0 && _made.TryGetValue(requestId, out var made)) return made;
+            string id = $"s{++_nextId}";
+            _sessions[id] = session();
+            if (requestId.Length > 0) _made[requestId] = id;
+            return id;
         }
     }
 
@@ -90,14 +85,16 @@ public sealed class ToyCluster
 
 /// <summary>
 /// One gateway of a <see cref="ToyCluster"/>: the contract's calls a remote env makes, on a free
-/// loopback port. It records the step and start request ids it receives, and can be told to drop
-/// the connection after applying the next step or start, as a gateway that stops just then would.
+/// loopback port. It records the step, start and fork request ids it receives, and can be told to
+/// drop the connection after applying the next step, start or fork, as a gateway that stops just
+/// then would.
 /// </summary>
 public sealed class ClusterGateway : Proto.CompilerGym.CompilerGymBase, IAsyncDisposable
 {
     private readonly ToyCluster _cluster;
     private readonly List<string> _stepIds = [];
     private readonly List<string> _startIds = [];
+    private readonly List<string> _forkIds = [];
     private WebApplication? _app;
 
     private ClusterGateway(ToyCluster cluster) => _cluster = cluster;
@@ -116,11 +113,20 @@ public sealed class ClusterGateway : Proto.CompilerGym.CompilerGymBase, IAsyncDi
         get { lock (_startIds) return [.. _startIds]; }
     }
 
+    /// <summary>The request ids of the forks this gateway received, in order.</summary>
+    public IReadOnlyList<string> ForkIds
+    {
+        get { lock (_forkIds) return [.. _forkIds]; }
+    }
+
     /// <summary>Set, the next step is applied and its connection then dropped instead of answered.</summary>
     public bool DropAfterNextStep { get; set; }
 
     /// <summary>Set, the next start is made and its connection then dropped instead of answered.</summary>
     public bool DropAfterNextStart { get; set; }
+
+    /// <summary>Set, the next fork is made and its connection then dropped instead of answered.</summary>
+    public bool DropAfterNextFork { get; set; }
 
     public static async Task<ClusterGateway> StartAsync(ToyCluster cluster)
     {
@@ -167,9 +173,8 @@ public sealed class ClusterGateway : Proto.CompilerGym.CompilerGymBase, IAsyncDi
             {
                 reply = new CallReply { Error = new CallError { Code = (int)e.StatusCode, Message = e.Status.Detail } };
             }
-            if (requests.Current.KindCase is CallRequest.KindOneofCase.Step or CallRequest.KindOneofCase.StepBatch && DropAfterNextStep)
+            if (DropsAfter(requests.Current.KindCase))
             {
-                DropAfterNextStep = false;
                 context.GetHttpContext().Features.Get<IConnectionLifetimeFeature>()!.Abort();
                 return;
             }
@@ -184,6 +189,22 @@ public sealed class ClusterGateway : Proto.CompilerGym.CompilerGymBase, IAsyncDi
         await _app.DisposeAsync();
     }
 
+    // Whether the call just answered is the one to drop (which it is once).
+    private bool DropsAfter(CallRequest.KindOneofCase kind)
+    {
+        if (kind is CallRequest.KindOneofCase.Step or CallRequest.KindOneofCase.StepBatch && DropAfterNextStep)
+        {
+            DropAfterNextStep = false;
+            return true;
+        }
+        if (kind is CallRequest.KindOneofCase.Fork && DropAfterNextFork)
+        {
+            DropAfterNextFork = false;
+            return true;
+        }
+        return false;
+    }
+
     private CallReply Answer(CallRequest request)
     {
         switch (request.KindCase)
@@ -195,7 +216,8 @@ public sealed class ClusterGateway : Proto.CompilerGym.CompilerGymBase, IAsyncDi
                 batch.Outcomes.AddRange(request.StepBatch.Steps.Select(step => new StepOutcome { Step = Step(step) }));
                 return new CallReply { StepBatch = batch };
             case CallRequest.KindOneofCase.Fork:
-                return new CallReply { Fork = new ForkReply { SessionId = _cluster.Fork(request.Fork.SessionId) } };
+                lock (_forkIds) _forkIds.Add(request.Fork.RequestId);
+                return new CallReply { Fork = new ForkReply { SessionId = _cluster.Fork(request.Fork.SessionId, request.Fork.RequestId) } };
             case CallRequest.KindOneofCase.EndSession:
                 _cluster.End(request.EndSession.SessionId);
                 return new CallReply { EndSession = new EndSessionReply() };

@@ -84,7 +84,7 @@ public class FailoverTests(TestServer server)
     }
 }
 
-/// <summary>Failover on a toy cluster whose two gateways share its sessions: a step is applied once, and forks move with their env.</summary>
+/// <summary>Failover on a toy cluster whose two gateways share its sessions: a step is applied once, a fork made once, and forks move with their env.</summary>
 public sealed class ClusterFailoverTests : IAsyncLifetime
 {
     private readonly ToyCluster _cluster = new();
@@ -143,6 +143,26 @@ public sealed class ClusterFailoverTests : IAsyncLifetime
         other.Reset("benchmark://toy/two");
         Assert.Equal(2, _cluster.Sessions);
         Assert.Equal(2, _first.StartIds.Distinct().Count());
+    }
+
+    [Fact]
+    public void A_fork_whose_gateway_dropped_it_is_sent_again_with_its_id_and_makes_one_fork()
+    {
+        using var env = new RemoteEnv(Addresses, token: "toy");
+        env.Reset("benchmark://toy/one");
+        env.Step(1);
+        _first.DropAfterNextFork = true;
+        using var fork = (RemoteEnv)env.Fork();
+        Assert.Equal(2, _cluster.Sessions);
+        Assert.Equal(2, _cluster.Applied(fork.SessionId!));
+        string sent = Assert.Single(_first.ForkIds);
+        Assert.Equal([sent], _second.ForkIds);
+        Assert.Equal(32, sent.Length);
+
+        // The next fork has an id of its own.
+        using var next = env.Fork();
+        Assert.Equal(3, _cluster.Sessions);
+        Assert.Equal(2, _second.ForkIds.Distinct().Count());
     }
 
     [Fact]

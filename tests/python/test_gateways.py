@@ -148,12 +148,16 @@ TOY_SPACE = pb.Space(name="toy", kind=pb.SPACE_KIND_DISCRETE, names=["add-one", 
 
 
 class StartingGateway(FakeGateway):
-    """A gateway offering one action space, whose StartSession records each request and answers it with ``answer(request, context)``."""
+    """A gateway offering one action space, whose StartSession and Fork record each request and answer it with ``answer(request, context)``."""
 
     def GetSpaces(self, request, context):
         return pb.GetSpacesReply(environment="toy", default_action_space="toy", action_spaces=[TOY_SPACE])
 
     def StartSession(self, request, context):
+        self.requests.append(request)
+        return self._answer(request, context)
+
+    def Fork(self, request, context):
         self.requests.append(request)
         return self._answer(request, context)
 
@@ -173,6 +177,28 @@ def test_a_retried_start_carries_the_same_request_id_and_each_start_a_fresh_one(
                 env.reset()
         sent, retried = [r.request_id for r in first.requests], [r.request_id for r in second.requests]
         assert sent == retried and len(set(sent)) == 2 and all(len(i) == 32 for i in sent)
+    finally:
+        first.stop()
+        second.stop()
+
+
+def forked(request, context):
+    return pb.ForkReply(session_id=f"f-{request.request_id}")
+
+
+def started_but_gone_at_a_fork(request, context):
+    return gone(request, context) if isinstance(request, pb.ForkRequest) else started(request, context)
+
+
+def test_a_retried_fork_carries_the_same_request_id_and_each_fork_a_fresh_one():
+    first, second = StartingGateway(started_but_gone_at_a_fork), StartingGateway(forked)
+    try:
+        with CompilerEnv(f"{first.address},{second.address}", token="token", benchmark="benchmark://toy/one") as env:
+            env.reset()
+            for _ in range(2):
+                env.fork().close()
+        sent, retried = ([r.request_id for r in g.requests if isinstance(r, pb.ForkRequest)] for g in (first, second))
+        assert sent == retried[:1] and len(set(retried)) == 2 and all(len(i) == 32 for i in retried)
     finally:
         first.stop()
         second.stop()

@@ -355,7 +355,8 @@ class CompilerEnv(_Base):
 
     def fork(self):
         """A new environment on an independent copy of this session, sharing the connection."""
-        reply = self._call("Fork", pb.ForkRequest(session_id=self._session()))
+        # With an id of its own: sent again through another gateway, it makes no second fork.
+        reply = self._call("Fork", pb.ForkRequest(session_id=self._session(), request_id=uuid.uuid4().hex))
         forked = self._clone()
         forked._session_id = reply.session_id
         return forked
