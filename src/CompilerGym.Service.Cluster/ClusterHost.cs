@@ -41,6 +41,10 @@ public static class ClusterHost
             throw new InvalidOperationException($"{ClusterSettings.Section}:{nameof(ClusterSettings.Redis)} '{settings.Redis}' is not a Redis configuration (HOST:PORT[,option=value...]): {e.Message}");
         }
         var advertised = AdvertisedAddress(settings, service);
+        // Replies read on the runtime's thread pool, whose threads this server keeps awake (see
+        // ServiceHost.TuneThreadPool), answer a step's record sooner than the client's own reader
+        // threads, which sleep between replies: the record is waited for before a step is answered.
+        redis.SocketManager = SocketManager.ThreadPool;
 
         // Orleans tells of every membership change at Information; its warnings are what an operator needs.
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
@@ -48,12 +52,14 @@ public static class ClusterHost
         builder.Services.AddSingleton(new ClusterKeys(settings.ClusterId));
         builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redis));
         builder.Services.AddSingleton<IUploadReplica, RedisUploads>();
+        var idle = TimeSpan.FromSeconds(service.IdleTimeoutSeconds);
         // A start's or a fork's request id is kept for as long as a start may take, and a minute or
         // two for its client to send it again when the reply was lost.
         var requestsKept = service.SetupTimeLimit + service.StepTimeLimit + TimeSpan.FromMinutes(2);
         builder.Services.AddSingleton(services => new SessionRecords(services.GetRequiredService<IConnectionMultiplexer>(),
-            services.GetRequiredService<ClusterKeys>(), TimeSpan.FromSeconds(service.IdleTimeoutSeconds), requestsKept));
+            services.GetRequiredService<ClusterKeys>(), idle, requestsKept));
         builder.Services.AddSingleton<SiloActivity>();
+        builder.Services.AddSingleton(new LocalSessionGrains(idle));
         builder.Services.AddSingleton<ISessions, ClusterSessions>();
         builder.Services.AddHostedService<SiloStatusPublisher>();
         builder.Host.UseOrleans(silo =>
@@ -73,7 +79,6 @@ public static class ClusterHost
             // time-out only catches a silo that stopped answering.
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = service.SetupTimeLimit + service.StepTimeLimit + TimeSpan.FromMinutes(1));
             // A session's grain unused for the idle time-out ends it, as on a single server.
-            var idle = TimeSpan.FromSeconds(service.IdleTimeoutSeconds);
             silo.Configure<GrainCollectionOptions>(o =>
             {
                 o.CollectionAge = idle;

@@ -16,9 +16,10 @@ namespace CompilerGym.Service.Cluster.Sessions;
 /// restores the session from its record. A step goes with a request id, its client's or a new one,
 /// so that a step the dead silo had already applied is not applied twice. A start or a fork with
 /// its client's request id makes no second session: a client sending it again through another
-/// gateway, after the first died, gets the session the first made.
+/// gateway, after the first died, gets the session the first made. A step for a session this silo
+/// hosts is served in place, without an Orleans message (<see cref="LocalSessionGrains"/>).
 /// </summary>
-public sealed class ClusterSessions(IGrainFactory grains, SessionRecords records, ILogger<ClusterSessions> logger) : ISessions
+public sealed class ClusterSessions(IGrainFactory grains, SessionRecords records, LocalSessionGrains here, ILogger<ClusterSessions> logger) : ISessions
 {
     // How long a request keeps trying to reach its session while the cluster finds out that a silo died.
     private static readonly TimeSpan s_recoveryLimit = TimeSpan.FromMinutes(1);
@@ -45,6 +46,8 @@ public sealed class ClusterSessions(IGrainFactory grains, SessionRecords records
             request.RequestId = Guid.NewGuid().ToString("N");
         }
         byte[] bytes = request.ToByteArray();
+        if (here.Find(request.SessionId) is { } grain && await grain.StepInPlaceAsync(bytes, cancellation) is { } answer)
+            return StepReply.Parser.ParseFrom(ReplyOf(answer));
         return StepReply.Parser.ParseFrom(await CallAsync(request.SessionId, g => g.Step(bytes, cancellation), cancellation));
     }
 
@@ -95,9 +98,12 @@ public sealed class ClusterSessions(IGrainFactory grains, SessionRecords records
                 await Task.Delay(pause, cancellation);
                 continue;
             }
-            return answer.Reply ?? throw ErrorReason.Exception((StatusCode)answer.Code, answer.Message, answer.Reason);
+            return ReplyOf(answer);
         }
     }
+
+    private static byte[] ReplyOf(SessionAnswer answer) =>
+        answer.Reply ?? throw ErrorReason.Exception((StatusCode)answer.Code, answer.Message, answer.Reason);
 
     // A request that did not reach its grain's silo, or whose silo died under it. Either is safe to
     // send again: a step carries its request id, a start or a fork the id of what it makes.

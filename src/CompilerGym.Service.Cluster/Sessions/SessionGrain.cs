@@ -16,10 +16,11 @@ namespace CompilerGym.Service.Cluster.Sessions;
 /// request that changes the session writes its record to Redis (<see cref="SessionRecords"/>)
 /// before it is answered. When the silo stops (killed, or shut down), the next request activates
 /// the grain on another silo, which rebuilds the session from the record by replay: the client
-/// sees the same state.
+/// sees the same state. Steps from this silo's own gateway are served in place
+/// (<see cref="LocalSessionGrains"/>); a turn keeps them and the grain's calls one at a time.
 /// </summary>
-public abstract class SessionGrainBase(SessionManager local, SessionRecords records, UserBenchmarks uploads, SiloActivity activity, ILogger logger)
-    : Grain, ISessionGrain
+public abstract class SessionGrainBase(SessionManager local, SessionRecords records, UserBenchmarks uploads, SiloActivity activity,
+    LocalSessionGrains here, ILogger logger) : Grain, ISessionGrain
 {
     // Sessions of the cluster are not tied to one connection: a client may come back through any silo.
     private const string Connection = "cluster";
@@ -28,6 +29,12 @@ public abstract class SessionGrainBase(SessionManager local, SessionRecords reco
     // reply was lost gets this reply.
     private string _lastRequestId = "";
     private byte[]? _lastReply;
+
+    // Taken by every request, whether Orleans delivered it or it came in place; Orleans' own
+    // one-at-a-time delivery does not cover the second kind.
+    private readonly SemaphoreSlim _turn = new(1, 1);
+    private bool _deactivating;
+    private long _lastInPlaceStep;
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -42,7 +49,7 @@ public abstract class SessionGrainBase(SessionManager local, SessionRecords reco
         await RecordAsync(Id, records.WriteAsync(Id, local.RecordOf(Id), start.RequestId, bytes));
         if (start.RequestId.Length > 0) (_lastRequestId, _lastReply) = (start.RequestId, bytes);
         return reply;
-    });
+    }, cancellation);
 
     // The reply to a start sent again with its request id, which made this session: the first
     // reply, from where the session is now. Null for a start not made yet (or whose first try failed).
@@ -56,8 +63,24 @@ public abstract class SessionGrainBase(SessionManager local, SessionRecords reco
         return reply;
     }
 
+    public Task<SessionAnswer> Step(byte[] request, CancellationToken cancellation) => Answer(() => StepAsync(request, cancellation), cancellation);
+
+    /// <summary>
+    /// A step served by this activation outside Orleans' messaging, as its silo's gateway asks; null
+    /// when it must go as a message instead: the grain is being deactivated, or the session is not
+    /// on this silo yet (the message rebuilds it).
+    /// </summary>
+    public Task<SessionAnswer?> StepInPlaceAsync(byte[] request, CancellationToken cancellation) => InTurnAsync<SessionAnswer?>(async () =>
+    {
+        if (_deactivating || !local.Contains(Id)) return null;
+        // Orleans counts only its messages as use: unkept, a session stepped only in place would be collected as idle.
+        DelayDeactivation(here.IdleTimeout);
+        _lastInPlaceStep = Environment.TickCount64;
+        return await AnswerOf(() => StepAsync(request, cancellation));
+    }, cancellation);
+
     // Answered in bytes: a step's reply, serialized once, is also what a repeated step gets.
-    public Task<SessionAnswer> Step(byte[] request, CancellationToken cancellation) => Answer(async () =>
+    private async Task<byte[]> StepAsync(byte[] request, CancellationToken cancellation)
     {
         var step = StepRequest.Parser.ParseFrom(request);
         await EnsureLocalAsync();
@@ -92,7 +115,7 @@ public abstract class SessionGrainBase(SessionManager local, SessionRecords reco
         // Needed only if this silo dies before the client has the reply: not waited for.
         if (_lastReply is not null) _ = records.KeepReplyAsync(Id, bytes);
         return bytes;
-    });
+    }
 
     public Task<SessionAnswer> Reset(byte[] request, CancellationToken cancellation) => Answer(async () =>
     {
@@ -103,7 +126,7 @@ public abstract class SessionGrainBase(SessionManager local, SessionRecords reco
         (_lastRequestId, _lastReply) = ("", null);
         await RecordAsync(Id, records.WriteAsync(Id, local.RecordOf(Id)));
         return reply;
-    });
+    }, cancellation);
 
     public Task<SessionAnswer> GetState(byte[] request) => Answer(async () =>
     {
@@ -122,7 +145,7 @@ public abstract class SessionGrainBase(SessionManager local, SessionRecords reco
         // Called from here, the fork's grain is placed on this silo, where its session now is.
         await GrainFactory.GetGrain<ISessionGrain>(forkId, ForkedSessionGrain.ClassName).Adopt();
         return reply;
-    });
+    }, cancellation);
 
     public Task Adopt() => Task.CompletedTask;
 
@@ -135,16 +158,32 @@ public abstract class SessionGrainBase(SessionManager local, SessionRecords reco
         return new EndSessionReply();
     });
 
+    public override Task OnActivateAsync(CancellationToken cancellation)
+    {
+        here.Add(Id, this);
+        return Task.CompletedTask;
+    }
+
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellation)
     {
-        // Unused for the idle time-out, the session ends; a silo shutting down keeps the record, so
-        // another silo takes the session over at its next request.
-        if (reason.ReasonCode == DeactivationReasonCode.ActivationIdle) await records.DeleteAsync(Id);
-        if (local.Contains(Id))
+        here.Remove(Id, this);
+        // A step being served in place finishes first; those waiting go as messages, to the next activation.
+        await _turn.WaitAsync(CancellationToken.None);
+        try
         {
-            try { await local.EndAsync(Id, $"its grain was deactivated ({reason.ReasonCode})"); }
-            catch (RpcException) { } // ended meanwhile
+            _deactivating = true;
+            // Unused for the idle time-out, the session ends (unless a step came in place as Orleans
+            // decided so: its record stays for the next activation); a silo shutting down keeps the
+            // record, so another silo takes the session over at its next request.
+            if (reason.ReasonCode == DeactivationReasonCode.ActivationIdle && Environment.TickCount64 - _lastInPlaceStep >= here.IdleTimeout.TotalMilliseconds)
+                await records.DeleteAsync(Id);
+            if (local.Contains(Id))
+            {
+                try { await local.EndAsync(Id, $"its grain was deactivated ({reason.ReasonCode})"); }
+                catch (RpcException) { } // ended meanwhile
+            }
         }
+        finally { _turn.Release(); }
     }
 
     private async Task EnsureLocalAsync()
@@ -191,9 +230,19 @@ public abstract class SessionGrainBase(SessionManager local, SessionRecords reco
         await records.TruncateAsync(Id, actions, _lastRequestId);
     }
 
-    private static Task<SessionAnswer> Answer(Func<Task<IMessage>> call) => Answer(async () => (await call()).ToByteArray());
+    private Task<SessionAnswer> Answer(Func<Task<IMessage>> call, CancellationToken cancellation = default) =>
+        Answer(async () => (await call()).ToByteArray(), cancellation);
 
-    private static async Task<SessionAnswer> Answer(Func<Task<byte[]>> call)
+    private Task<SessionAnswer> Answer(Func<Task<byte[]>> call, CancellationToken cancellation) => InTurnAsync(() => AnswerOf(call), cancellation);
+
+    private async Task<T> InTurnAsync<T>(Func<Task<T>> body, CancellationToken cancellation)
+    {
+        await _turn.WaitAsync(cancellation);
+        try { return await body(); }
+        finally { _turn.Release(); }
+    }
+
+    private static async Task<SessionAnswer> AnswerOf(Func<Task<byte[]>> call)
     {
         try { return SessionAnswer.Of(await call()); }
         catch (RpcException e) { return new SessionAnswer(null, (int)e.StatusCode, e.Status.Detail, ErrorReason.Of(e) ?? ""); }
@@ -206,16 +255,16 @@ public abstract class SessionGrainBase(SessionManager local, SessionRecords reco
 
 /// <summary>A session started by a client: placed on the silos in turn.</summary>
 [InTurnPlacement]
-public sealed class SessionGrain(SessionManager local, SessionRecords records, UserBenchmarks uploads, SiloActivity activity, ILogger<SessionGrain> logger)
-    : SessionGrainBase(local, records, uploads, activity, logger)
+public sealed class SessionGrain(SessionManager local, SessionRecords records, UserBenchmarks uploads, SiloActivity activity,
+    LocalSessionGrains here, ILogger<SessionGrain> logger) : SessionGrainBase(local, records, uploads, activity, here, logger)
 {
     public static readonly string ClassName = typeof(SessionGrain).FullName!;
 }
 
 /// <summary>A fork: placed beside its source, whose worker it shares, as forks do on a single server.</summary>
 [PreferLocalPlacement]
-public sealed class ForkedSessionGrain(SessionManager local, SessionRecords records, UserBenchmarks uploads, SiloActivity activity, ILogger<ForkedSessionGrain> logger)
-    : SessionGrainBase(local, records, uploads, activity, logger)
+public sealed class ForkedSessionGrain(SessionManager local, SessionRecords records, UserBenchmarks uploads, SiloActivity activity,
+    LocalSessionGrains here, ILogger<ForkedSessionGrain> logger) : SessionGrainBase(local, records, uploads, activity, here, logger)
 {
     public static readonly string ClassName = typeof(ForkedSessionGrain).FullName!;
 }
