@@ -11,7 +11,8 @@ namespace CompilerGym.Benchmarks.Cluster;
 /// <summary>
 /// What the cluster path costs and buys, each server a process of its own on loopback: the same
 /// random steps through a single <c>cgym serve</c>, a cluster of one silo and a cluster of two
-/// (sessions wherever Orleans places them, calls through the first silo), in interleaved rounds;
+/// (sessions wherever Orleans places them, calls through the first silo, or through the session's
+/// own silo for a client given both gateways), in interleaved rounds;
 /// steps per second with N sessions on one silo and on two; and how long a session takes to answer
 /// again after the silo hosting it is killed, with the failure-detector settings of the cluster tests.
 /// </summary>
@@ -25,7 +26,12 @@ internal static class ClusterCost
         using var two = new LocalCluster(silos: 2);
         Console.WriteLine($"{benchmark}: {rounds} rounds of {steps} random {space.Name} steps per server; {Environment.ProcessorCount} cores, load {Load()}");
 
-        var servers = new (string Name, string Address)[] { ("single server", single.Address), ("cluster of 1 silo", one.Addresses[0]), ("cluster of 2 silos", two.Addresses[0]) };
+        var servers = new (string Name, string Address)[]
+        {
+            ("single server", single.Address), ("cluster of 1 silo", one.Addresses[0]), ("cluster of 2 silos", two.Addresses[0]),
+            // Given both, an env sends its calls through the gateway of its session's silo.
+            ("cluster of 2 silos, both gateways given", string.Join(",", two.Addresses)),
+        };
         var times = servers.ToDictionary(s => s.Name, _ => new List<double>());
         for (int round = 0; round < rounds; round++)
             foreach (var (name, address) in servers)

@@ -79,6 +79,24 @@ internal sealed class RemoteConnection
         }
     }
 
+    /// <summary>The address of the gateway calls go through now.</summary>
+    public string Address => _gateways[Volatile.Read(ref _current)].Address;
+
+    /// <summary>
+    /// Sends the calls through <paramref name="sessionGateway"/> (where a cluster says a new session
+    /// lives, its silo's own gateway: there the silo serves them with no hop from another) when
+    /// that is one of these addresses and the connection serves no other session. An address the
+    /// server names that the client was not given is never dialled.
+    /// </summary>
+    public void Follow(string sessionGateway)
+    {
+        if (_gateways.Length == 1 || Volatile.Read(ref _references) != 1) return;
+        var named = sessionGateway.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(a => Uri.TryCreate(a, UriKind.Absolute, out var uri) ? uri.Authority : null).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        int index = Array.FindIndex(_gateways, g => named.Contains(new Uri(g.Address).Authority));
+        if (index >= 0) Volatile.Write(ref _current, index);
+    }
+
     public T Call<T>(Func<Gateway, T> call) => CallAsync(gateway => Task.FromResult(call(gateway))).GetAwaiter().GetResult();
 
     public void AddRef() => Interlocked.Increment(ref _references);

@@ -93,6 +93,12 @@ public sealed class RemoteEnv : ICompilerEnv
     /// <summary>On a cluster, the silo the session started on (null elsewhere, and before the first reset).</summary>
     public string? Host { get; private set; }
 
+    /// <summary>
+    /// The address its calls go through now, of those it was given: after a start on a cluster, the
+    /// gateway on its session's silo, if given (and the env's connection serves no other session).
+    /// </summary>
+    public string Gateway => _connection.Address;
+
     /// <summary>The silos a cluster started these envs' sessions on, each once, in order of first use (none for envs elsewhere).</summary>
     public static IReadOnlyList<string> Hosts(IEnumerable<ICompilerEnv> envs) => [.. envs.OfType<RemoteEnv>().Select(e => e.Host).OfType<string>().Distinct()];
 
@@ -126,6 +132,7 @@ public sealed class RemoteEnv : ICompilerEnv
             var started = await CallAsync(() => _connection.CallAsync(g => g.Client.StartSessionAsync(start, g.Headers).ResponseAsync));
             _sessionId = started.SessionId;
             Host = started.Host.OrNull();
+            _connection.Follow(started.Gateway);
             Adopt(started.Benchmark, started.ActionSpace, start.ObservationSpace, start.RewardSpace, [.. start.CustomActions]);
             return new ResetResult(started.Observation?.ToCore(), new ResetInfo(started.Benchmark, started.ActionSpace.Name, started.Seconds));
         }

@@ -12,7 +12,7 @@ namespace CompilerGym.Service.Cluster;
 /// renewed, so a dead silo drops out of the list by itself.
 /// </summary>
 public sealed class SiloStatusPublisher(IConnectionMultiplexer redis, ClusterKeys keys, SiloActivity activity, SessionManager sessions,
-    WorkerPool workers, ClusterSettings settings, Microsoft.AspNetCore.Hosting.Server.IServer server) : BackgroundService
+    WorkerPool workers, ClusterSettings settings) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
@@ -36,8 +36,7 @@ public sealed class SiloStatusPublisher(IConnectionMultiplexer redis, ClusterKey
 
     private async Task PublishAsync(double rate, long nowSteps)
     {
-        var addresses = server.Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses;
-        var status = new SiloFigures(activity.Host, string.Join(",", addresses ?? []), sessions.Count, Math.Round(rate, 1), nowSteps,
+        var status = new SiloFigures(activity.Host, activity.Gateway, sessions.Count, Math.Round(rate, 1), nowSteps,
             workers.ResidentBytes() >> 20, DateTimeOffset.UtcNow);
         string key = keys.Silo(activity.Host);
         var database = redis.GetDatabase();

@@ -125,6 +125,33 @@ public class ClusterSessionTests
         }
     }
 
+    [Fact]
+    public void AnEnvGivenEveryGatewaySendsItsCallsThroughItsSessionsSilo()
+    {
+        using var cluster = new LocalCluster(silos: 2);
+        string gateways = string.Join(",", cluster.Addresses);
+        // Started through the first gateway and placed on the silos in turn, they live on both.
+        var envs = Enumerable.Range(0, 4).Select(_ => new RemoteEnv(gateways, observationSpace: Observation)).ToList();
+        try
+        {
+            foreach (var env in envs) env.Reset(s_builtins[0]);
+            Assert.Equal(2, envs.Select(e => e.Host).Distinct().Count());
+            using var local = new LlvmEnv(observationSpace: Observation);
+            local.Reset(s_builtins[0]);
+            var expected = local.Step(local.Actions["mem2reg"].Id).Observation;
+            foreach (var env in envs)
+            {
+                Assert.Equal(cluster.Addresses[cluster.SiloOf(env.Host)], env.Gateway);
+                Assert.Equal(expected, env.Step(env.ActionSpace.IndexOf("mem2reg")).Observation);
+            }
+        }
+        finally { envs.ForEach(e => e.Dispose()); }
+        // A vector env's sessions, on both silos, share one connection: it stays where it was.
+        using var vector = new RemoteVectorEnv(gateways, 2, observationSpace: Observation);
+        vector.Reset([s_builtins[0], s_builtins[0]]);
+        Assert.All(vector.Envs, env => Assert.Equal(cluster.Addresses[0], ((RemoteEnv)env).Gateway));
+    }
+
     // Steps every episode, upsets the cluster, steps again: each episode must carry on, with the
     // state the in-process env reaches by the same actions.
     private static void CarryOn(LocalCluster cluster, List<Episode> episodes, int steps, Action upset)

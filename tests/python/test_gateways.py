@@ -202,3 +202,32 @@ def test_a_retried_fork_carries_the_same_request_id_and_each_fork_a_fresh_one():
     finally:
         first.stop()
         second.stop()
+
+
+def test_a_new_session_s_calls_go_through_its_silo_s_gateway_if_given_it():
+    second = StartingGateway(forked)
+    elsewhere = dead_address()
+
+    def started_on(gateway):
+        def answer(request, context):
+            if isinstance(request, pb.ForkRequest):
+                return forked(request, context)
+            return pb.StartSessionReply(session_id="s", action_space=TOY_SPACE, benchmark=request.benchmark, gateway=gateway)
+        return answer
+
+    first = StartingGateway(started_on(f"http://{second.address}"))
+    not_given = StartingGateway(started_on(f"http://{elsewhere}"))
+    try:
+        with CompilerEnv(f"{first.address},{second.address}", token="token", benchmark="benchmark://toy/one") as env:
+            env.reset()
+            env.fork().close()
+        assert [type(r) for r in first.requests] == [pb.StartSessionRequest]
+        assert [type(r) for r in second.requests] == [pb.ForkRequest]
+        # An address the server names that the client was not given is not dialled.
+        with CompilerEnv(f"{not_given.address},{second.address}", token="token", benchmark="benchmark://toy/one") as env:
+            env.reset()
+            env.fork().close()
+        assert [type(r) for r in not_given.requests] == [pb.StartSessionRequest, pb.ForkRequest]
+    finally:
+        for gateway in (first, second, not_given):
+            gateway.stop()

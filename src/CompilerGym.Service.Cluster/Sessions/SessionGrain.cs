@@ -44,7 +44,7 @@ public abstract class SessionGrainBase(SessionManager local, SessionRecords reco
         if (await RepeatedStartAsync(start.RequestId) is { } again) return again;
         await uploads.EnsureLocalAsync(start.Benchmark);
         var reply = await local.StartAsync(start, Connection, Id, cancellation);
-        reply.Host = activity.Host;
+        (reply.Host, reply.Gateway) = (activity.Host, activity.Gateway);
         byte[] bytes = reply.ToByteArray();
         await RecordAsync(Id, records.WriteAsync(Id, local.RecordOf(Id), start.RequestId, bytes));
         if (start.RequestId.Length > 0) (_lastRequestId, _lastReply) = (start.RequestId, bytes);
@@ -59,7 +59,7 @@ public abstract class SessionGrainBase(SessionManager local, SessionRecords reco
         if (requestId != _lastRequestId || _lastReply is null)
             throw new RpcException(new Status(StatusCode.AlreadyExists, $"session '{Id}', which the start '{requestId}' made, has moved on since"));
         var reply = StartSessionReply.Parser.ParseFrom(_lastReply);
-        reply.Host = activity.Host;
+        (reply.Host, reply.Gateway) = (activity.Host, activity.Gateway);
         return reply;
     }
 

@@ -34,6 +34,11 @@ def gateway_addresses(address):
     return addresses
 
 
+def _authority(address):
+    """``host:port`` of an address given with or without its scheme."""
+    return address.strip().removeprefix("http://").removeprefix("https://").rstrip("/").lower()
+
+
 class _Gateway:
     """One address, with its channel and the token it is sent (each address's own default, as with one address)."""
 
@@ -96,6 +101,20 @@ class Connection:
             if self._current is failed:  # the env and its forks move on together, unless one of them has already
                 self._current = following
         return following
+
+    def follow(self, session_gateway):
+        """Sends the calls through ``session_gateway`` (where a cluster says a new session lives: its
+        silo's own gateway, which serves it with no hop from another silo) when that is one of these
+        addresses and the connection serves no other session. An address the server names that the
+        client was not given is never dialled."""
+        if len(self._gateways) == 1 or self.users != 1:
+            return
+        named = {_authority(a) for a in session_gateway.split(",") if a.strip()}
+        for gateway in self._gateways:
+            if _authority(gateway.address) in named:
+                with self._moving:
+                    self._current = gateway
+                return
 
     def release(self):
         self.users -= 1

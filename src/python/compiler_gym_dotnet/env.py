@@ -221,6 +221,7 @@ class CompilerEnv(_Base):
         reply = self._call("StartSession", request, self.setup_timeout)
         # Ended only once its successor started: a start that fails leaves the episode as it was.
         previous, self._session_id = self._session_id, reply.session_id
+        self._connection.follow(reply.gateway)
         if previous is not None:
             self._end_session(previous)
         return reply
