@@ -57,16 +57,20 @@ internal static class ClusterCost
         Console.WriteLine($"false suspicions (a live silo declared dead) over the run: {FalseSuspicions(one) + FalseSuspicions(two)}");
     }
 
-    // Each step alone, on a new session, after an untimed reset.
+    // Each step alone, taken in turn on two new sessions (on a cluster of two, one on each silo:
+    // placement takes the silos in turn), after an untimed reset.
     private static List<double> Steps(string address, string benchmark, LlvmActionSpace space, int steps, int seed)
     {
         var random = new Random(seed);
-        using var env = new RemoteEnv(address, observationSpace: "IrInstructionCount");
-        env.Reset(benchmark);
+        using var first = new RemoteEnv(address, observationSpace: "IrInstructionCount");
+        using var second = new RemoteEnv(address, observationSpace: "IrInstructionCount");
+        first.Reset(benchmark);
+        second.Reset(benchmark);
         var times = new List<double>(steps);
         for (int i = 0; i < steps; i++)
         {
             int action = random.Next(space.Actions.Count);
+            var env = i % 2 == 0 ? first : second;
             long start = Stopwatch.GetTimestamp();
             env.Step(action);
             times.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
