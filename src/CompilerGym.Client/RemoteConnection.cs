@@ -108,8 +108,11 @@ internal sealed class RemoteConnection
     }
 
     // Whether a call failed because its gateway is gone (stopped, unreachable, or its stream broke), not because the server refused it.
+    // A stopping server may close its connection before a stream's trailers are read: the client
+    // then reports Internal, with the transport's exception, not a status the server sent.
     public static bool IsGone(Exception e) =>
-        e is RpcException { StatusCode: StatusCode.Unavailable } or IOException or HttpRequestException or SocketException;
+        e is RpcException { StatusCode: StatusCode.Unavailable } or IOException or HttpRequestException or SocketException
+        || e is RpcException { StatusCode: StatusCode.Internal, Status.DebugException: HttpProtocolException or IOException };
 
     private static string Detail(Exception e) => e is RpcException rpc ? rpc.Status.Detail : e.Message;
 }
