@@ -45,9 +45,9 @@ public sealed class ClusterSessions(IGrainFactory grains, SessionRecords records
             request = request.Clone();
             request.RequestId = Guid.NewGuid().ToString("N");
         }
-        byte[] bytes = request.ToByteArray();
-        if (here.Find(request.SessionId) is { } grain && await grain.StepInPlaceAsync(bytes, cancellation) is { } answer)
+        if (here.Find(request.SessionId) is { } grain && await grain.StepInPlaceAsync(request, cancellation) is { } answer)
             return StepReply.Parser.ParseFrom(ReplyOf(answer));
+        byte[] bytes = request.ToByteArray();
         return StepReply.Parser.ParseFrom(await CallAsync(request.SessionId, g => g.Step(bytes, cancellation), cancellation));
     }
 

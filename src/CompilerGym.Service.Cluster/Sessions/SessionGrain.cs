@@ -63,14 +63,15 @@ public abstract class SessionGrainBase(SessionManager local, SessionRecords reco
         return reply;
     }
 
-    public Task<SessionAnswer> Step(byte[] request, CancellationToken cancellation) => Answer(() => StepAsync(request, cancellation), cancellation);
+    public Task<SessionAnswer> Step(byte[] request, CancellationToken cancellation) =>
+        Answer(() => StepAsync(StepRequest.Parser.ParseFrom(request), cancellation), cancellation);
 
     /// <summary>
     /// A step served by this activation outside Orleans' messaging, as its silo's gateway asks; null
     /// when it must go as a message instead: the grain is being deactivated, or the session is not
-    /// on this silo yet (the message rebuilds it).
+    /// on this silo yet (the message rebuilds it). The request goes as it is, not serialized.
     /// </summary>
-    public Task<SessionAnswer?> StepInPlaceAsync(byte[] request, CancellationToken cancellation) => InTurnAsync<SessionAnswer?>(async () =>
+    public Task<SessionAnswer?> StepInPlaceAsync(StepRequest request, CancellationToken cancellation) => InTurnAsync<SessionAnswer?>(async () =>
     {
         if (_deactivating || !local.Contains(Id)) return null;
         // Orleans counts only its messages as use: unkept, a session stepped only in place would be collected as idle.
@@ -80,9 +81,8 @@ public abstract class SessionGrainBase(SessionManager local, SessionRecords reco
     }, cancellation);
 
     // Answered in bytes: a step's reply, serialized once, is also what a repeated step gets.
-    private async Task<byte[]> StepAsync(byte[] request, CancellationToken cancellation)
+    private async Task<byte[]> StepAsync(StepRequest step, CancellationToken cancellation)
     {
-        var step = StepRequest.Parser.ParseFrom(request);
         await EnsureLocalAsync();
         if (step.RequestId.Length > 0 && step.RequestId == _lastRequestId)
         {
