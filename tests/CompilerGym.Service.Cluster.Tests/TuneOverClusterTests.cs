@@ -5,8 +5,9 @@ using Microsoft.Data.Sqlite;
 namespace CompilerGym.Service.Cluster.Tests;
 
 /// <summary>
-/// <c>cgym tune --jobs</c> through a cluster's gateways: programs tuned side by side in sessions on
-/// the cluster's silos get the very results they get in process.
+/// <c>cgym tune --jobs --trial-envs</c> through a cluster's gateways: programs tuned side by side in
+/// sessions on the cluster's silos, each search's trials side by side on sessions of their own, get
+/// the very results they get in process, tuned one search step at a time.
 /// </summary>
 public partial class TuneOverClusterTests : IDisposable
 {
@@ -25,15 +26,15 @@ public partial class TuneOverClusterTests : IDisposable
             ["tune", .. s_programs, "--beam-width", "2", "--time", "0", "--max-steps", "60", "--jobs", "3", "-o", Path.Combine(_output, folder)];
         var local = CgymProcess.Run(Tune("local"));
         Assert.True(local.ExitCode == 0, local.Stdout + local.Stderr);
-        var remote = CgymProcess.Run([.. Tune("cluster"), "--remote", string.Join(",", cluster.Addresses)]);
+        var remote = CgymProcess.Run([.. Tune("cluster"), "--trial-envs", "2", "--remote", string.Join(",", cluster.Addresses)]);
         Assert.True(remote.ExitCode == 0, $"{remote.Stdout}{remote.Stderr}\n{cluster.Logs}");
 
         var results = Results("cluster");
         Assert.Equal(s_programs.Order(), results.Select(r => r.Program));
         Assert.Equal(Results("local"), results);
 
-        // Each program's line names the silos of its sessions (one per action space searched), which
-        // placement spreads over both silos, though they all started at once.
+        // Each program's line names the silos of its sessions (two per action space searched: its
+        // search's and a helper), which placement spreads over both silos, though they all started at once.
         var lines = remote.Stdout.Split('\n').Select(line => Finished().Match(line)).Where(m => m.Success).ToList();
         Assert.Equal(s_programs.Length, lines.Count);
         var silos = lines.SelectMany(m => m.Groups["hosts"].Value.Split(", ")).Select(cluster.SiloOf).ToList();

@@ -10,6 +10,7 @@ namespace CompilerGym.Agents.Search;
 /// state beats its parent, which lets it cross the plateaus where greedy search stops; it ends after
 /// <see cref="Patience"/> depths without a cheaper state. Passes of width 1, 2, 4, … up to
 /// <see cref="MaxWidth"/> follow each other from the start state. The result is the cheapest state seen.
+/// Given helper envs, it tries each state's actions side by side on them, with the same result.
 /// </summary>
 /// <remarks>
 /// Chosen over an evolutionary search for results per unit of time: with forks, a candidate costs
@@ -40,9 +41,10 @@ public sealed class BeamSearch : ISearch
 
     public string Name => "beam";
 
-    public SearchResult Run(ICompilerEnv env, SearchOptions options, IActionPolicy? policy = null, Action<SearchProgress>? progress = null)
+    public SearchResult Run(ICompilerEnv env, SearchOptions options, IActionPolicy? policy = null, Action<SearchProgress>? progress = null,
+        IReadOnlyList<ICompilerEnv>? helpers = null)
     {
-        using var run = new SearchRun(env, options, policy, progress);
+        using var run = new SearchRun(env, options, policy, progress, helpers);
         // A pass that never had to drop a state for want of room is what a wider pass would repeat.
         bool pruned = true;
         for (int width = 1; width <= MaxWidth && pruned && !run.Exhausted; width *= 2)
@@ -62,17 +64,24 @@ public sealed class BeamSearch : ISearch
             for (int depth = 0; depth < options.MaxEpisodeLength && stale < Patience && !run.Exhausted; depth++)
             {
                 var next = new List<Node>();
-                foreach (var node in beam)
+                try
                 {
-                    foreach (int action in run.Candidates(node.Env, [.. node.Steps.Select(s => s.Action)]))
+                    foreach (var node in beam)
                     {
+                        int[] path = [.. node.Steps.Select(s => s.Action)];
+                        run.TryEach(node.Env, path, run.Candidates(node.Env, path), (action, env, cost) =>
+                        {
+                            var child = new Node(env, [.. node.Steps, new SearchStep(action, run.ActionNames[action], cost)], cost);
+                            run.Offer(child.Steps, child.Cost);
+                            pruned |= Keep(next, child, width);
+                        });
                         if (run.Exhausted) break;
-                        if (!run.Affords(action)) continue;
-                        if (run.Try(node.Env, action) is not { } trial) continue;
-                        var child = new Node(trial.Child, [.. node.Steps, new SearchStep(action, run.ActionNames[action], trial.Cost)], trial.Cost);
-                        run.Offer(child.Steps, child.Cost);
-                        pruned |= Keep(next, child, width);
                     }
+                }
+                catch
+                {
+                    Release(next, env);
+                    throw;
                 }
                 if (next.Count == 0) break;
                 stale = next[0].Cost < cheapest ? 0 : stale + 1;

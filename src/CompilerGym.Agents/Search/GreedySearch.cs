@@ -7,14 +7,16 @@ namespace CompilerGym.Agents.Search;
 /// Greedy search: in each state try every action (or, with a policy, its
 /// <see cref="SearchOptions.PolicyTopK"/> most probable ones) on a fork, take the one that lowers
 /// the cost most, and stop when none lowers it, at the longest sequence or when the budget runs out.
+/// Given helper envs, it tries a state's actions side by side on them, with the same result.
 /// </summary>
 public sealed class GreedySearch : ISearch
 {
     public string Name => "greedy";
 
-    public SearchResult Run(ICompilerEnv env, SearchOptions options, IActionPolicy? policy = null, Action<SearchProgress>? progress = null)
+    public SearchResult Run(ICompilerEnv env, SearchOptions options, IActionPolicy? policy = null, Action<SearchProgress>? progress = null,
+        IReadOnlyList<ICompilerEnv>? helpers = null)
     {
-        using var run = new SearchRun(env, options, policy, progress);
+        using var run = new SearchRun(env, options, policy, progress, helpers);
         var steps = new List<SearchStep>();
         var current = env; // the caller's env until a step is taken, then a fork this search owns
         try
@@ -22,17 +24,23 @@ public sealed class GreedySearch : ISearch
             while (steps.Count < options.MaxEpisodeLength && !run.Exhausted)
             {
                 (ICompilerEnv? Env, int Action, double Cost) best = (null, -1, run.BestCost);
-                foreach (int action in run.Candidates(current, [.. steps.Select(s => s.Action)]))
+                int[] path = [.. steps.Select(s => s.Action)];
+                try
                 {
-                    if (run.Exhausted) break;
-                    if (!run.Affords(action)) continue;
-                    if (run.Try(current, action) is not { } trial) continue;
-                    if (trial.Cost < best.Cost)
+                    run.TryEach(current, path, run.Candidates(current, path), (action, child, cost) =>
                     {
-                        best.Env?.Dispose();
-                        best = (trial.Child, action, trial.Cost);
-                    }
-                    else trial.Child.Dispose();
+                        if (cost < best.Cost)
+                        {
+                            best.Env?.Dispose();
+                            best = (child, action, cost);
+                        }
+                        else child.Dispose();
+                    });
+                }
+                catch
+                {
+                    best.Env?.Dispose();
+                    throw;
                 }
                 if (best.Env is null) break;
                 if (!ReferenceEquals(current, env)) current.Dispose();

@@ -6,13 +6,16 @@ namespace CompilerGym.Agents.Search;
 /// <summary>
 /// Random search: episodes of random actions from the start state (drawn uniformly, or from a
 /// policy), each at most <see cref="SearchOptions.MaxEpisodeLength"/> long, until the budget runs
-/// out; the result is the cheapest prefix of any episode. Needs a step or time budget.
+/// out; the result is the cheapest prefix of any episode. Needs a step or time budget. Its episodes
+/// run one after another on the env alone: each draw depends on the ones before, and it is the
+/// search of costs measured by running the program, which trials side by side would disturb.
 /// </summary>
 public sealed class RandomSearch : ISearch
 {
     public string Name => "random";
 
-    public SearchResult Run(ICompilerEnv env, SearchOptions options, IActionPolicy? policy = null, Action<SearchProgress>? progress = null)
+    public SearchResult Run(ICompilerEnv env, SearchOptions options, IActionPolicy? policy = null, Action<SearchProgress>? progress = null,
+        IReadOnlyList<ICompilerEnv>? helpers = null)
     {
         if (options.MaxEvaluations is null && options.TimeLimit is null)
             throw new ArgumentException("random search needs a step or time budget");

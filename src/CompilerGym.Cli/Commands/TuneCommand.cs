@@ -24,7 +24,7 @@ namespace CompilerGym.Cli.Commands;
 internal static class TuneCommand
 {
     private sealed record Arguments(string[] Programs, string Cost, string Search, double Seconds, int? MaxSteps, int MaxLength,
-        int BeamWidth, int Seed, int Jobs, string Output, string? ActionSpace, string? Remote, string? Token, string? Policy, UserTest? Test, string? Target, EnvSpec Spec,
+        int BeamWidth, int Seed, int Jobs, int TrialEnvs, string Output, string? ActionSpace, string? Remote, string? Token, string? Policy, UserTest? Test, string? Target, EnvSpec Spec,
         Portfolio? OneShot)
     {
         /// <summary>The search as results are stored under it: a policy-guided search is another search, and one shot none.</summary>
@@ -54,6 +54,12 @@ internal static class TuneCommand
                 "results are the same as one at a time",
             DefaultValueFactory = _ => 1,
         }.AtLeast(1);
+        var trialEnvs = new Option<int>("--trial-envs")
+        {
+            Description = "Envs each greedy or beam search tries actions on side by side (with --remote, sessions, which a cluster spreads over its silos): " +
+                "for large programs, where a trial takes much longer than bringing another env to the state tried; results are the same as with one",
+            DefaultValueFactory = _ => 1,
+        }.AtLeast(1);
         var output = new Option<string>("--output", "-o") { Description = "Folder for the results store, the optimized files and the plot", DefaultValueFactory = _ => "cgym-tune" };
         var actionSpace = new Option<string?>("--action-space")
         {
@@ -79,21 +85,24 @@ internal static class TuneCommand
         };
         var portfolio = new Option<string?>("--portfolio") { Description = "With --one-shot, a portfolio file of cgym portfolio (default: the one learned for the cost on the built-in and generated programs)" };
         var command = new Command("tune", "Find the best pass pipeline of each program within a budget; write validated results, optimized files and a report")
-            { programs, cost, search, seconds, maxSteps, maxLength, beamWidth, seed, jobs, output, actionSpace, remote, token, tokenFile, policy, test, testTime, target, oneShot, portfolio };
+            { programs, cost, search, seconds, maxSteps, maxLength, beamWidth, seed, jobs, trialEnvs, output, actionSpace, remote, token, tokenFile, policy, test, testTime, target, oneShot, portfolio };
         command.SetAction(r => CommonOptions.Run(() =>
         {
             var given = r.GetValue(programs)!;
             var spec = CommonOptions.Registry.For(given);
             string costName = r.GetValue(cost) ?? spec.Defaults.Cost;
             if (r.GetValue(portfolio) is not null && !r.GetValue(oneShot)) throw new ArgumentException("--portfolio is for --one-shot");
-            Option[] searchOnly = [search, seconds, maxSteps, maxLength, beamWidth, seed, actionSpace, policy];
+            Option[] searchOnly = [search, seconds, maxSteps, maxLength, beamWidth, seed, actionSpace, policy, trialEnvs];
             if (r.GetValue(oneShot) && searchOnly.FirstOrDefault(o => r.GetResult(o) is { Implicit: false }) is { } clash)
                 throw new ArgumentException($"--one-shot does not search: {clash.Name} does not apply");
             var shots = !r.GetValue(oneShot) ? null : r.GetValue(portfolio) is { } file ? Portfolio.Load(file)
                 : spec.OneShotPortfolio(costName) ?? throw new ArgumentException($"{spec.Id} has no portfolio for {costName}: learn one with cgym portfolio --cost {costName}");
+            string searchName = r.GetValue(search) ?? spec.Defaults.Search;
+            if (searchName == "random" && r.GetValue(trialEnvs) > 1)
+                throw new ArgumentException("--trial-envs is for greedy and beam search: random search's episodes run one after another");
             if (shots is not null && shots.Cost != costName) throw new ArgumentException($"the portfolio lowers {shots.Cost}, not {costName}");
-            return Execute(new Arguments(given, costName, r.GetValue(search) ?? spec.Defaults.Search,
-                r.GetValue(seconds), r.GetValue(maxSteps), r.GetValue(maxLength) ?? spec.Defaults.MaxLength, r.GetValue(beamWidth), r.GetValue(seed), r.GetValue(jobs), r.GetValue(output)!,
+            return Execute(new Arguments(given, costName, searchName,
+                r.GetValue(seconds), r.GetValue(maxSteps), r.GetValue(maxLength) ?? spec.Defaults.MaxLength, r.GetValue(beamWidth), r.GetValue(seed), r.GetValue(jobs), r.GetValue(trialEnvs), r.GetValue(output)!,
                 r.GetValue(actionSpace), r.GetValue(remote), CommonOptions.GivenToken(r, token, tokenFile), r.GetValue(policy),
                 r.GetValue(test) is { } testCommand ? new UserTest(testCommand, TimeSpan.FromSeconds(r.GetValue(testTime))) : null,
                 r.GetValue(target), spec, shots));
@@ -128,7 +137,7 @@ internal static class TuneCommand
         int plans = a.OneShot?.Sequences.Count ?? actionSpaces.Count;
         int lanesPerJob = Math.Min(plans, a.Remote is null ? Math.Max(1, Environment.ProcessorCount / jobCount) : plans);
         using var jobs = new TuneJobs([.. Enumerable.Range(0, jobCount)
-            .Select(job => new EnvLanes(job == 0 ? env : null, lanesPerJob, () => EnvFactory.Create(envOptions)))]);
+            .Select(job => new EnvLanes(job == 0 ? env : null, lanesPerJob, a.OneShot is null ? a.TrialEnvs - 1 : 0, () => EnvFactory.Create(envOptions)))]);
         // The same program given twice is tuned once: the second waits for the first and finds its record.
         var tuning = new ConcurrentDictionary<string, Lock>();
 
@@ -142,7 +151,7 @@ internal static class TuneCommand
                 {
                     var report = progress.Start(target, () => lanes.Name(target));
                     record = a.OneShot is { } shots ? ProgramTuner.TuneOneShot(lanes.Envs, target, settings, shots)
-                        : ProgramTuner.Tune(lanes.Envs, target, settings, report);
+                        : ProgramTuner.Tune(lanes.Envs, lanes.Helpers, target, settings, report);
                     store.Save(record);
                 }
                 progress.Finish(target, skipped ? target.Name : lanes.Name(target), record, skipped);

@@ -28,7 +28,9 @@ internal sealed record TuneSettings(EnvSpec Spec, string Cost, ISearch Search, s
 /// <remarks>
 /// Given an env per plan (one per core), the plans run side by side, each searching the whole
 /// time left; given one, in turn, sharing it. A plan's share of a step budget is the same either
-/// way, so <c>--time 0 --max-steps N</c> gives the same result on any machine.
+/// way, so <c>--time 0 --max-steps N</c> gives the same result on any machine. A lane's helpers,
+/// if it has any, are put in its floor's state for its search to run trials on (see
+/// <see cref="ISearch"/>); that too leaves the result as it is.
 /// </remarks>
 internal static partial class ProgramTuner
 {
@@ -47,7 +49,8 @@ internal static partial class ProgramTuner
     // takes as long and more, which the searches leave room for themselves (SearchRun.Exhausted).
     private const double EndMargin = 1.25;
 
-    public static TuneRecord Tune(IReadOnlyList<ICompilerEnv> envs, TuneTarget target, TuneSettings settings, Action<SearchProgress>? progress)
+    public static TuneRecord Tune(IReadOnlyList<ICompilerEnv> envs, IReadOnlyList<IReadOnlyList<ICompilerEnv>> helpers, TuneTarget target,
+        TuneSettings settings, Action<SearchProgress>? progress)
     {
         var budget = new TuneBudget(settings.Options.TimeLimit);
         var plans = settings.Plans;
@@ -105,13 +108,15 @@ internal static partial class ProgramTuner
                 if (i > 0 && floor.Actions.Count > 0)
                     laneFound.Add(new Found(plan, floor.Actions, startCost, floor.Cost, 0, floor.SlowestTrial, TimeSpan.Zero, null));
 
+                // The lane's helpers start where its search starts: the floor's state, replayed side by side.
+                Parallel.ForEach(helpers[lane], helper => Replay(helper, target, plan.ActionSpace, floor.Actions));
                 var options = settings.Options with
                 {
                     TimeLimit = budget.SearchShare(mine.Count - n),
                     MaxEvaluations = settings.Options.MaxEvaluations is { } steps ? StepShare(steps, i, plans, floor.Trials) : null,
                 };
                 report.Done(lane, floor.Trials, floor.Cost);
-                var result = settings.Search.Run(state, options, settings.Policy, report.For(lane));
+                var result = settings.Search.Run(state, options, settings.Policy, report.For(lane), helpers[lane]);
                 report.Done(lane, result.Evaluations, result.BestCost);
                 var meanTrial = result.Evaluations == 0 ? TimeSpan.Zero : result.Elapsed / result.Evaluations;
                 laneFound.Add(new Found(plan, [.. floor.Actions, .. result.ActionNames], startCost, result.BestCost,
@@ -229,10 +234,12 @@ internal static partial class ProgramTuner
         return new Settled(found, validation, files, holder.Commandline(), clock.Elapsed);
     }
 
-    private static ICompilerEnv Replay(ICompilerEnv env, TuneTarget target, Found found)
+    private static ICompilerEnv Replay(ICompilerEnv env, TuneTarget target, Found found) => Replay(env, target, found.Plan.ActionSpace, found.Actions);
+
+    private static ICompilerEnv Replay(ICompilerEnv env, TuneTarget target, string actionSpace, IReadOnlyList<string> actions)
     {
-        env.Reset(target.EnvBenchmark, new ResetOptions(ActionSpace: found.Plan.ActionSpace));
-        if (found.Actions.Count > 0) env.StepByName(found.Actions);
+        env.Reset(target.EnvBenchmark, new ResetOptions(ActionSpace: actionSpace));
+        if (actions.Count > 0) env.StepByName(actions);
         return env;
     }
 

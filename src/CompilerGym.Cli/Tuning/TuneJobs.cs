@@ -5,23 +5,27 @@ using CompilerGym.Core.Envs;
 namespace CompilerGym.Cli.Tuning;
 
 /// <summary>
-/// The envs of a job's lanes, one per plan searched side by side (see <see cref="ProgramTuner"/>).
-/// Disposing disposes those it made, not a first env it was given, which its creator owns.
+/// The envs of a job's lanes, one per plan searched side by side (see <see cref="ProgramTuner"/>),
+/// and each lane's helpers, which its searches run trials on side by side. Disposing disposes
+/// those it made, not a first env it was given, which its creator owns.
 /// </summary>
-internal sealed class EnvLanes(ICompilerEnv? given, int lanes, Func<ICompilerEnv> create) : IDisposable
+internal sealed class EnvLanes(ICompilerEnv? given, int lanes, int helpersPerLane, Func<ICompilerEnv> create) : IDisposable
 {
     public IReadOnlyList<ICompilerEnv> Envs { get; } = [given ?? create(), .. Enumerable.Range(1, lanes - 1).Select(_ => create())];
+
+    public IReadOnlyList<IReadOnlyList<ICompilerEnv>> Helpers { get; } =
+        [.. Enumerable.Range(0, lanes).Select(_ => (IReadOnlyList<ICompilerEnv>)[.. Enumerable.Range(0, helpersPerLane).Select(_ => create())])];
 
     /// <summary>A program's name, with the silos its sessions run on once a cluster has placed them.</summary>
     public string Name(TuneTarget target)
     {
-        var hosts = RemoteEnv.Hosts(Envs);
+        var hosts = RemoteEnv.Hosts([.. Envs, .. Helpers.SelectMany(h => h)]);
         return hosts.Count == 0 ? target.Name : $"{target.Name} on {string.Join(", ", hosts)}";
     }
 
     public void Dispose()
     {
-        foreach (var env in Envs.Where(e => !ReferenceEquals(e, given))) env.Dispose();
+        foreach (var env in Envs.Concat(Helpers.SelectMany(h => h)).Where(e => !ReferenceEquals(e, given))) env.Dispose();
     }
 }
 
