@@ -32,7 +32,7 @@ public sealed class ClusterSessions(IGrainFactory grains, SessionRecords records
 
     public async Task<StartSessionReply> StartAsync(StartSessionRequest request, string connectionId, CancellationToken cancellation = default)
     {
-        string id = await SessionMadeByAsync(request.RequestId, StartedPrefix);
+        var (id, _) = await SessionMadeByAsync(request.RequestId, StartedPrefix);
         var reply = StartSessionReply.Parser.ParseFrom(await CallAsync(id, g => g.Start(request.ToByteArray(), cancellation), cancellation));
         reply.SessionId = id;
         return reply;
@@ -56,8 +56,8 @@ public sealed class ClusterSessions(IGrainFactory grains, SessionRecords records
 
     public async Task<ForkReply> ForkAsync(ForkRequest request, string connectionId, CancellationToken cancellation = default)
     {
-        string id = await SessionMadeByAsync(request.RequestId, ForkPrefix);
-        return ForkReply.Parser.ParseFrom(await CallAsync(request.SessionId, g => g.Fork(id, cancellation), cancellation));
+        var (id, before) = await SessionMadeByAsync(request.RequestId, ForkPrefix);
+        return ForkReply.Parser.ParseFrom(await CallAsync(request.SessionId, g => g.Fork(id, before, cancellation), cancellation));
     }
 
     public async Task<GetStateReply> GetStateAsync(GetStateRequest request, string connectionId) =>
@@ -66,20 +66,20 @@ public sealed class ClusterSessions(IGrainFactory grains, SessionRecords records
     public async Task EndAsync(string sessionId, string reason) => await CallAsync(sessionId, g => g.End(reason));
 
     // The id of the session a start or a fork (by the prefix of its kind) makes: a new one, unless
-    // its request id made one before.
-    private async Task<string> SessionMadeByAsync(string requestId, string prefix)
+    // its request id made one before (Before).
+    private async Task<(string Id, bool Before)> SessionMadeByAsync(string requestId, string prefix)
     {
-        if (requestId.Length == 0) return NewId(prefix);
+        if (requestId.Length == 0) return (NewId(prefix), false);
         if (requestId.Length > MaxRequestId)
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"a request_id has at most {MaxRequestId} characters"));
-        string id;
-        try { id = await records.SessionMadeByAsync(requestId, NewId(prefix)); }
+        string id, newId = NewId(prefix);
+        try { id = await records.SessionMadeByAsync(requestId, newId); }
         catch (RedisException e)
         {
             throw new RpcException(new Status(StatusCode.Unavailable, $"the cluster's Redis did not answer ({e.Message}); try again"));
         }
         // A start's id sent with a fork (or the reverse) would name a session the request did not make.
-        return id.StartsWith(prefix, StringComparison.Ordinal) ? id
+        return id.StartsWith(prefix, StringComparison.Ordinal) ? (id, id != newId)
             : throw new RpcException(new Status(StatusCode.AlreadyExists, $"the request_id '{requestId}' made session '{id}', by another kind of request"));
     }
 

@@ -12,8 +12,11 @@ public interface ISessionGrain : IGrainWithStringKey
     Task<SessionAnswer> Step(byte[] request, CancellationToken cancellation);
     Task<SessionAnswer> Reset(byte[] request, CancellationToken cancellation);
     Task<SessionAnswer> GetState(byte[] request);
-    /// <summary>Forks the session into the session <paramref name="forkId"/>, on this silo, unless that fork exists already.</summary>
-    Task<SessionAnswer> Fork(string forkId, CancellationToken cancellation);
+    /// <summary>
+    /// Forks the session into the session <paramref name="forkId"/>, on this silo, unless that fork
+    /// exists already, which it may only if its request was sent <paramref name="before"/>.
+    /// </summary>
+    Task<SessionAnswer> Fork(string forkId, bool before, CancellationToken cancellation);
     /// <summary>Activates a fork's grain beside the session it was forked from (the call places it).</summary>
     Task Adopt();
     Task<SessionAnswer> End(string reason);

@@ -134,11 +134,13 @@ public abstract class SessionGrainBase(SessionManager local, SessionRecords reco
         return await local.GetStateAsync(GetStateRequest.Parser.ParseFrom(request), Connection);
     });
 
-    public Task<SessionAnswer> Fork(string forkId, CancellationToken cancellation) => Answer(async () =>
+    public Task<SessionAnswer> Fork(string forkId, bool before, CancellationToken cancellation) => Answer(async () =>
     {
         // A fork sent again with its request id gets the fork the first made: here, or only in its
-        // record if the silo that made it died (its grain restores it at its first request).
-        if (local.Contains(forkId) || await records.ExistsAsync(forkId)) return new ForkReply { SessionId = forkId };
+        // record if the silo that made it died (its grain restores it at its first request). A
+        // fork's grain call sent again after its silo died, which carries the same id, finds it
+        // here, or makes it again from the same state.
+        if (local.Contains(forkId) || before && await records.ExistsAsync(forkId)) return new ForkReply { SessionId = forkId };
         await EnsureLocalAsync();
         var reply = await local.ForkAsync(new ForkRequest { SessionId = Id }, Connection, forkId, cancellation);
         await RecordAsync(forkId, records.WriteAsync(forkId, local.RecordOf(forkId)));
