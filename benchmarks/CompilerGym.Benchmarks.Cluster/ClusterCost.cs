@@ -13,12 +13,13 @@ namespace CompilerGym.Benchmarks.Cluster;
 /// random steps through a single <c>cgym serve</c>, a cluster of one silo and a cluster of two
 /// (sessions wherever Orleans places them, calls through the first silo, or through the session's
 /// own silo for a client given both gateways), in interleaved rounds;
-/// steps per second with N sessions on one silo and on two; and how long a session takes to answer
-/// again after the silo hosting it is killed, with the failure-detector settings of the cluster tests.
+/// steps per second with N sessions on one silo and on two; how long a session takes to answer
+/// again after the silo hosting it is killed, with the failure-detector settings of the cluster
+/// tests; and a greedy search of a large program alone and with a helper env (<see cref="SearchTrials"/>).
 /// </summary>
 internal static class ClusterCost
 {
-    public static void Run(string benchmark, int rounds, int steps, int sessions, double seconds, int recoveries)
+    public static void Run(string benchmark, int rounds, int steps, int sessions, double seconds, int recoveries, SearchSettings search)
     {
         var space = LlvmActionSpace.Get(LlvmActionSpace.Passes);
         using var single = new ServeProcess(new Dictionary<string, string>());
@@ -55,6 +56,8 @@ internal static class ClusterCost
         Console.WriteLine($"recovery after kill -9 of the silo hosting a session of {steps} actions (probe time-out 1 s, 2 missed probes, 1 vote): " +
             $"{string.Join(", ", recovered.Select(r => $"{r:F2} s"))}; median {recovered.Order().ElementAt(recovered.Count / 2):F2} s");
         Console.WriteLine($"false suspicions (a live silo declared dead) over the run: {FalseSuspicions(one) + FalseSuspicions(two)}");
+
+        if (search.Rounds > 0) SearchTrials.Run(two, search);
     }
 
     // Each step alone, taken in turn on two new sessions (on a cluster of two, one on each silo:
