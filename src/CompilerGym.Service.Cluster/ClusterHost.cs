@@ -58,6 +58,8 @@ public static class ClusterHost
         var requestsKept = service.SetupTimeLimit + service.StepTimeLimit + TimeSpan.FromMinutes(2);
         builder.Services.AddSingleton(services => new SessionRecords(services.GetRequiredService<IConnectionMultiplexer>(),
             services.GetRequiredService<ClusterKeys>(), idle, requestsKept));
+        builder.Services.AddSingleton<KeptReplies>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<KeptReplies>());
         builder.Services.AddSingleton<SiloActivity>();
         builder.Services.AddSingleton(new LocalSessionGrains(idle));
         builder.Services.AddSingleton<ISessions, ClusterSessions>();

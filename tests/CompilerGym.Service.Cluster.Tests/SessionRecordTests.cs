@@ -1,12 +1,14 @@
 using System.Diagnostics;
 using CompilerGym.Client;
+using Google.Protobuf;
 using StackExchange.Redis;
 
 namespace CompilerGym.Service.Cluster.Tests;
 
 /// <summary>
 /// A session's record in Redis lives as long as the session: ended by its client, or left idle, it
-/// goes. A start or a fork sent again, with its request id, makes no second one.
+/// goes. A start or a fork sent again, with its request id, makes no second one; a step sent again
+/// gets its own reply.
 /// </summary>
 public class SessionRecordTests
 {
@@ -96,6 +98,45 @@ public class SessionRecordTests
         start.RequestId = Guid.NewGuid().ToString("N");
         Assert.NotEqual(first.SessionId, StartThrough(other).SessionId);
         Assert.Equal(2, (await SessionsInRedisAsync(redis, keys)).Count);
+    }
+
+    [Fact]
+    public async Task AStepSentAgainAfterItsSiloDiedGetsItsOwnReply()
+    {
+        using var cluster = new LocalCluster(silos: 2);
+        using var redis = await ConnectionMultiplexer.ConnectAsync(cluster.Redis);
+        var database = redis.GetDatabase();
+        var keys = new ClusterKeys(cluster.Id);
+        Protocol.V1.CompilerGym.CompilerGymClient Through(int silo, out Grpc.Core.Metadata headers) => LocalCluster.Client(cluster.Addresses[silo], out headers);
+        var session = Through(0, out var headers).StartSession(new Protocol.V1.StartSessionRequest
+        {
+            Benchmark = Benchmark, ObservationSpace = "IrInstructionCount", RewardSpace = "IrInstructionCount",
+        }, headers);
+        var step = new Protocol.V1.StepRequest { SessionId = session.SessionId, ActionNames = { "mem2reg" }, RequestId = Guid.NewGuid().ToString("N") };
+        var first = Through(0, out headers).Step(step, headers);
+        Assert.NotNull(first.Reward);
+
+        // The reply is kept a moment after the step; a later step (not sent here) would have made it needless.
+        var clock = Stopwatch.StartNew();
+        while (database.HashGet(keys.Session(session.SessionId), "reply").IsNullOrEmpty && clock.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(10);
+        // As if the reply was lost with the silo hosting the session: sent again, the step is not
+        // applied twice, and gets its own reply, reward and all, from the session restored elsewhere.
+        int host = cluster.SiloOf(session.Host), other = 1 - host;
+        cluster.Kill(host);
+        var again = Through(other, out headers).Step(step, headers);
+        Assert.Equal(first, again);
+        var state = Through(other, out headers).GetState(new Protocol.V1.GetStateRequest { SessionId = session.SessionId }, headers).State;
+        Assert.Equal(["mem2reg"], state.Actions);
+
+        // The next step's reply replaces it; a reply is never left beside a later step's id.
+        step.RequestId = Guid.NewGuid().ToString("N");
+        step.ActionNames[0] = "instcombine";
+        var next = Through(other, out headers).Step(step, headers);
+        clock.Restart();
+        while (database.HashGet(keys.Session(session.SessionId), "reply").IsNullOrEmpty && clock.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(10);
+        var record = await database.HashGetAsync(keys.Session(session.SessionId), ["request", "reply"]);
+        Assert.Equal(step.RequestId, (string?)record[0]);
+        Assert.Equal(next.ToByteArray(), (byte[]?)record[1]);
     }
 
     [Fact]

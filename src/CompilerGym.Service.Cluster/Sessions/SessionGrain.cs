@@ -19,8 +19,8 @@ namespace CompilerGym.Service.Cluster.Sessions;
 /// sees the same state. Steps from this silo's own gateway are served in place
 /// (<see cref="LocalSessionGrains"/>); a turn keeps them and the grain's calls one at a time.
 /// </summary>
-public abstract class SessionGrainBase(SessionManager local, SessionRecords records, UserBenchmarks uploads, SiloActivity activity,
-    LocalSessionGrains here, ILogger logger) : Grain, ISessionGrain
+public abstract class SessionGrainBase(SessionManager local, SessionRecords records, KeptReplies replies, UserBenchmarks uploads,
+    SiloActivity activity, LocalSessionGrains here, ILogger logger) : Grain, ISessionGrain
 {
     // Sessions of the cluster are not tied to one connection: a client may come back through any silo.
     private const string Connection = "cluster";
@@ -100,6 +100,7 @@ public abstract class SessionGrainBase(SessionManager local, SessionRecords reco
         // Recorded while the worker computes, so a step costs one of the two, not both; answered
         // once both are done. A step that fails takes its record back.
         int before = local.ActionCount(Id);
+        replies.Drop(Id);
         var recording = records.AppendAsync(Id, actions, step.RequestId);
         StepReply reply;
         try { reply = await local.StepAsync(step, Connection, cancellation); }
@@ -113,7 +114,7 @@ public abstract class SessionGrainBase(SessionManager local, SessionRecords reco
         byte[] bytes = reply.ToByteArray();
         (_lastRequestId, _lastReply) = (step.RequestId, step.RequestId.Length > 0 ? bytes : null);
         // Needed only if this silo dies before the client has the reply: not waited for.
-        if (_lastReply is not null) _ = records.KeepReplyAsync(Id, bytes);
+        if (_lastReply is not null) replies.Keep(Id, step.RequestId, bytes);
         return bytes;
     }
 
@@ -257,16 +258,16 @@ public abstract class SessionGrainBase(SessionManager local, SessionRecords reco
 
 /// <summary>A session started by a client: placed on the silos in turn.</summary>
 [InTurnPlacement]
-public sealed class SessionGrain(SessionManager local, SessionRecords records, UserBenchmarks uploads, SiloActivity activity,
-    LocalSessionGrains here, ILogger<SessionGrain> logger) : SessionGrainBase(local, records, uploads, activity, here, logger)
+public sealed class SessionGrain(SessionManager local, SessionRecords records, KeptReplies replies, UserBenchmarks uploads,
+    SiloActivity activity, LocalSessionGrains here, ILogger<SessionGrain> logger) : SessionGrainBase(local, records, replies, uploads, activity, here, logger)
 {
     public static readonly string ClassName = typeof(SessionGrain).FullName!;
 }
 
 /// <summary>A fork: placed beside its source, whose worker it shares, as forks do on a single server.</summary>
 [PreferLocalPlacement]
-public sealed class ForkedSessionGrain(SessionManager local, SessionRecords records, UserBenchmarks uploads, SiloActivity activity,
-    LocalSessionGrains here, ILogger<ForkedSessionGrain> logger) : SessionGrainBase(local, records, uploads, activity, here, logger)
+public sealed class ForkedSessionGrain(SessionManager local, SessionRecords records, KeptReplies replies, UserBenchmarks uploads,
+    SiloActivity activity, LocalSessionGrains here, ILogger<ForkedSessionGrain> logger) : SessionGrainBase(local, records, replies, uploads, activity, here, logger)
 {
     public static readonly string ClassName = typeof(ForkedSessionGrain).FullName!;
 }

@@ -60,7 +60,7 @@ public sealed class SessionRecords(IConnectionMultiplexer redis, ClusterKeys key
         redis.call('PEXPIRE', KEYS[2], ARGV[2])
         """;
 
-    /// <summary>Adds a step's actions, with its request id; its reply is kept apart (<see cref="KeepReplyAsync"/>).</summary>
+    /// <summary>Adds a step's actions, with its request id; its reply is kept apart (<see cref="KeptReplies"/>).</summary>
     public Task AppendAsync(string id, IReadOnlyList<string> actions, string requestId) =>
         Database.ScriptEvaluateAsync(AppendScript, [keys.Session(id), keys.SessionActions(id)],
             [requestId, (long)Expiry.TotalMilliseconds, .. actions.Select(a => (RedisValue)a)]);
@@ -74,8 +74,17 @@ public sealed class SessionRecords(IConnectionMultiplexer redis, ClusterKeys key
         return transaction.ExecuteAsync();
     }
 
-    /// <summary>Keeps the reply of the step with that request id, for a client that sends it again after losing it.</summary>
-    public Task KeepReplyAsync(string id, byte[] reply) => Database.HashSetAsync(keys.Session(id), ReplyField, reply);
+    // KEYS = the hash; ARGV = the step's request id, its reply. (The hash's fields are RequestField and ReplyField.)
+    private const string KeepReplyScript = """
+        if redis.call('HGET', KEYS[1], 'request') == ARGV[1] then redis.call('HSET', KEYS[1], 'reply', ARGV[2]) end
+        """;
+
+    /// <summary>
+    /// Keeps the reply of the step with that request id, for a client that sends it again after
+    /// losing it, unless the record has moved on from that step (or is gone).
+    /// </summary>
+    public Task KeepReplyAsync(string id, string requestId, byte[] reply) =>
+        Database.ScriptEvaluateAsync(KeepReplyScript, [keys.Session(id)], [requestId, reply]);
 
     // KEYS = the request's key; ARGV = the id of the session it would make, the time kept in ms.
     private const string ClaimScript = """
