@@ -53,8 +53,9 @@ internal static class ClusterCost
 
         var recovered = new List<double>();
         for (int i = 0; i < recoveries; i++) recovered.Add(Recovery(two, benchmark, space, steps));
-        Console.WriteLine($"recovery after kill -9 of the silo hosting a session of {steps} actions (probe time-out 1 s, 2 missed probes, 1 vote): " +
-            $"{string.Join(", ", recovered.Select(r => $"{r:F2} s"))}; median {recovered.Order().ElementAt(recovered.Count / 2):F2} s");
+        if (recoveries > 0)
+            Console.WriteLine($"recovery after kill -9 of the silo hosting a session of {steps} actions (probe time-out 1 s, 2 missed probes, 1 vote): " +
+                $"{string.Join(", ", recovered.Select(r => $"{r:F2} s"))}; median {recovered.Order().ElementAt(recovered.Count / 2):F2} s");
         Console.WriteLine($"false suspicions (a live silo declared dead) over the run: {FalseSuspicions(one) + FalseSuspicions(two)}");
 
         if (search.Rounds > 0) SearchTrials.Run(two, search);
