@@ -19,19 +19,32 @@ public sealed class KeptReplies(SessionRecords records, ILogger<KeptReplies> log
     private static readonly TimeSpan s_delay = TimeSpan.FromMilliseconds(5);
 
     private readonly ConcurrentDictionary<string, (string RequestId, byte[] Reply)> _due = new();
+    // Woken by the first reply kept after a round of writes, so that an idle silo does not wake.
+    private readonly SemaphoreSlim _wake = new(0);
+    private int _armed;
 
     /// <summary>Keeps the reply of the session's step <paramref name="requestId"/>, in place of any before it.</summary>
-    public void Keep(string sessionId, string requestId, byte[] reply) => _due[sessionId] = (requestId, reply);
+    public void Keep(string sessionId, string requestId, byte[] reply)
+    {
+        _due[sessionId] = (requestId, reply);
+        if (Interlocked.Exchange(ref _armed, 1) == 0) _wake.Release();
+    }
 
     /// <summary>Drops a reply not yet written: the session's client sent its next step, so it has it.</summary>
     public void Drop(string sessionId) => _due.TryRemove(sessionId, out _);
 
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {
-        using var timer = new PeriodicTimer(s_delay);
         try
         {
-            while (await timer.WaitForNextTickAsync(stopping)) await WriteAsync();
+            while (true)
+            {
+                await _wake.WaitAsync(stopping);
+                await Task.Delay(s_delay, stopping);
+                // Disarmed before the round reads them: a reply kept from here on wakes the next round.
+                Volatile.Write(ref _armed, 0);
+                await WriteAsync();
+            }
         }
         catch (OperationCanceledException) { }
         // A silo that stops hands its sessions over: their last replies go with them.
